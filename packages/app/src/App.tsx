@@ -1,0 +1,34 @@
+import { createApp } from '@backstage/app-defaults';
+import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
+import {
+  AlertDisplay,
+  OAuthRequestDialog,
+  SignInPage,
+} from '@backstage/core-components';
+import { ActiveSessionsPage } from '@internal/plugin-sessions';
+import { Navigate, Route } from 'react-router-dom';
+import { Root } from './components/Root';
+
+const app = createApp({
+  components: {
+    // Guest sign-in: the demo portal has no identity provider.
+    SignInPage: props => <SignInPage {...props} auto providers={['guest']} />,
+  },
+});
+
+const routes = (
+  <FlatRoutes>
+    <Route path="/" element={<Navigate to="sessions" />} />
+    <Route path="/sessions" element={<ActiveSessionsPage />} />
+  </FlatRoutes>
+);
+
+export default app.createRoot(
+  <>
+    <AlertDisplay />
+    <OAuthRequestDialog />
+    <AppRouter>
+      <Root>{routes}</Root>
+    </AppRouter>
+  </>,
+);

@@ -1,0 +1,323 @@
+import { TestDatabaseId } from '@backstage/backend-test-utils';
+import {
+  createTestDatabases,
+  migratedStore,
+  newSession,
+} from '../__testUtils__/databases';
+
+jest.setTimeout(60_000);
+
+const MINUTE = 60_000;
+const T0 = Date.UTC(2026, 0, 1, 9, 0);
+
+describe('KnexSessionStore', () => {
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    const setup = () => migratedStore(databases, databaseId as TestDatabaseId);
+
+    it('ingests a start once, however often it is reported', async () => {
+      const { store, knex } = await setup();
+      const start = newSession({ externalId: 'pid-1' });
+
+      const first = await store.insertSessions([start], 'connector:bastion');
+      const again = await store.insertSessions(
+        [{ ...start, id: '00000000-0000-4000-8000-999999999999' }],
+        'connector:bastion',
+      );
+
+      expect(first.insertedExternalIds).toEqual(['pid-1']);
+      expect(again.insertedExternalIds).toEqual([]);
+      expect(await knex('sessions').count({ n: '*' })).toEqual([
+        { n: expect.anything() },
+      ]);
+      const rows = await knex('sessions').select('id');
+      expect(rows).toEqual([{ id: start.id }]);
+      const events = await store.listEvents(start.id);
+      expect(events.map(e => e.type)).toEqual(['started']);
+    });
+
+    it('lists a user sessions filtered by status, type and text', async () => {
+      const { store } = await setup();
+      const ssh = newSession({ resourceName: 'Bastion-Prod', location: 'Oslo' });
+      const rdp = newSession({ resourceType: 'rdp', resourceName: 'win-01' });
+      const web = newSession({ resourceType: 'web', resourceName: '100%_app' });
+      const other = newSession({ userRef: 'user:default/bob' });
+      await store.insertSessions([ssh, rdp, web, other], 'test');
+      await store.endSessions(
+        { ids: [rdp.id] },
+        { reason: 'user', endedBy: 'user:default/jane', at: T0 + MINUTE },
+      );
+
+      const list = (query: object) =>
+        store
+          .listSessions({
+            userRef: 'user:default/jane',
+            sort: 'startedAt',
+            order: 'asc',
+            limit: 10,
+            ...query,
+          })
+          .then(items => items.map(item => item.id).sort());
+
+      expect(await list({})).toEqual([ssh.id, rdp.id, web.id].sort());
+      expect(await list({ statuses: ['active', 'idle'] })).toEqual(
+        [ssh.id, web.id].sort(),
+      );
+      expect(await list({ statuses: ['disconnected'] })).toEqual([rdp.id]);
+      expect(await list({ types: ['web', 'rdp'] })).toEqual(
+        [rdp.id, web.id].sort(),
+      );
+      expect(await list({ text: 'bastion-prod' })).toEqual([ssh.id]);
+      expect(await list({ text: 'OSLO' })).toEqual([ssh.id]);
+      // LIKE wildcards in the search text match themselves only.
+      expect(await list({ text: '0%_' })).toEqual([web.id]);
+      expect(await list({ text: '%' })).toEqual([web.id]);
+    });
+
+    it('pages with keyset cursors in both directions without gaps or repeats', async () => {
+      const { store } = await setup();
+      const sessions = Array.from({ length: 7 }, (_, i) =>
+        newSession({
+          // Two pairs share a start time, so ties are broken by id.
+          startedAt: T0 + Math.floor(i / 2) * MINUTE,
+          resourceName: `r-${i % 3}`,
+        }),
+      );
+      await store.insertSessions(sessions, 'test');
+
+      for (const sort of ['startedAt', 'resourceName'] as const) {
+        for (const order of ['asc', 'desc'] as const) {
+          const seen: string[] = [];
+          let after: { value: string | number; id: string } | undefined;
+          for (let page = 0; page < 10; page++) {
+            const items = await store.listSessions({
+              userRef: 'user:default/jane',
+              sort,
+              order,
+              limit: 3,
+              after,
+            });
+            seen.push(...items.map(item => item.id));
+            if (items.length < 3) break;
+            const last = items[items.length - 1];
+            after = {
+              value:
+                sort === 'startedAt'
+                  ? Date.parse(last.startedAt)
+                  : last.resourceName,
+              id: last.id,
+            };
+          }
+          const all = await store.listSessions({
+            userRef: 'user:default/jane',
+            sort,
+            order,
+            limit: 100,
+          });
+          expect(seen).toEqual(all.map(item => item.id));
+          expect(new Set(seen).size).toBe(7);
+        }
+      }
+    });
+
+    it('applies permission criteria as SQL', async () => {
+      const { store } = await setup();
+      const janeSsh = newSession();
+      const janeRdp = newSession({ resourceType: 'rdp' });
+      const bobSsh = newSession({ userRef: 'user:default/bob' });
+      const bobWeb = newSession({ userRef: 'user:default/bob', resourceType: 'web' });
+      await store.insertSessions([janeSsh, janeRdp, bobSsh, bobWeb], 'test');
+
+      const visible = async (access: any) =>
+        (
+          await store.listSessions({ sort: 'startedAt', order: 'asc', limit: 10, access })
+        )
+          .map(s => s.id)
+          .sort();
+
+      expect(
+        await visible({ property: 'userRef', values: ['user:default/bob'] }),
+      ).toEqual([bobSsh.id, bobWeb.id].sort());
+      expect(
+        await visible({
+          anyOf: [
+            { property: 'userRef', values: ['user:default/jane'] },
+            { property: 'resourceType', values: ['web'] },
+          ],
+        }),
+      ).toEqual([janeSsh.id, janeRdp.id, bobWeb.id].sort());
+      expect(
+        await visible({
+          allOf: [
+            { property: 'resourceType', values: ['ssh'] },
+            { not: { property: 'userRef', values: ['user:default/jane'] } },
+          ],
+        }),
+      ).toEqual([bobSsh.id]);
+      expect(await visible({ property: 'userRef', values: [] })).toEqual([]);
+      expect(await store.getSession(janeSsh.id, { property: 'userRef', values: ['user:default/bob'] })).toBeUndefined();
+      expect((await store.getSession(janeSsh.id))?.id).toBe(janeSsh.id);
+    });
+
+    it('counts open sessions and the start times behind total duration', async () => {
+      const { store } = await setup();
+      const a = newSession({ startedAt: T0 });
+      const b = newSession({ startedAt: T0 + 10 * MINUTE });
+      const c = newSession({ startedAt: T0 + 20 * MINUTE });
+      await store.insertSessions([a, b, c], 'test');
+      await store.sweep({
+        at: T0 + 12 * MINUTE,
+        actor: 'sweep',
+        idleBefore: T0 + 5 * MINUTE,
+        warnBefore: 0,
+        disconnectBefore: 0,
+        startedBefore: 0,
+      });
+      await store.endSessions(
+        { ids: [c.id] },
+        { reason: 'user', endedBy: 'user:default/jane', at: T0 + 30 * MINUTE },
+      );
+
+      const counts = await store.countOpenSessions({ userRef: 'user:default/jane' });
+      expect(counts).toEqual({ active: 1, idle: 1, startedAtSum: 2 * T0 + 10 * MINUTE });
+    });
+
+    it('ends open sessions once, with reason, actor and history', async () => {
+      const { store } = await setup();
+      const keep = newSession();
+      const end1 = newSession();
+      const end2 = newSession();
+      const bobs = newSession({ userRef: 'user:default/bob' });
+      await store.insertSessions([keep, end1, end2, bobs], 'test');
+      const ending = { reason: 'user' as const, endedBy: 'user:default/jane', at: T0 + MINUTE };
+
+      const ended = await store.endSessions(
+        { userRef: 'user:default/jane', exceptIds: [keep.id] },
+        ending,
+      );
+      const again = await store.endSessions(
+        { userRef: 'user:default/jane', exceptIds: [keep.id] },
+        ending,
+      );
+
+      expect(ended.map(s => s.id).sort()).toEqual([end1.id, end2.id].sort());
+      expect(ended[0]).toMatchObject({
+        status: 'disconnected',
+        endReason: 'user',
+        endedBy: 'user:default/jane',
+        endedAt: new Date(T0 + MINUTE).toISOString(),
+      });
+      expect(again).toEqual([]);
+      expect((await store.getSession(keep.id))?.status).toBe('active');
+      expect((await store.getSession(bobs.id))?.status).toBe('active');
+      expect(await store.listEvents(end1.id)).toMatchObject([
+        { type: 'started' },
+        {
+          type: 'ended',
+          fromStatus: 'active',
+          toStatus: 'disconnected',
+          actor: 'user:default/jane',
+          reason: 'user',
+        },
+      ]);
+    });
+
+    it('resumes idle sessions on activity and never moves activity backwards', async () => {
+      const { store } = await setup();
+      const s = newSession({ source: 'rdp-gw', externalId: 'conn-1' });
+      await store.insertSessions([s], 'test');
+      await store.sweep({
+        at: T0 + 6 * MINUTE,
+        actor: 'sweep',
+        idleBefore: T0 + MINUTE,
+        warnBefore: T0 + MINUTE,
+        disconnectBefore: 0,
+        startedBefore: 0,
+      });
+      expect(await store.getSession(s.id)).toMatchObject({
+        status: 'idle',
+        idleWarnedAt: new Date(T0 + 6 * MINUTE).toISOString(),
+      });
+
+      await store.recordActivity('rdp-gw', ['conn-1'], T0 + 7 * MINUTE);
+      await store.recordActivity('rdp-gw', ['conn-1'], T0 + 3 * MINUTE);
+      // Another source's session with the same external id is untouched.
+      await store.recordActivity('other', ['conn-1'], T0 + 9 * MINUTE);
+
+      expect(await store.getSession(s.id)).toMatchObject({
+        status: 'active',
+        idleWarnedAt: null,
+        lastActivityAt: new Date(T0 + 7 * MINUTE).toISOString(),
+      });
+      expect((await store.listEvents(s.id)).map(e => e.type)).toEqual([
+        'started',
+        'idle',
+        'idle_warning',
+        'resumed',
+      ]);
+    });
+
+    it('sweeps: idle, warning, idle timeout and max lifetime, each once', async () => {
+      const { store } = await setup();
+      const now = T0 + 100 * MINUTE;
+      const fresh = newSession({ startedAt: now - MINUTE });
+      const quiet = newSession({ startedAt: now - 20 * MINUTE, lastActivityAt: now - 7 * MINUTE });
+      const quieter = newSession({ startedAt: now - 20 * MINUTE, lastActivityAt: now - 12 * MINUTE });
+      const gone = newSession({ startedAt: now - 50 * MINUTE, lastActivityAt: now - 31 * MINUTE });
+      const old = newSession({ startedAt: now - 99 * MINUTE, lastActivityAt: now - MINUTE });
+      await store.insertSessions([fresh, quiet, quieter, gone, old], 'test');
+      const cutoffs = {
+        at: now,
+        actor: 'sessions:sweep',
+        idleBefore: now - 5 * MINUTE,
+        warnBefore: now - 10 * MINUTE,
+        disconnectBefore: now - 30 * MINUTE,
+        startedBefore: now - 90 * MINUTE,
+      };
+
+      const counts = await store.sweep(cutoffs);
+      const repeat = await store.sweep(cutoffs);
+
+      expect(counts).toMatchObject({ idled: 3, warned: 2, timedOut: 1, expired: 1 });
+      expect(counts.endedIds.sort()).toEqual([gone.id, old.id].sort());
+      expect(repeat).toEqual({ idled: 0, warned: 0, timedOut: 0, expired: 0, endedIds: [] });
+      expect(await store.getSession(fresh.id)).toMatchObject({ status: 'active' });
+      expect(await store.getSession(quiet.id)).toMatchObject({ status: 'idle', idleWarnedAt: null });
+      expect(await store.getSession(quieter.id)).toMatchObject({ status: 'idle', idleWarnedAt: new Date(now).toISOString() });
+      expect(await store.getSession(gone.id)).toMatchObject({ status: 'disconnected', endReason: 'idle_timeout', endedBy: 'sessions:sweep' });
+      expect(await store.getSession(old.id)).toMatchObject({ status: 'disconnected', endReason: 'max_lifetime' });
+      expect((await store.listEvents(gone.id)).map(e => e.type)).toEqual([
+        'started',
+        'idle',
+        'idle_warning',
+        'ended',
+      ]);
+    });
+
+    it('lets two sweepers race without acting twice', async () => {
+      const { store, knex } = await setup();
+      const sessions = Array.from({ length: 40 }, () =>
+        newSession({ startedAt: T0, lastActivityAt: T0 }),
+      );
+      await store.insertSessions(sessions, 'test');
+      const cutoffs = {
+        at: T0 + 60 * MINUTE,
+        actor: 'sessions:sweep',
+        idleBefore: T0 + 30 * MINUTE,
+        warnBefore: T0 + 20 * MINUTE,
+        disconnectBefore: T0 + 10 * MINUTE,
+        startedBefore: 0,
+      };
+      const other = new (store.constructor as any)(knex);
+
+      const results = await Promise.all([store.sweep(cutoffs), other.sweep(cutoffs)]);
+
+      expect(results[0].timedOut + results[1].timedOut).toBe(40);
+      const ended = await knex('session_events')
+        .where('event_type', 'ended')
+        .count({ n: '*' });
+      expect(Number(ended[0].n)).toBe(40);
+    });
+  });
+});

@@ -1,0 +1,467 @@
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import {
+  EndReason,
+  OPEN_SESSION_STATUSES,
+  ResourceType,
+  Session,
+  SessionStatus,
+} from '@internal/plugin-sessions-common';
+import {
+  NewSession,
+  OpenSessionCounts,
+  SessionCriteria,
+  SessionEnding,
+  SessionEvent,
+  SessionFilter,
+  SessionListQuery,
+  SessionSelector,
+  SessionStore,
+  SweepCounts,
+  SweepCutoffs,
+} from './SessionStore';
+
+const SESSIONS = 'sessions';
+const EVENTS = 'session_events';
+/** Rows per statement, under every dialect's bound-parameter limit. */
+const CHUNK = 500;
+
+type SessionRow = {
+  id: string;
+  user_ref: string;
+  resource_name: string;
+  resource_type: string;
+  source: string;
+  external_id: string;
+  device: string | null;
+  user_agent: string | null;
+  ip_address: string | null;
+  location: string | null;
+  status: string;
+  started_at: number | string;
+  last_activity_at: number | string;
+  idle_warned_at: number | string | null;
+  ended_at: number | string | null;
+  end_reason: string | null;
+  ended_by: string | null;
+  transition_id: string | null;
+};
+
+type EventRow = {
+  session_id: string;
+  event_type: SessionEvent['type'];
+  from_status: SessionStatus | null;
+  to_status: SessionStatus | null;
+  actor: string | null;
+  reason: string | null;
+  created_at: number;
+};
+
+const FILTER_COLUMNS: Record<SessionFilter['property'], string> = {
+  userRef: 'user_ref',
+  resourceType: 'resource_type',
+  status: 'status',
+  source: 'source',
+};
+
+const SORT_COLUMNS = {
+  startedAt: 'started_at',
+  lastActivityAt: 'last_activity_at',
+  endedAt: 'ended_at',
+  resourceName: 'resource_name',
+} as const;
+
+const SEARCHED_COLUMNS = ['resource_name', 'device', 'ip_address', 'location'];
+
+const toIso = (value: number | string) => new Date(Number(value)).toISOString();
+const toIsoOrNull = (value: number | string | null) =>
+  value === null ? null : toIso(value);
+
+function toSession(row: SessionRow): Session {
+  return {
+    id: row.id,
+    userRef: row.user_ref,
+    resourceName: row.resource_name,
+    resourceType: row.resource_type as ResourceType,
+    source: row.source,
+    externalId: row.external_id,
+    device: row.device,
+    userAgent: row.user_agent,
+    ipAddress: row.ip_address,
+    location: row.location,
+    status: row.status as SessionStatus,
+    startedAt: toIso(row.started_at),
+    lastActivityAt: toIso(row.last_activity_at),
+    idleWarnedAt: toIsoOrNull(row.idle_warned_at),
+    endedAt: toIsoOrNull(row.ended_at),
+    endReason: row.end_reason as EndReason | null,
+    endedBy: row.ended_by,
+  };
+}
+
+/** Adds permission criteria to a query as a WHERE clause. */
+function whereCriteria(query: Knex.QueryBuilder, criteria: SessionCriteria) {
+  if ('allOf' in criteria) {
+    query.where(all => {
+      for (const inner of criteria.allOf) {
+        all.andWhere(sub => whereCriteria(sub, inner));
+      }
+    });
+  } else if ('anyOf' in criteria) {
+    if (criteria.anyOf.length === 0) {
+      query.whereRaw('1 = 0');
+      return;
+    }
+    query.where(any => {
+      for (const inner of criteria.anyOf) {
+        any.orWhere(sub => whereCriteria(sub, inner));
+      }
+    });
+  } else if ('not' in criteria) {
+    query.whereNot(sub => whereCriteria(sub, criteria.not));
+  } else if (criteria.values.length === 0) {
+    query.whereRaw('1 = 0');
+  } else {
+    query.whereIn(FILTER_COLUMNS[criteria.property], criteria.values);
+  }
+}
+
+function whereSelector(query: Knex.QueryBuilder, selector: SessionSelector) {
+  if (selector.ids) query.whereIn('id', selector.ids);
+  if (selector.userRef) query.where('user_ref', selector.userRef);
+  if (selector.exceptIds?.length) query.whereNotIn('id', selector.exceptIds);
+  if (selector.source) query.where('source', selector.source);
+  if (selector.externalIds) query.whereIn('external_id', selector.externalIds);
+  if (selector.statuses) query.whereIn('status', selector.statuses);
+  if (selector.access) whereCriteria(query, selector.access);
+}
+
+/** LIKE pattern for a literal substring, with `!` as the escape character. */
+function containsPattern(text: string) {
+  return `%${text.toLocaleLowerCase('en-US').replace(/[!%_]/g, '!$&')}%`;
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) {
+    result.push(items.slice(i, i + CHUNK));
+  }
+  return result;
+}
+
+/** The {@link SessionStore} on any database knex speaks to. */
+export class KnexSessionStore implements SessionStore {
+  constructor(private readonly db: Knex) {}
+
+  async insertSessions(
+    sessions: NewSession[],
+    actor: string,
+  ): Promise<{ insertedExternalIds: string[] }> {
+    return this.db.transaction(async trx => {
+      const marker = randomUUID();
+      for (const chunk of chunks(sessions)) {
+        await trx(SESSIONS)
+          .insert(
+            chunk.map(session => ({
+              id: session.id,
+              user_ref: session.userRef,
+              resource_name: session.resourceName,
+              resource_type: session.resourceType,
+              source: session.source,
+              external_id: session.externalId,
+              device: session.device,
+              user_agent: session.userAgent,
+              ip_address: session.ipAddress,
+              location: session.location,
+              status: 'active',
+              started_at: session.startedAt,
+              last_activity_at: session.lastActivityAt,
+              transition_id: marker,
+            })),
+          )
+          .onConflict(['source', 'external_id'])
+          .ignore();
+      }
+      const inserted = await this.markedRows(trx, marker);
+      await this.appendEvents(
+        trx,
+        inserted.map(row => ({
+          session_id: row.id,
+          event_type: 'started',
+          from_status: null,
+          to_status: 'active',
+          actor,
+          reason: null,
+          created_at: Number(row.started_at),
+        })),
+      );
+      return { insertedExternalIds: inserted.map(row => row.external_id) };
+    });
+  }
+
+  async findStatusByExternalId(
+    source: string,
+    externalIds: string[],
+  ): Promise<Map<string, SessionStatus>> {
+    const found = new Map<string, SessionStatus>();
+    for (const chunk of chunks(externalIds)) {
+      const rows = await this.db(SESSIONS)
+        .where('source', source)
+        .whereIn('external_id', chunk)
+        .select('external_id', 'status');
+      for (const row of rows) found.set(row.external_id, row.status);
+    }
+    return found;
+  }
+
+  async recordActivity(
+    source: string,
+    externalIds: string[],
+    at: number,
+  ): Promise<void> {
+    await this.db.transaction(async trx => {
+      for (const chunk of chunks(externalIds)) {
+        const ofThese = (query: Knex.QueryBuilder) =>
+          query
+            .where('source', source)
+            .whereIn('external_id', chunk)
+            .where('last_activity_at', '<', at);
+        await this.transition(
+          trx,
+          query => ofThese(query).where('status', 'idle'),
+          { status: 'active', last_activity_at: at, idle_warned_at: null },
+          { event_type: 'resumed', from_status: 'idle', to_status: 'active' },
+          { actor: source, reason: null, created_at: at },
+        );
+        // Heartbeats of sessions already active are not history.
+        await ofThese(trx(SESSIONS))
+          .where('status', 'active')
+          .update({ last_activity_at: at });
+      }
+    });
+  }
+
+  async listSessions(query: SessionListQuery): Promise<Session[]> {
+    const column = SORT_COLUMNS[query.sort];
+    const comparator = query.order === 'asc' ? '>' : '<';
+    const rows = await this.db<SessionRow>(SESSIONS)
+      .modify(builder => {
+        whereSelector(builder, query);
+        if (query.types) builder.whereIn('resource_type', query.types);
+        if (query.text) {
+          const pattern = containsPattern(query.text);
+          builder.where(any => {
+            for (const searched of SEARCHED_COLUMNS) {
+              any.orWhereRaw(`lower(??) like ? escape '!'`, [searched, pattern]);
+            }
+          });
+        }
+        if (query.after) {
+          const { value, id } = query.after;
+          builder.where(keyset =>
+            keyset
+              .where(column, comparator, value)
+              .orWhere(tie =>
+                tie.where(column, value).andWhere('id', comparator, id),
+              ),
+          );
+        }
+      })
+      .orderBy([
+        { column, order: query.order },
+        { column: 'id', order: query.order },
+      ])
+      .limit(query.limit)
+      .select();
+    return rows.map(toSession);
+  }
+
+  async getSession(
+    id: string,
+    access?: SessionCriteria,
+  ): Promise<Session | undefined> {
+    const row = await this.db<SessionRow>(SESSIONS)
+      .modify(builder => whereSelector(builder, { ids: [id], access }))
+      .first();
+    return row ? toSession(row) : undefined;
+  }
+
+  async getSessions(ids: string[]): Promise<Session[]> {
+    const sessions: Session[] = [];
+    for (const chunk of chunks(ids)) {
+      const rows = await this.db<SessionRow>(SESSIONS).whereIn('id', chunk);
+      sessions.push(...rows.map(toSession));
+    }
+    return sessions;
+  }
+
+  async countOpenSessions(selector: SessionSelector): Promise<OpenSessionCounts> {
+    const rows: Array<{ status: string; count: any; started: any }> =
+      await this.db(SESSIONS)
+        .modify(builder =>
+          whereSelector(builder, {
+            ...selector,
+            statuses: [...OPEN_SESSION_STATUSES],
+          }),
+        )
+        .groupBy('status')
+        .select('status')
+        .count({ count: '*' })
+        .sum({ started: 'started_at' });
+    const counts: OpenSessionCounts = { active: 0, idle: 0, startedAtSum: 0 };
+    for (const row of rows) {
+      if (row.status === 'active') counts.active = Number(row.count);
+      if (row.status === 'idle') counts.idle = Number(row.count);
+      counts.startedAtSum += Number(row.started ?? 0);
+    }
+    return counts;
+  }
+
+  async endSessions(
+    selector: SessionSelector,
+    ending: SessionEnding,
+  ): Promise<Session[]> {
+    return this.db.transaction(async trx => {
+      const ended: SessionRow[] = [];
+      for (const from of OPEN_SESSION_STATUSES) {
+        const rows = await this.transition(
+          trx,
+          query => whereSelector(query, { ...selector, statuses: [from] }),
+          {
+            status: 'disconnected',
+            ended_at: ending.at,
+            end_reason: ending.reason,
+            ended_by: ending.endedBy,
+          },
+          { event_type: 'ended', from_status: from, to_status: 'disconnected' },
+          { actor: ending.endedBy, reason: ending.reason, created_at: ending.at },
+        );
+        ended.push(...rows);
+      }
+      return ended.map(toSession);
+    });
+  }
+
+  async sweep(cutoffs: SweepCutoffs): Promise<SweepCounts> {
+    const { at, actor } = cutoffs;
+    const ending = (reason: EndReason) => ({
+      status: 'disconnected',
+      ended_at: at,
+      end_reason: reason,
+      ended_by: actor,
+    });
+    const endedEvent = (reason: EndReason) => ({
+      actor,
+      reason,
+      created_at: at,
+    });
+    return this.db.transaction(async trx => {
+      const expired: SessionRow[] = [];
+      for (const from of OPEN_SESSION_STATUSES) {
+        expired.push(
+          ...(await this.transition(
+            trx,
+            query =>
+              query
+                .where('status', from)
+                .where('started_at', '<', cutoffs.startedBefore),
+            ending('max_lifetime'),
+            { event_type: 'ended', from_status: from, to_status: 'disconnected' },
+            endedEvent('max_lifetime'),
+          )),
+        );
+      }
+      const idled = await this.transition(
+        trx,
+        query =>
+          query
+            .where('status', 'active')
+            .where('last_activity_at', '<', cutoffs.idleBefore),
+        { status: 'idle' },
+        { event_type: 'idle', from_status: 'active', to_status: 'idle' },
+        { actor, reason: null, created_at: at },
+      );
+      const warned = await this.transition(
+        trx,
+        query =>
+          query
+            .where('status', 'idle')
+            .whereNull('idle_warned_at')
+            .where('last_activity_at', '<', cutoffs.warnBefore),
+        { idle_warned_at: at },
+        { event_type: 'idle_warning', from_status: 'idle', to_status: 'idle' },
+        { actor, reason: null, created_at: at },
+      );
+      const timedOut = await this.transition(
+        trx,
+        query =>
+          query
+            .where('status', 'idle')
+            .where('last_activity_at', '<', cutoffs.disconnectBefore),
+        ending('idle_timeout'),
+        { event_type: 'ended', from_status: 'idle', to_status: 'disconnected' },
+        endedEvent('idle_timeout'),
+      );
+      return {
+        idled: idled.length,
+        warned: warned.length,
+        timedOut: timedOut.length,
+        expired: expired.length,
+        endedIds: [...expired, ...timedOut].map(row => row.id),
+      };
+    });
+  }
+
+  async listEvents(sessionId: string): Promise<SessionEvent[]> {
+    const rows = await this.db(EVENTS)
+      .where('session_id', sessionId)
+      .orderBy('id', 'asc')
+      .select();
+    return rows.map(row => ({
+      id: Number(row.id),
+      sessionId: row.session_id,
+      type: row.event_type,
+      fromStatus: row.from_status,
+      toStatus: row.to_status,
+      actor: row.actor,
+      reason: row.reason,
+      createdAt: toIso(row.created_at),
+    }));
+  }
+
+  /**
+   * One conditional UPDATE that tags the rows it changes with a fresh marker,
+   * then one history row per changed session. A row another transaction
+   * already moved no longer matches `where`, so it is neither changed nor
+   * recorded twice.
+   */
+  private async transition(
+    trx: Knex.Transaction,
+    where: (query: Knex.QueryBuilder) => void,
+    patch: Record<string, unknown>,
+    change: Pick<EventRow, 'event_type' | 'from_status' | 'to_status'>,
+    event: Pick<EventRow, 'actor' | 'reason' | 'created_at'>,
+  ): Promise<SessionRow[]> {
+    const marker = randomUUID();
+    const count = await trx(SESSIONS)
+      .modify(where)
+      .update({ ...patch, transition_id: marker });
+    if (count === 0) return [];
+    const changed = await this.markedRows(trx, marker);
+    await this.appendEvents(
+      trx,
+      changed.map(row => ({ session_id: row.id, ...change, ...event })),
+    );
+    return changed;
+  }
+
+  private async markedRows(trx: Knex.Transaction, marker: string) {
+    return trx<SessionRow>(SESSIONS).where('transition_id', marker).select();
+  }
+
+  private async appendEvents(trx: Knex.Transaction, events: EventRow[]) {
+    for (const chunk of chunks(events)) {
+      await trx(EVENTS).insert(chunk);
+    }
+  }
+}

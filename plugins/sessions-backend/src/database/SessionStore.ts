@@ -1,0 +1,135 @@
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import {
+  EndReason,
+  ResourceType,
+  Session,
+  SessionSortField,
+  SessionStatus,
+} from '@internal/plugin-sessions-common';
+
+/** A property a permission rule may constrain, and the values it allows. */
+export interface SessionFilter {
+  property: 'userRef' | 'resourceType' | 'status' | 'source';
+  values: string[];
+}
+
+/** Permission conditions, as the store turns them into SQL. */
+export type SessionCriteria = PermissionCriteria<SessionFilter>;
+
+/** A session as a connector reports its start. Instants are epoch ms. */
+export interface NewSession {
+  id: string;
+  source: string;
+  externalId: string;
+  userRef: string;
+  resourceName: string;
+  resourceType: ResourceType;
+  device: string | null;
+  userAgent: string | null;
+  ipAddress: string | null;
+  location: string | null;
+  startedAt: number;
+  lastActivityAt: number;
+}
+
+/** Which sessions a list or an end applies to; every field narrows. */
+export interface SessionSelector {
+  ids?: string[];
+  userRef?: string;
+  exceptIds?: string[];
+  source?: string;
+  externalIds?: string[];
+  statuses?: SessionStatus[];
+  /** Permission conditions the sessions must also meet. */
+  access?: SessionCriteria;
+}
+
+export interface SessionListQuery extends SessionSelector {
+  types?: ResourceType[];
+  /** Case-insensitive text in resource, device, address or location. */
+  text?: string;
+  sort: SessionSortField;
+  order: 'asc' | 'desc';
+  limit: number;
+  /** Keyset position: rows strictly after this sort value and id. */
+  after?: { value: string | number; id: string };
+}
+
+export interface SessionEnding {
+  reason: EndReason;
+  endedBy: string;
+  at: number;
+}
+
+export interface OpenSessionCounts {
+  active: number;
+  idle: number;
+  /** Sum of `started_at` over open sessions, for total duration. */
+  startedAtSum: number;
+}
+
+export interface SessionEvent {
+  id: number;
+  sessionId: string;
+  type: 'started' | 'idle' | 'idle_warning' | 'resumed' | 'ended';
+  fromStatus: SessionStatus | null;
+  toStatus: SessionStatus | null;
+  actor: string | null;
+  reason: string | null;
+  createdAt: string;
+}
+
+export interface SweepCutoffs {
+  at: number;
+  /** Active sessions without activity since this instant become idle. */
+  idleBefore: number;
+  warnBefore: number;
+  disconnectBefore: number;
+  /** Open sessions started before this instant reach their max lifetime. */
+  startedBefore: number;
+  actor: string;
+}
+
+export interface SweepCounts {
+  idled: number;
+  warned: number;
+  timedOut: number;
+  expired: number;
+  /** Ids of sessions the sweep ended. */
+  endedIds: string[];
+}
+
+/**
+ * Persistence of sessions. Speaks SQL only: callers hand it decisions
+ * (permission criteria, cutoffs) and it turns them into conditional
+ * statements, each state change one `UPDATE ... WHERE status = <from>`.
+ */
+export interface SessionStore {
+  /** Inserts the sessions not yet known by source and external id. */
+  insertSessions(
+    sessions: NewSession[],
+    actor: string,
+  ): Promise<{ insertedExternalIds: string[] }>;
+  findStatusByExternalId(
+    source: string,
+    externalIds: string[],
+  ): Promise<Map<string, SessionStatus>>;
+  /** Moves last activity forward; idle sessions become active again. */
+  recordActivity(
+    source: string,
+    externalIds: string[],
+    at: number,
+  ): Promise<void>;
+  listSessions(query: SessionListQuery): Promise<Session[]>;
+  getSession(id: string, access?: SessionCriteria): Promise<Session | undefined>;
+  /** The sessions with these ids, in no particular order. */
+  getSessions(ids: string[]): Promise<Session[]>;
+  countOpenSessions(selector: SessionSelector): Promise<OpenSessionCounts>;
+  /** Ends the open sessions the selector matches; returns those it ended. */
+  endSessions(
+    selector: SessionSelector,
+    ending: SessionEnding,
+  ): Promise<Session[]>;
+  sweep(cutoffs: SweepCutoffs): Promise<SweepCounts>;
+  listEvents(sessionId: string): Promise<SessionEvent[]>;
+}

@@ -1,0 +1,59 @@
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  sessionActivityBatchSchema,
+  sessionEndBatchSchema,
+  sessionStartBatchSchema,
+} from '@internal/plugin-sessions-common';
+import Router from 'express-promise-router';
+import { IngestService } from '../services/IngestService';
+import { audited } from './audited';
+import { parseInput } from './parseInput';
+
+/**
+ * Routes for connectors: gateways, bastions and proxies report what happens
+ * at their end. Only service credentials (for example a static
+ * `backend.auth.externalAccess` token) are accepted.
+ */
+export function createConnectorRoutes(options: {
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  ingest: IngestService;
+}) {
+  const { httpAuth, auditor, ingest } = options;
+  const router = Router();
+
+  router.post('/connector/sessions/start', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const batch = parseInput(sessionStartBatchSchema, req.body, 'body');
+    res.json(await ingest.start(batch));
+  });
+
+  router.post('/connector/sessions/activity', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const batch = parseInput(sessionActivityBatchSchema, req.body, 'body');
+    res.json(await ingest.activity(batch));
+  });
+
+  router.post('/connector/sessions/end', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const batch = parseInput(sessionEndBatchSchema, req.body, 'body');
+    const result = await audited(
+      auditor,
+      {
+        eventId: 'session-end',
+        severityLevel: 'low',
+        request: req,
+        meta: {
+          actionType: 'connector-end',
+          source: batch.source,
+          externalIds: batch.sessions.map(item => item.externalId),
+        },
+      },
+      () => ingest.end(batch),
+      outcome => ({ ended: outcome.accepted, unknown: outcome.unknown }),
+    );
+    res.json(result);
+  });
+
+  return router;
+}

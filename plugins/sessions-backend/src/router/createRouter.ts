@@ -1,0 +1,35 @@
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import express, { ErrorRequestHandler } from 'express';
+import Router from 'express-promise-router';
+import { IngestService } from '../services/IngestService';
+import { SessionService } from '../services/SessionService';
+import { createConnectorRoutes } from './connectorRoutes';
+import { createUserRoutes } from './userRoutes';
+
+/** A body that is not JSON is bad input, not a server error. */
+const jsonParseErrors: ErrorRequestHandler = (error, _req, _res, next) => {
+  if (error?.type === 'entity.parse.failed') {
+    next(new InputError(`Invalid request body: not valid JSON`));
+  } else {
+    next(error);
+  }
+};
+
+/** The plugin's HTTP API, mounted at `/api/sessions`. */
+export function createRouter(options: {
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  sessions: SessionService;
+  ingest: IngestService;
+}) {
+  const router = Router();
+  router.use(express.json({ limit: '2mb' }));
+  router.use(jsonParseErrors);
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.use(createUserRoutes(options));
+  router.use(createConnectorRoutes(options));
+  return router;
+}

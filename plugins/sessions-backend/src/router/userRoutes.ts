@@ -1,0 +1,82 @@
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  endAllSessionsBodySchema,
+  EndSessionsResult,
+  listSessionsQuerySchema,
+  sessionIdSchema,
+} from '@internal/plugin-sessions-common';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { SessionService } from '../services/SessionService';
+import { audited } from './audited';
+import { parseInput } from './parseInput';
+
+const idParams = z.object({ id: sessionIdSchema });
+const statsQuery = listSessionsQuerySchema.pick({ user: true }).strict();
+
+/** Routes for people in the portal: their sessions and what they may do. */
+export function createUserRoutes(options: {
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  sessions: SessionService;
+}) {
+  const { httpAuth, auditor, sessions } = options;
+  const router = Router();
+  const userCredentials = (req: Parameters<HttpAuthService['credentials']>[0]) =>
+    httpAuth.credentials(req, { allow: ['user'] });
+
+  router.get('/sessions', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const query = parseInput(listSessionsQuerySchema, req.query, 'query');
+    res.json(await sessions.list(credentials, query));
+  });
+
+  router.get('/sessions/stats', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { user } = parseInput(statsQuery, req.query, 'query');
+    res.json(await sessions.stats(credentials, user));
+  });
+
+  router.post('/sessions/end-all', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { exceptId } = parseInput(endAllSessionsBodySchema, req.body, 'body');
+    const ended = await audited(
+      auditor,
+      {
+        eventId: 'session-end',
+        severityLevel: 'medium',
+        request: req,
+        meta: { actionType: 'end-all', exceptId: exceptId ?? null },
+      },
+      () => sessions.endAll(credentials, exceptId),
+      result => ({ sessionIds: result.map(session => session.id) }),
+    );
+    const body: EndSessionsResult = { ended: ended.map(session => session.id) };
+    res.json(body);
+  });
+
+  router.get('/sessions/:id', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.json(await sessions.get(credentials, id));
+  });
+
+  router.post('/sessions/:id/end', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { id } = parseInput(idParams, req.params, 'params');
+    const session = await audited(
+      auditor,
+      {
+        eventId: 'session-end',
+        severityLevel: 'medium',
+        request: req,
+        meta: { actionType: 'end-one', sessionId: id },
+      },
+      () => sessions.endOne(credentials, id),
+      result => ({ userRef: result.userRef, status: result.status }),
+    );
+    res.json(session);
+  });
+
+  return router;
+}

@@ -1,0 +1,52 @@
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { SessionStore } from '../database/SessionStore';
+import { SessionsSettings } from '../config';
+
+/** Recorded as the actor of the changes the sweep makes. */
+export const SWEEP_ACTOR = 'sessions:sweep';
+
+/**
+ * The scheduled sweep: idles quiet sessions, warns, and disconnects those
+ * past their idle timeout or max lifetime, in set-based statements.
+ */
+export class SessionSweeper {
+  constructor(
+    private readonly store: SessionStore,
+    private readonly settings: SessionsSettings,
+    private readonly logger: LoggerService,
+    private readonly auditor: AuditorService,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async run() {
+    const at = this.now();
+    const counts = await this.store.sweep({
+      at,
+      actor: SWEEP_ACTOR,
+      idleBefore: at - this.settings.idleAfterMs,
+      warnBefore: at - this.settings.warnAfterMs,
+      disconnectBefore: at - this.settings.disconnectAfterMs,
+      startedBefore: at - this.settings.maxLifetimeMs,
+    });
+    if (counts.endedIds.length > 0) {
+      const audit = await this.auditor.createEvent({
+        eventId: 'session-end',
+        severityLevel: 'low',
+        meta: {
+          actionType: 'sweep',
+          sessionIds: counts.endedIds,
+          idleTimeouts: counts.timedOut,
+          maxLifetimes: counts.expired,
+        },
+      });
+      await audit.success();
+    }
+    if (counts.idled + counts.warned + counts.endedIds.length > 0) {
+      this.logger.info(
+        `Session sweep: ${counts.idled} idle, ${counts.warned} warned, ` +
+          `${counts.timedOut} timed out, ${counts.expired} past max lifetime`,
+      );
+    }
+    return counts;
+  }
+}

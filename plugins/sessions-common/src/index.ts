@@ -1,0 +1,10 @@
+/**
+ * Types, permissions, request schemas and duration formatting shared by the
+ * Active Sessions frontend and backend plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './permissions';
+export * from './schemas';
+export * from './durations';

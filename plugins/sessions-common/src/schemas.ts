@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { RESOURCE_TYPES, SESSION_STATUSES } from './types';
+
+/** Largest number of items a connector may send in one batch. */
+export const MAX_BATCH_SIZE = 500;
+/** Largest page the list route returns. */
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+export const SESSION_SORT_FIELDS = [
+  'startedAt',
+  'lastActivityAt',
+  'endedAt',
+  'resourceName',
+] as const;
+export type SessionSortField = (typeof SESSION_SORT_FIELDS)[number];
+
+/** `kind:namespace/name`, compared case-insensitively, stored lower-case. */
+export const entityRefSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9-_.]+:[a-z0-9-_.]+\/[a-z0-9-_.@]+$/i, {
+    message: 'must be an entity ref such as user:default/jane.doe',
+  })
+  .transform(ref => ref.toLocaleLowerCase('en-US'));
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+/** A comma separated list in a query string, each item one of `values`. */
+function commaList<T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .string()
+    .transform(value =>
+      value
+        .split(',')
+        .map(item => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(values)).min(1));
+}
+
+/**
+ * Query of `GET /sessions` as it arrives on the wire. Build it with
+ * {@link ListSessionsRequest} on the client side.
+ */
+export const listSessionsQuerySchema = z
+  .object({
+    status: commaList(SESSION_STATUSES).optional(),
+    type: commaList(RESOURCE_TYPES).optional(),
+    q: z.string().trim().max(200).optional(),
+    sort: z.enum(SESSION_SORT_FIELDS).default('startedAt'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PAGE_SIZE)
+      .default(DEFAULT_PAGE_SIZE),
+    cursor: z.string().min(1).max(1000).optional(),
+    user: entityRefSchema.optional(),
+  })
+  .strict();
+export type ListSessionsQuery = z.output<typeof listSessionsQuerySchema>;
+
+/** What a client asks the list route for. */
+export interface ListSessionsRequest {
+  status?: Array<(typeof SESSION_STATUSES)[number]>;
+  type?: Array<(typeof RESOURCE_TYPES)[number]>;
+  q?: string;
+  sort?: SessionSortField;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  cursor?: string;
+  /** Whose sessions; the caller's own when missing. */
+  user?: string;
+}
+
+export const sessionIdSchema = z.uuid({ message: 'must be a session id (UUID)' });
+
+export const endAllSessionsBodySchema = z
+  .object({
+    /** Keep this one open, typically the session the person is using. */
+    exceptId: sessionIdSchema.optional(),
+  })
+  .strict();
+export type EndAllSessionsBody = z.output<typeof endAllSessionsBodySchema>;
+
+/** A connector's id: lower-case letters, digits and dashes. */
+export const sourceSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    message: 'must be a connector id of lower-case letters, digits and dashes',
+  });
+
+const externalId = z.string().min(1).max(255);
+const optionalText = (max: number) =>
+  z.string().trim().min(1).max(max).nullish();
+
+export const sessionStartSchema = z
+  .object({
+    externalId,
+    userRef: entityRefSchema,
+    resourceName: z.string().trim().min(1).max(255),
+    resourceType: z.enum(RESOURCE_TYPES),
+    device: optionalText(255),
+    userAgent: optionalText(1000),
+    ipAddress: z.union([z.ipv4(), z.ipv6()]).nullish(),
+    location: optionalText(255),
+    /** When the session began at the source; now when missing. */
+    startedAt: isoInstant.optional(),
+    /** Last activity seen at the source; `startedAt` when missing. */
+    lastActivityAt: isoInstant.optional(),
+  })
+  .strict();
+export type SessionStart = z.output<typeof sessionStartSchema>;
+
+function batchOf<T extends z.ZodType>(item: T) {
+  return z.array(item).min(1).max(MAX_BATCH_SIZE);
+}
+
+export const sessionStartBatchSchema = z
+  .object({ source: sourceSchema, sessions: batchOf(sessionStartSchema) })
+  .strict();
+export type SessionStartBatch = z.output<typeof sessionStartBatchSchema>;
+
+export const sessionActivityBatchSchema = z
+  .object({
+    source: sourceSchema,
+    activity: batchOf(
+      z.object({ externalId, at: isoInstant.optional() }).strict(),
+    ),
+  })
+  .strict();
+export type SessionActivityBatch = z.output<typeof sessionActivityBatchSchema>;
+
+export const sessionEndBatchSchema = z
+  .object({
+    source: sourceSchema,
+    sessions: batchOf(
+      z.object({ externalId, at: isoInstant.optional() }).strict(),
+    ),
+  })
+  .strict();
+export type SessionEndBatch = z.output<typeof sessionEndBatchSchema>;

@@ -1,0 +1,133 @@
+import {
+  Session,
+  SessionStats,
+  durationBetween,
+} from '@internal/plugin-sessions-common';
+import { HttpResponse, http } from 'msw';
+
+/** Where the tests' discovery API says the sessions backend lives. */
+export const DISCOVERY_BASE_URL = 'http://localhost';
+const API = `${DISCOVERY_BASE_URL}/api/sessions`;
+
+let nextId = 1;
+
+/** A session as the backend would send it; override what the test is about. */
+export function makeSession(overrides: Partial<Session> = {}): Session {
+  const id = `00000000-0000-4000-8000-${String(nextId++).padStart(12, '0')}`;
+  return {
+    id,
+    userRef: 'user:default/jane.doe',
+    resourceName: `host-${id.slice(-4)}`,
+    resourceType: 'ssh',
+    source: 'bastion',
+    externalId: `ext-${id}`,
+    device: 'MacBook Pro',
+    userAgent: null,
+    ipAddress: '10.0.0.1',
+    location: 'Berlin, DE',
+    status: 'active',
+    startedAt: '2026-11-23T08:00:00.000Z',
+    lastActivityAt: '2026-11-23T09:00:00.000Z',
+    idleWarnedAt: null,
+    endedAt: null,
+    endReason: null,
+    endedBy: null,
+    ...overrides,
+  };
+}
+
+/** The error body the Backstage backend sends, with its status code. */
+export function backstageError(statusCode: number, name: string, message: string) {
+  return HttpResponse.json(
+    { error: { name, message }, response: { statusCode } },
+    { status: statusCode },
+  );
+}
+
+/**
+ * An in-memory sessions backend behind msw: it filters, pages and ends
+ * sessions the way the real one does, and records what it was asked.
+ */
+export function fakeSessionsBackend(initial: Session[]) {
+  let sessions = initial.map(session => ({ ...session }));
+  const received = {
+    listQueries: [] as URLSearchParams[],
+    endedIds: [] as string[],
+    endBodies: [] as unknown[],
+    endAllBodies: [] as unknown[],
+  };
+
+  const isOpen = (session: Session) => session.status !== 'disconnected';
+  const endOne = (session: Session): Session => ({
+    ...session,
+    status: 'disconnected',
+    endedAt: new Date().toISOString(),
+    endReason: 'user',
+    endedBy: session.userRef,
+  });
+
+  const stats = (): SessionStats => {
+    const open = sessions.filter(isOpen);
+    return {
+      active: open.filter(session => session.status === 'active').length,
+      idle: open.filter(session => session.status === 'idle').length,
+      totalOpenDurationMs: open.reduce(
+        (sum, session) => sum + durationBetween(session.startedAt),
+        0,
+      ),
+    };
+  };
+
+  const handlers = [
+    // Before `/sessions/:id`, which would otherwise match "stats".
+    http.get(`${API}/sessions/stats`, () => HttpResponse.json(stats())),
+    http.get(`${API}/sessions`, ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      received.listQueries.push(query);
+      const statuses = query.get('status')?.split(',');
+      const types = query.get('type')?.split(',');
+      const text = query.get('q')?.toLocaleLowerCase();
+      const matching = sessions.filter(
+        session =>
+          (!statuses || statuses.includes(session.status)) &&
+          (!types || types.includes(session.resourceType)) &&
+          (!text ||
+            [session.resourceName, session.device, session.ipAddress]
+              .join(' ')
+              .toLocaleLowerCase()
+              .includes(text)),
+      );
+      // The cursor is an offset here; the real one is opaque keyset state.
+      const offset = Number(query.get('cursor') ?? 0);
+      const limit = Number(query.get('limit') ?? 50);
+      const end = offset + limit;
+      return HttpResponse.json({
+        items: matching.slice(offset, end),
+        nextCursor: end < matching.length ? String(end) : undefined,
+      });
+    }),
+    http.post(`${API}/sessions/end-all`, async ({ request }) => {
+      received.endAllBodies.push(await request.json());
+      const ended = sessions.filter(isOpen).map(session => session.id);
+      sessions = sessions.map(session =>
+        isOpen(session) ? endOne(session) : session,
+      );
+      return HttpResponse.json({ ended });
+    }),
+    http.post(`${API}/sessions/:id/end`, async ({ params, request }) => {
+      received.endBodies.push(await request.json());
+      const found = sessions.find(session => session.id === params.id);
+      if (!found) {
+        return backstageError(404, 'NotFoundError', 'No such session');
+      }
+      received.endedIds.push(found.id);
+      const ended = endOne(found);
+      sessions = sessions.map(session =>
+        session.id === found.id ? ended : session,
+      );
+      return HttpResponse.json(ended);
+    }),
+  ];
+
+  return { handlers, received, apiUrl: API };
+}

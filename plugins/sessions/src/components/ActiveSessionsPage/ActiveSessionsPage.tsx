@@ -1,0 +1,104 @@
+import {
+  Content,
+  ContentHeader,
+  Header,
+  Page,
+} from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import { useCallback, useState } from 'react';
+import { useSessionStats } from '../../hooks/useSessionStats';
+import { EndAllSessionsDialog } from '../EndAllSessionsDialog/EndAllSessionsDialog';
+import { SessionStatsRow } from '../SessionStatsRow/SessionStatsRow';
+import { sessionsPageTabs } from './sessionsPageTabs';
+
+/**
+ * The Active Sessions page: who has access right now, from where, and how to
+ * cut it.
+ */
+export function ActiveSessionsPage() {
+  // One counter drives every reload: Refresh, and anything that ended sessions.
+  const [reloadKey, setReloadKey] = useState(0);
+  const reload = useCallback(() => setReloadKey(key => key + 1), []);
+  const { stats, error: statsError } = useSessionStats(reloadKey);
+  const openCount = stats ? stats.active + stats.idle : 0;
+
+  const [selectedTab, setSelectedTab] = useState(sessionsPageTabs[0].id);
+  const tab =
+    sessionsPageTabs.find(candidate => candidate.id === selectedTab) ??
+    sessionsPageTabs[0];
+  const [endAllOpen, setEndAllOpen] = useState(false);
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Active Sessions"
+        subtitle="Who has access right now, from where, and how to cut it"
+      />
+      <Content>
+        <ContentHeader title="Your sessions">
+          <Box display="flex" style={{ gap: 8 }}>
+            <Button
+              variant="outlined"
+              startIcon={<RefreshIcon />}
+              onClick={reload}
+            >
+              Refresh
+            </Button>
+            <Button
+              variant="contained"
+              color="secondary"
+              disabled={openCount === 0}
+              onClick={() => setEndAllOpen(true)}
+            >
+              End All Sessions
+            </Button>
+          </Box>
+        </ContentHeader>
+        <SessionStatsRow stats={stats} error={statsError} />
+        <Box mt={3}>
+          <Tabs
+            value={tab.id}
+            onChange={(_event, id: string) => setSelectedTab(id)}
+            indicatorColor="primary"
+            textColor="primary"
+            aria-label="Session views"
+          >
+            {sessionsPageTabs.map(candidate => (
+              <Tab
+                key={candidate.id}
+                value={candidate.id}
+                label={candidate.label}
+                id={`sessions-tab-${candidate.id}`}
+                aria-controls={`sessions-tabpanel-${candidate.id}`}
+              />
+            ))}
+          </Tabs>
+          <Box
+            role="tabpanel"
+            id={`sessions-tabpanel-${tab.id}`}
+            aria-labelledby={`sessions-tab-${tab.id}`}
+            pt={2}
+          >
+            {/* keyed so each tab starts with its own filters */}
+            <Box key={tab.id}>
+              {tab.render({ reloadKey, onSessionsChanged: reload })}
+            </Box>
+          </Box>
+        </Box>
+        <EndAllSessionsDialog
+          open={endAllOpen}
+          openCount={openCount}
+          onClose={() => setEndAllOpen(false)}
+          onEnded={() => {
+            setEndAllOpen(false);
+            reload();
+          }}
+        />
+      </Content>
+    </Page>
+  );
+}

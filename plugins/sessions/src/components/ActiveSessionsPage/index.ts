@@ -1,0 +1,1 @@
+export { ActiveSessionsPage } from './ActiveSessionsPage';

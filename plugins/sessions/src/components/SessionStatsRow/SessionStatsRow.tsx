@@ -1,0 +1,64 @@
+import { WarningPanel } from '@backstage/core-components';
+import { SessionStats, formatDuration } from '@internal/plugin-sessions-common';
+import Grid from '@material-ui/core/Grid';
+import { errorMessage } from '../errorMessage';
+import { StatCard } from './StatCard';
+
+/** Shown instead of a number while the counters have not arrived. */
+const PENDING = '…';
+
+function totalDurationText(stats?: SessionStats): string {
+  if (!stats) {
+    return PENDING;
+  }
+  // Nothing open has no duration; "<1m" would suggest something is open.
+  return stats.active + stats.idle > 0
+    ? formatDuration(stats.totalOpenDurationMs)
+    : '—';
+}
+
+/**
+ * The three counters above the session tables: active, idle and how long the
+ * open sessions have been open in total.
+ */
+export function SessionStatsRow(props: {
+  stats?: SessionStats;
+  error?: Error;
+}) {
+  const { stats, error } = props;
+  if (error && !stats) {
+    return (
+      <WarningPanel
+        severity="error"
+        title="Could not load your session counts"
+        message={errorMessage(error)}
+      />
+    );
+  }
+  const cards = [
+    {
+      label: 'Active sessions',
+      value: stats ? String(stats.active) : PENDING,
+      description: 'Open and in use',
+    },
+    {
+      label: 'Idle sessions',
+      value: stats ? String(stats.idle) : PENDING,
+      description: 'Open without recent activity',
+    },
+    {
+      label: 'Total duration',
+      value: totalDurationText(stats),
+      description: 'Summed over all open sessions',
+    },
+  ];
+  return (
+    <Grid container spacing={3}>
+      {cards.map(card => (
+        <Grid item xs={12} md={4} key={card.label}>
+          <StatCard {...card} />
+        </Grid>
+      ))}
+    </Grid>
+  );
+}

@@ -1,0 +1,67 @@
+import { RESOURCE_TYPES, ResourceType } from '@internal/plugin-sessions-common';
+import Box from '@material-ui/core/Box';
+import InputAdornment from '@material-ui/core/InputAdornment';
+import TextField from '@material-ui/core/TextField';
+import SearchIcon from '@material-ui/icons/Search';
+import { resourceTypeLabel } from './resourceTypeLabel';
+
+/** The search text and resource type a session list is narrowed to. */
+export interface SessionFilterValues {
+  searchText: string;
+  type?: ResourceType;
+}
+
+/** Search box and resource type picker above a session table. */
+export function SessionFilters(props: {
+  value: SessionFilterValues;
+  onChange: (value: SessionFilterValues) => void;
+}) {
+  const { value, onChange } = props;
+  return (
+    <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
+      <TextField
+        id="sessions-search"
+        label="Search sessions"
+        placeholder="Resource, device, IP or location"
+        variant="outlined"
+        size="small"
+        value={value.searchText}
+        onChange={event =>
+          onChange({ ...value, searchText: event.target.value })
+        }
+        InputProps={{
+          startAdornment: (
+            <InputAdornment position="start">
+              <SearchIcon fontSize="small" />
+            </InputAdornment>
+          ),
+        }}
+        style={{ minWidth: 320 }}
+      />
+      <TextField
+        id="sessions-type"
+        select
+        label="Resource type"
+        variant="outlined"
+        size="small"
+        value={value.type ?? ''}
+        onChange={event =>
+          onChange({
+            ...value,
+            type: (event.target.value || undefined) as ResourceType | undefined,
+          })
+        }
+        SelectProps={{ native: true }}
+        InputLabelProps={{ shrink: true }}
+        style={{ minWidth: 200 }}
+      >
+        <option value="">All types</option>
+        {RESOURCE_TYPES.map(type => (
+          <option key={type} value={type}>
+            {resourceTypeLabel(type)}
+          </option>
+        ))}
+      </TextField>
+    </Box>
+  );
+}

@@ -1,0 +1,65 @@
+import { Session } from '@internal/plugin-sessions-common';
+import Chip from '@material-ui/core/Chip';
+import { makeStyles } from '@material-ui/core/styles';
+import CheckCircleIcon from '@material-ui/icons/CheckCircle';
+import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
+import ScheduleIcon from '@material-ui/icons/Schedule';
+
+const useStyles = makeStyles(theme => ({
+  active: {
+    color: theme.palette.status.ok,
+    borderColor: theme.palette.status.ok,
+    '& svg': { color: theme.palette.status.ok },
+  },
+  idle: {
+    color: theme.palette.status.warning,
+    borderColor: theme.palette.status.warning,
+    '& svg': { color: theme.palette.status.warning },
+  },
+  disconnected: {
+    color: theme.palette.text.secondary,
+    borderColor: theme.palette.divider,
+    '& svg': { color: theme.palette.text.secondary },
+  },
+}));
+
+/**
+ * The session's status as a badge: active (green check), idle (amber clock,
+ * "warned" once the idle warning went out) or disconnected (grey).
+ */
+export function SessionStatusChip(props: { session: Session }) {
+  const classes = useStyles();
+  const { status, idleWarnedAt } = props.session;
+  switch (status) {
+    case 'active':
+      return (
+        <Chip
+          size="small"
+          variant="outlined"
+          className={classes.active}
+          icon={<CheckCircleIcon />}
+          label="Active"
+        />
+      );
+    case 'idle':
+      return (
+        <Chip
+          size="small"
+          variant="outlined"
+          className={classes.idle}
+          icon={<ScheduleIcon />}
+          label={idleWarnedAt ? 'Idle · warned' : 'Idle'}
+        />
+      );
+    default:
+      return (
+        <Chip
+          size="small"
+          variant="outlined"
+          className={classes.disconnected}
+          icon={<RemoveCircleOutlineIcon />}
+          label="Disconnected"
+        />
+      );
+  }
+}

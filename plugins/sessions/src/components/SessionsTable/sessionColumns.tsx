@@ -1,0 +1,96 @@
+import { TableColumn } from '@backstage/core-components';
+import {
+  Session,
+  durationBetween,
+  formatDuration,
+} from '@internal/plugin-sessions-common';
+import Button from '@material-ui/core/Button';
+import { ResourceCell } from './ResourceCell';
+import { SessionStatusChip } from './SessionStatusChip';
+import { StackedText } from './StackedText';
+import { endReasonLabel } from './endReasonLabel';
+import { formatInstant } from './formatInstant';
+import { SessionListView } from './sessionListViews';
+
+const isOpen = (session: Session) => session.status !== 'disconnected';
+
+/**
+ * The columns of a session table. Open lists end with an End button; history
+ * lists end with how and when each session ended.
+ */
+export function sessionColumns(options: {
+  mode: SessionListView['mode'];
+  onEnd: (session: Session) => void;
+}): TableColumn<Session>[] {
+  const common: TableColumn<Session>[] = [
+    {
+      title: 'Resource',
+      render: session => <ResourceCell session={session} />,
+    },
+    {
+      title: 'Device & IP',
+      render: session => (
+        <StackedText
+          primary={session.device ?? 'Unknown device'}
+          secondary={session.ipAddress ?? 'No IP address'}
+        />
+      ),
+    },
+    {
+      title: 'Duration',
+      render: session => (
+        <StackedText
+          primary={formatDuration(
+            durationBetween(session.startedAt, session.endedAt),
+          )}
+          secondary={`Started ${formatInstant(session.startedAt)}`}
+        />
+      ),
+    },
+    {
+      title: 'Location',
+      render: session => session.location ?? 'Unknown',
+    },
+    {
+      title: 'Status',
+      render: session => <SessionStatusChip session={session} />,
+    },
+  ];
+
+  if (options.mode === 'history') {
+    return [
+      ...common,
+      {
+        title: 'Ended',
+        render: session => (
+          <StackedText
+            primary={endReasonLabel(session.endReason)}
+            secondary={
+              session.endedAt ? formatInstant(session.endedAt) : undefined
+            }
+          />
+        ),
+      },
+    ];
+  }
+
+  return [
+    ...common,
+    {
+      title: 'Actions',
+      align: 'right',
+      render: session =>
+        isOpen(session) && (
+          <Button
+            size="small"
+            variant="outlined"
+            color="secondary"
+            aria-label={`End session on ${session.resourceName}`}
+            onClick={() => options.onEnd(session)}
+          >
+            End
+          </Button>
+        ),
+    },
+  ];
+}

@@ -1,0 +1,19 @@
+/**
+ * The Active Sessions frontend plugin: who has access right now, from where,
+ * and how to cut it.
+ *
+ * @packageDocumentation
+ */
+export { sessionsPlugin, ActiveSessionsPage } from './plugin';
+export { sessionsApiRef, SessionsClient } from './api';
+export type { SessionsApi } from './api';
+export type {
+  EndReason,
+  EndSessionsResult,
+  ListSessionsRequest,
+  ResourceType,
+  Session,
+  SessionPage,
+  SessionStats,
+  SessionStatus,
+} from '@internal/plugin-sessions-common';
