@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# The one test command (`npm test`): installs what is missing, then runs every
-# package's tests (SQLite, PostgreSQL and MySQL for the backend) and the
-# browser test against a running portal.
-set -euo pipefail
+# The one test command (`npm test`, also what .ci/run calls): installs what is
+# missing, runs every package's tests (the backend's on SQLite, PostgreSQL and
+# MySQL/MariaDB) and the browser test against a running portal, then prints
+# one closing line with the totals.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
+bash scripts/setup.sh || exit 1
 source scripts/test-databases.sh
 
+mkdir -p e2e/output
+unit_log=e2e/output/unit.log
 echo "[test] unit, database and UI tests"
-CI=true npx backstage-cli repo test --ci
+CI=true npx backstage-cli repo test --ci 2>&1 | tee "$unit_log"
+unit_status=${PIPESTATUS[0]}
 
-if [ -f e2e/run.mjs ]; then
-  echo "[test] browser test"
-  node e2e/run.mjs
-fi
+echo "[test] browser test"
+node e2e/run.mjs 2>&1 | tee e2e/output/e2e.log
+e2e_status=${PIPESTATUS[0]}
+
+count() { grep -E "$1" "$2" | tail -n 1 | grep -oE "[0-9]+ $3" | grep -oE '[0-9]+' || echo 0; }
+passed=$(($(count '^Tests:' "$unit_log" passed) + $(count '^e2e:' e2e/output/e2e.log passed)))
+failed=$(($(count '^Tests:' "$unit_log" failed) + $(count '^e2e:' e2e/output/e2e.log failed)))
+if [ "$unit_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+if [ "$e2e_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+echo "tests: $passed passed, $failed failed"
+[ "$unit_status" = 0 ] && [ "$e2e_status" = 0 ]

@@ -6,6 +6,7 @@ import {
   SignInPage,
 } from '@backstage/core-components';
 import { ActiveSessionsPage } from '@internal/plugin-sessions';
+import CssBaseline from '@material-ui/core/CssBaseline';
 import { Navigate, Route } from 'react-router-dom';
 import { Root } from './components/Root';
 
@@ -25,6 +26,8 @@ const routes = (
 
 export default app.createRoot(
   <>
+    {/* The theme provider no longer adds the baseline (body margin, font). */}
+    <CssBaseline />
     <AlertDisplay />
     <OAuthRequestDialog />
     <AppRouter>

@@ -40,7 +40,11 @@ export function readSessionsSettings(config: Config): SessionsSettings {
       readDuration(config, 'sessions.warnAfter', DEFAULTS.warnAfter),
     ),
     disconnectAfterMs: toMillis(
-      readDuration(config, 'sessions.disconnectAfter', DEFAULTS.disconnectAfter),
+      readDuration(
+        config,
+        'sessions.disconnectAfter',
+        DEFAULTS.disconnectAfter,
+      ),
     ),
     maxLifetimeMs: toMillis(
       readDuration(config, 'sessions.maxLifetime', DEFAULTS.maxLifetime),

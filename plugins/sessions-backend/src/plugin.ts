@@ -46,7 +46,12 @@ export const sessionsPlugin = createBackendPlugin({
           getResources: ids => store.getSessions(ids),
         });
 
-        const sweeper = new SessionSweeper(store, settings, logger, deps.auditor);
+        const sweeper = new SessionSweeper(
+          store,
+          settings,
+          logger,
+          deps.auditor,
+        );
         await deps.scheduler.scheduleTask({
           id: 'sessions-sweep',
           frequency: settings.sweepFrequency,

@@ -75,7 +75,9 @@ export interface ListSessionsRequest {
   user?: string;
 }
 
-export const sessionIdSchema = z.uuid({ message: 'must be a session id (UUID)' });
+export const sessionIdSchema = z.uuid({
+  message: 'must be a session id (UUID)',
+});
 
 export const endAllSessionsBodySchema = z
   .object({
@@ -86,11 +88,9 @@ export const endAllSessionsBodySchema = z
 export type EndAllSessionsBody = z.output<typeof endAllSessionsBodySchema>;
 
 /** A connector's id: lower-case letters, digits and dashes. */
-export const sourceSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-    message: 'must be a connector id of lower-case letters, digits and dashes',
-  });
+export const sourceSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+  message: 'must be a connector id of lower-case letters, digits and dashes',
+});
 
 const externalId = z.string().min(1).max(255);
 const optionalText = (max: number) =>

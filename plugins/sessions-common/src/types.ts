@@ -12,7 +12,10 @@ export const SESSION_STATUSES = ['active', 'idle', 'disconnected'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** The statuses that count as an open session. */
-export const OPEN_SESSION_STATUSES: readonly SessionStatus[] = ['active', 'idle'];
+export const OPEN_SESSION_STATUSES: readonly SessionStatus[] = [
+  'active',
+  'idle',
+];
 
 /** Why a session ended. */
 export const END_REASONS = [

@@ -25,20 +25,18 @@ export function policyPermissionsFactory(
     permission: any,
     credentials: BackstageCredentials,
   ): Promise<PolicyDecision> => {
-    if (credentials.principal.type !== 'user') {
+    const principal = credentials.principal as BackstageUserPrincipal;
+    if (principal.type !== 'user') {
       return { result: AuthorizeResult.ALLOW };
     }
-    const userEntityRef = (credentials.principal as BackstageUserPrincipal)
-      .userEntityRef;
-    const ownershipEntityRefs = [userEntityRef, ...(groups[userEntityRef] ?? [])];
+    const userEntityRef = principal.userEntityRef;
+    const ownershipEntityRefs = [
+      userEntityRef,
+      ...(groups[userEntityRef] ?? []),
+    ];
     return policy.handle(
       { permission },
-      {
-        identity: { type: 'user', userEntityRef, ownershipEntityRefs },
-        info: { userEntityRef, ownershipEntityRefs },
-        token: 'mock',
-        credentials: credentials as BackstageCredentials<BackstageUserPrincipal>,
-      },
+      { info: { userEntityRef, ownershipEntityRefs }, credentials },
     );
   };
   const service: PermissionsService = {

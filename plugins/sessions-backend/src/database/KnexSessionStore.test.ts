@@ -39,7 +39,10 @@ describe('KnexSessionStore', () => {
 
     it('lists a user sessions filtered by status, type and text', async () => {
       const { store } = await setup();
-      const ssh = newSession({ resourceName: 'Bastion-Prod', location: 'Oslo' });
+      const ssh = newSession({
+        resourceName: 'Bastion-Prod',
+        location: 'Oslo',
+      });
       const rdp = newSession({ resourceType: 'rdp', resourceName: 'win-01' });
       const web = newSession({ resourceType: 'web', resourceName: '100%_app' });
       const other = newSession({ userRef: 'user:default/bob' });
@@ -126,12 +129,20 @@ describe('KnexSessionStore', () => {
       const janeSsh = newSession();
       const janeRdp = newSession({ resourceType: 'rdp' });
       const bobSsh = newSession({ userRef: 'user:default/bob' });
-      const bobWeb = newSession({ userRef: 'user:default/bob', resourceType: 'web' });
+      const bobWeb = newSession({
+        userRef: 'user:default/bob',
+        resourceType: 'web',
+      });
       await store.insertSessions([janeSsh, janeRdp, bobSsh, bobWeb], 'test');
 
       const visible = async (access: any) =>
         (
-          await store.listSessions({ sort: 'startedAt', order: 'asc', limit: 10, access })
+          await store.listSessions({
+            sort: 'startedAt',
+            order: 'asc',
+            limit: 10,
+            access,
+          })
         )
           .map(s => s.id)
           .sort();
@@ -156,7 +167,12 @@ describe('KnexSessionStore', () => {
         }),
       ).toEqual([bobSsh.id]);
       expect(await visible({ property: 'userRef', values: [] })).toEqual([]);
-      expect(await store.getSession(janeSsh.id, { property: 'userRef', values: ['user:default/bob'] })).toBeUndefined();
+      expect(
+        await store.getSession(janeSsh.id, {
+          property: 'userRef',
+          values: ['user:default/bob'],
+        }),
+      ).toBeUndefined();
       expect((await store.getSession(janeSsh.id))?.id).toBe(janeSsh.id);
     });
 
@@ -179,8 +195,14 @@ describe('KnexSessionStore', () => {
         { reason: 'user', endedBy: 'user:default/jane', at: T0 + 30 * MINUTE },
       );
 
-      const counts = await store.countOpenSessions({ userRef: 'user:default/jane' });
-      expect(counts).toEqual({ active: 1, idle: 1, startedAtSum: 2 * T0 + 10 * MINUTE });
+      const counts = await store.countOpenSessions({
+        userRef: 'user:default/jane',
+      });
+      expect(counts).toEqual({
+        active: 1,
+        idle: 1,
+        startedAtSum: 2 * T0 + 10 * MINUTE,
+      });
     });
 
     it('ends open sessions once, with reason, actor and history', async () => {
@@ -190,7 +212,11 @@ describe('KnexSessionStore', () => {
       const end2 = newSession();
       const bobs = newSession({ userRef: 'user:default/bob' });
       await store.insertSessions([keep, end1, end2, bobs], 'test');
-      const ending = { reason: 'user' as const, endedBy: 'user:default/jane', at: T0 + MINUTE };
+      const ending = {
+        reason: 'user' as const,
+        endedBy: 'user:default/jane',
+        at: T0 + MINUTE,
+      };
 
       const ended = await store.endSessions(
         { userRef: 'user:default/jane', exceptIds: [keep.id] },
@@ -262,10 +288,22 @@ describe('KnexSessionStore', () => {
       const { store } = await setup();
       const now = T0 + 100 * MINUTE;
       const fresh = newSession({ startedAt: now - MINUTE });
-      const quiet = newSession({ startedAt: now - 20 * MINUTE, lastActivityAt: now - 7 * MINUTE });
-      const quieter = newSession({ startedAt: now - 20 * MINUTE, lastActivityAt: now - 12 * MINUTE });
-      const gone = newSession({ startedAt: now - 50 * MINUTE, lastActivityAt: now - 31 * MINUTE });
-      const old = newSession({ startedAt: now - 99 * MINUTE, lastActivityAt: now - MINUTE });
+      const quiet = newSession({
+        startedAt: now - 20 * MINUTE,
+        lastActivityAt: now - 7 * MINUTE,
+      });
+      const quieter = newSession({
+        startedAt: now - 20 * MINUTE,
+        lastActivityAt: now - 12 * MINUTE,
+      });
+      const gone = newSession({
+        startedAt: now - 50 * MINUTE,
+        lastActivityAt: now - 31 * MINUTE,
+      });
+      const old = newSession({
+        startedAt: now - 99 * MINUTE,
+        lastActivityAt: now - MINUTE,
+      });
       await store.insertSessions([fresh, quiet, quieter, gone, old], 'test');
       const cutoffs = {
         at: now,
@@ -279,14 +317,40 @@ describe('KnexSessionStore', () => {
       const counts = await store.sweep(cutoffs);
       const repeat = await store.sweep(cutoffs);
 
-      expect(counts).toMatchObject({ idled: 3, warned: 2, timedOut: 1, expired: 1 });
+      expect(counts).toMatchObject({
+        idled: 3,
+        warned: 2,
+        timedOut: 1,
+        expired: 1,
+      });
       expect(counts.endedIds.sort()).toEqual([gone.id, old.id].sort());
-      expect(repeat).toEqual({ idled: 0, warned: 0, timedOut: 0, expired: 0, endedIds: [] });
-      expect(await store.getSession(fresh.id)).toMatchObject({ status: 'active' });
-      expect(await store.getSession(quiet.id)).toMatchObject({ status: 'idle', idleWarnedAt: null });
-      expect(await store.getSession(quieter.id)).toMatchObject({ status: 'idle', idleWarnedAt: new Date(now).toISOString() });
-      expect(await store.getSession(gone.id)).toMatchObject({ status: 'disconnected', endReason: 'idle_timeout', endedBy: 'sessions:sweep' });
-      expect(await store.getSession(old.id)).toMatchObject({ status: 'disconnected', endReason: 'max_lifetime' });
+      expect(repeat).toEqual({
+        idled: 0,
+        warned: 0,
+        timedOut: 0,
+        expired: 0,
+        endedIds: [],
+      });
+      expect(await store.getSession(fresh.id)).toMatchObject({
+        status: 'active',
+      });
+      expect(await store.getSession(quiet.id)).toMatchObject({
+        status: 'idle',
+        idleWarnedAt: null,
+      });
+      expect(await store.getSession(quieter.id)).toMatchObject({
+        status: 'idle',
+        idleWarnedAt: new Date(now).toISOString(),
+      });
+      expect(await store.getSession(gone.id)).toMatchObject({
+        status: 'disconnected',
+        endReason: 'idle_timeout',
+        endedBy: 'sessions:sweep',
+      });
+      expect(await store.getSession(old.id)).toMatchObject({
+        status: 'disconnected',
+        endReason: 'max_lifetime',
+      });
       expect((await store.listEvents(gone.id)).map(e => e.type)).toEqual([
         'started',
         'idle',
@@ -311,7 +375,10 @@ describe('KnexSessionStore', () => {
       };
       const other = new (store.constructor as any)(knex);
 
-      const results = await Promise.all([store.sweep(cutoffs), other.sweep(cutoffs)]);
+      const results = await Promise.all([
+        store.sweep(cutoffs),
+        other.sweep(cutoffs),
+      ]);
 
       expect(results[0].timedOut + results[1].timedOut).toBe(40);
       const ended = await knex('session_events')

@@ -252,7 +252,10 @@ export class KnexSessionStore implements SessionStore {
           const pattern = containsPattern(query.text);
           builder.where(any => {
             for (const searched of SEARCHED_COLUMNS) {
-              any.orWhereRaw(`lower(??) like ? escape '!'`, [searched, pattern]);
+              any.orWhereRaw(`lower(??) like ? escape '!'`, [
+                searched,
+                pattern,
+              ]);
             }
           });
         }
@@ -295,7 +298,9 @@ export class KnexSessionStore implements SessionStore {
     return sessions;
   }
 
-  async countOpenSessions(selector: SessionSelector): Promise<OpenSessionCounts> {
+  async countOpenSessions(
+    selector: SessionSelector,
+  ): Promise<OpenSessionCounts> {
     const rows: Array<{ status: string; count: any; started: any }> =
       await this.db(SESSIONS)
         .modify(builder =>
@@ -334,7 +339,11 @@ export class KnexSessionStore implements SessionStore {
             ended_by: ending.endedBy,
           },
           { event_type: 'ended', from_status: from, to_status: 'disconnected' },
-          { actor: ending.endedBy, reason: ending.reason, created_at: ending.at },
+          {
+            actor: ending.endedBy,
+            reason: ending.reason,
+            created_at: ending.at,
+          },
         );
         ended.push(...rows);
       }
@@ -366,7 +375,11 @@ export class KnexSessionStore implements SessionStore {
                 .where('status', from)
                 .where('started_at', '<', cutoffs.startedBefore),
             ending('max_lifetime'),
-            { event_type: 'ended', from_status: from, to_status: 'disconnected' },
+            {
+              event_type: 'ended',
+              from_status: from,
+              to_status: 'disconnected',
+            },
             endedEvent('max_lifetime'),
           )),
         );

@@ -121,7 +121,10 @@ export interface SessionStore {
     at: number,
   ): Promise<void>;
   listSessions(query: SessionListQuery): Promise<Session[]>;
-  getSession(id: string, access?: SessionCriteria): Promise<Session | undefined>;
+  getSession(
+    id: string,
+    access?: SessionCriteria,
+  ): Promise<Session | undefined>;
   /** The sessions with these ids, in no particular order. */
   getSessions(ids: string[]): Promise<Session[]>;
   countOpenSessions(selector: SessionSelector): Promise<OpenSessionCounts>;

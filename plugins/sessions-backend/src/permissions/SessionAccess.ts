@@ -19,8 +19,7 @@ import { SessionCriteria, SessionFilter } from '../database/SessionStore';
 
 /** What the policy allows: nothing, everything, or rows meeting criteria. */
 export type AccessDecision =
-  | { allowed: false }
-  | { allowed: true; criteria?: SessionCriteria };
+  { allowed: false } | { allowed: true; criteria?: SessionCriteria };
 
 /**
  * Asks the permission framework about sessions and turns a conditional

@@ -23,8 +23,7 @@ const JANE = 'user:default/jane';
 const BOB = 'user:default/bob';
 const ADMIN = 'user:default/admin';
 
-const as = (userRef: string) =>
-  `Bearer ${mockCredentials.user.token(userRef)}`;
+const as = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
 const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
 
 /** Admin may do anything; everyone else sees and ends their own sessions. */
@@ -147,12 +146,23 @@ describe('sessions API', () => {
 
     it('reports activity for unknown and ended sessions back to the connector', async () => {
       await seed();
-      await ingest('end', { source: 'bastion', sessions: [{ externalId: 'j2' }] });
+      await ingest('end', {
+        source: 'bastion',
+        sessions: [{ externalId: 'j2' }],
+      });
       const res = await ingest('activity', {
         source: 'bastion',
-        activity: [{ externalId: 'j1' }, { externalId: 'j2' }, { externalId: 'nope' }],
+        activity: [
+          { externalId: 'j1' },
+          { externalId: 'j2' },
+          { externalId: 'nope' },
+        ],
       });
-      expect(res.body).toEqual({ accepted: 1, unknown: ['nope'], ended: ['j2'] });
+      expect(res.body).toEqual({
+        accepted: 1,
+        unknown: ['nope'],
+        ended: ['j2'],
+      });
     });
 
     it('ends sessions the connector closed, with reason connector', async () => {
@@ -173,9 +183,15 @@ describe('sessions API', () => {
 
     it.each([
       [{ source: 'bastion' }, 'body.sessions'],
-      [{ source: 'bastion', sessions: [start('a', 'jane')] }, 'body.sessions.0.userRef'],
       [
-        { source: 'bastion', sessions: [start('a', JANE, { resourceType: 'telnet' })] },
+        { source: 'bastion', sessions: [start('a', 'jane')] },
+        'body.sessions.0.userRef',
+      ],
+      [
+        {
+          source: 'bastion',
+          sessions: [start('a', JANE, { resourceType: 'telnet' })],
+        },
         'body.sessions.0.resourceType',
       ],
       [
@@ -188,22 +204,30 @@ describe('sessions API', () => {
         'body.sessions',
       ],
       [
-        { source: 'bastion', sessions: [start('dup', JANE), start('dup', JANE)] },
+        {
+          source: 'bastion',
+          sessions: [start('dup', JANE), start('dup', JANE)],
+        },
         'sessions.1.externalId',
       ],
       [
         {
           source: 'bastion',
-          sessions: [start('future', JANE, { startedAt: '2999-01-01T00:00:00Z' })],
+          sessions: [
+            start('future', JANE, { startedAt: '2999-01-01T00:00:00Z' }),
+          ],
         },
         'sessions.0.startedAt',
       ],
-    ])('refuses a bad start batch naming the field (%#)', async (body, field) => {
-      const res = await ingest('start', body);
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toContain(field);
-      expect((await listOf(JANE)).items).toEqual([]);
-    });
+    ])(
+      'refuses a bad start batch naming the field (%#)',
+      async (body, field) => {
+        const res = await ingest('start', body);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(field);
+        expect((await listOf(JANE)).items).toEqual([]);
+      },
+    );
 
     it('refuses a body that is not JSON', async () => {
       const res = await request(app)
@@ -228,7 +252,9 @@ describe('sessions API', () => {
       const janeAsksForBob = await listOf(JANE, `?user=${BOB}`);
       const adminAsksForBob = await listOf(ADMIN, `?user=${BOB}`);
       expect(janeAsksForBob.items).toEqual([]);
-      expect(adminAsksForBob.items.map((s: any) => s.externalId)).toEqual(['b1']);
+      expect(adminAsksForBob.items.map((s: any) => s.externalId)).toEqual([
+        'b1',
+      ]);
     });
 
     it('neither reads nor ends another user session, and nothing changes', async () => {
@@ -254,8 +280,16 @@ describe('sessions API', () => {
         .post(`/api/sessions/sessions/${bob[0].id}/end`)
         .set('Authorization', as(ADMIN));
       expect(mine.status).toBe(200);
-      expect(mine.body).toMatchObject({ status: 'disconnected', endReason: 'user', endedBy: JANE });
-      expect(admins.body).toMatchObject({ status: 'disconnected', endReason: 'admin', endedBy: ADMIN });
+      expect(mine.body).toMatchObject({
+        status: 'disconnected',
+        endReason: 'user',
+        endedBy: JANE,
+      });
+      expect(admins.body).toMatchObject({
+        status: 'disconnected',
+        endReason: 'admin',
+        endedBy: ADMIN,
+      });
       const again = await request(app)
         .post(`/api/sessions/sessions/${jane[0].id}/end`)
         .set('Authorization', as(JANE));
@@ -295,7 +329,9 @@ describe('sessions API', () => {
         `?limit=2&sort=startedAt&order=asc&cursor=${second.nextCursor}`,
       );
       expect(
-        [...first.items, ...second.items, ...third.items].map(s => s.externalId),
+        [...first.items, ...second.items, ...third.items].map(
+          s => s.externalId,
+        ),
       ).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
       expect(third.nextCursor).toBeUndefined();
     });

@@ -22,8 +22,9 @@ export function createUserRoutes(options: {
 }) {
   const { httpAuth, auditor, sessions } = options;
   const router = Router();
-  const userCredentials = (req: Parameters<HttpAuthService['credentials']>[0]) =>
-    httpAuth.credentials(req, { allow: ['user'] });
+  const userCredentials = (
+    req: Parameters<HttpAuthService['credentials']>[0],
+  ) => httpAuth.credentials(req, { allow: ['user'] });
 
   router.get('/sessions', async (req, res) => {
     const credentials = await userCredentials(req);

@@ -29,7 +29,11 @@ export class IngestService {
     const externalIds = this.uniqueExternalIds(batch.sessions, 'sessions');
     const sessions: NewSession[] = batch.sessions.map((start, index) => {
       const field = `sessions.${index}`;
-      const startedAt = this.instant(start.startedAt, now, `${field}.startedAt`);
+      const startedAt = this.instant(
+        start.startedAt,
+        now,
+        `${field}.startedAt`,
+      );
       const lastActivityAt = this.instant(
         start.lastActivityAt ?? start.startedAt,
         now,
@@ -65,7 +69,9 @@ export class IngestService {
     return {
       accepted: inserted.size,
       unknown: [],
-      ended: [...statuses].filter(([, s]) => s === 'disconnected').map(([id]) => id),
+      ended: [...statuses]
+        .filter(([, s]) => s === 'disconnected')
+        .map(([id]) => id),
     };
   }
 
@@ -127,7 +133,10 @@ export class IngestService {
     return result;
   }
 
-  private uniqueExternalIds(items: Array<{ externalId: string }>, list: string) {
+  private uniqueExternalIds(
+    items: Array<{ externalId: string }>,
+    list: string,
+  ) {
     const seen = new Set<string>();
     items.forEach((item, index) => {
       if (seen.has(item.externalId)) {

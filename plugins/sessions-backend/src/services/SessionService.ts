@@ -141,7 +141,9 @@ export class SessionService {
       {
         userRef: caller,
         exceptIds: exceptId ? [exceptId] : undefined,
-        access: access.length ? { allOf: access as [SessionCriteria] } : undefined,
+        access: access.length
+          ? { allOf: access as [SessionCriteria] }
+          : undefined,
       },
       { reason: 'user', endedBy: caller, at: this.now() },
     );

@@ -37,7 +37,11 @@ export function makeSession(overrides: Partial<Session> = {}): Session {
 }
 
 /** The error body the Backstage backend sends, with its status code. */
-export function backstageError(statusCode: number, name: string, message: string) {
+export function backstageError(
+  statusCode: number,
+  name: string,
+  message: string,
+) {
   return HttpResponse.json(
     { error: { name, message }, response: { statusCode } },
     { status: statusCode },

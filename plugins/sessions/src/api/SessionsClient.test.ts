@@ -81,7 +81,11 @@ describe('SessionsClient', () => {
   });
 
   it('ends one session with a JSON POST', async () => {
-    const requests: Array<{ id: unknown; contentType: string | null; body: unknown }> = [];
+    const requests: Array<{
+      id: unknown;
+      contentType: string | null;
+      body: unknown;
+    }> = [];
     server.use(
       http.post(`${API}/sessions/:id/end`, async ({ params, request }) => {
         requests.push({

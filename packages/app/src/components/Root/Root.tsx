@@ -31,7 +31,11 @@ export const Root = ({ children }: PropsWithChildren<{}>) => {
         </Typography>
         <SidebarDivider />
         <SidebarGroup label="Menu" icon={<MenuIcon />}>
-          <SidebarItem icon={DevicesIcon} to="sessions" text="Active Sessions" />
+          <SidebarItem
+            icon={DevicesIcon}
+            to="sessions"
+            text="Active Sessions"
+          />
         </SidebarGroup>
         <SidebarSpace />
       </Sidebar>

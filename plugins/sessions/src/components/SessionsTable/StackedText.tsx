@@ -6,8 +6,9 @@ export function StackedText(props: {
   primary: ReactNode;
   secondary?: ReactNode;
 }) {
+  // One block, so a flex parent keeps the two lines stacked.
   return (
-    <>
+    <div>
       <Typography variant="body2" component="div">
         {props.primary}
       </Typography>
@@ -16,6 +17,6 @@ export function StackedText(props: {
           {props.secondary}
         </Typography>
       )}
-    </>
+    </div>
   );
 }

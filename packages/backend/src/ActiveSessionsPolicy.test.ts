@@ -1,0 +1,67 @@
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
+import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  sessionReadPermission,
+  sessionTerminatePermission,
+} from '@internal/plugin-sessions-common';
+import { ActiveSessionsPolicy, ADMINS_GROUP } from './ActiveSessionsPolicy';
+
+function user(userEntityRef: string, groups: string[] = []): PolicyQueryUser {
+  const ownershipEntityRefs = [userEntityRef, ...groups];
+  return {
+    info: { userEntityRef, ownershipEntityRefs },
+    credentials: {} as any,
+  };
+}
+
+describe('ActiveSessionsPolicy', () => {
+  const policy = new ActiveSessionsPolicy();
+
+  it.each([sessionReadPermission, sessionTerminatePermission])(
+    'limits a user to their own sessions for %s',
+    async permission => {
+      const decision = await policy.handle(
+        { permission },
+        user('user:default/jane'),
+      );
+      expect(decision).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'sessions',
+        resourceType: 'session',
+        conditions: {
+          rule: 'IS_SESSION_OWNER',
+          resourceType: 'session',
+          params: { claims: ['user:default/jane'] },
+        },
+      });
+    },
+  );
+
+  it('lets members of the admins group see and end every session', async () => {
+    const decision = await policy.handle(
+      { permission: sessionTerminatePermission },
+      user('user:default/ops', [ADMINS_GROUP]),
+    );
+    expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('denies sessions to a caller without a user', async () => {
+    const decision = await policy.handle({ permission: sessionReadPermission });
+    expect(decision).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('leaves other plugins permissions allowed', async () => {
+    const other = createPermission({
+      name: 'catalog.entity.read',
+      attributes: {},
+    });
+    const decision = await policy.handle(
+      { permission: other },
+      user('user:default/jane'),
+    );
+    expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+});

@@ -1,0 +1,85 @@
+import { TestDatabaseId } from '@backstage/backend-test-utils';
+import fs from 'node:fs';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { migrationsDir } from './migrations';
+
+jest.setTimeout(60_000);
+
+const migrationFiles = fs
+  .readdirSync(migrationsDir)
+  .filter(name => name.endsWith('.js'))
+  .sort();
+
+async function migrateUpOnce(knex: Knex) {
+  await knex.migrate.up({ directory: migrationsDir });
+}
+
+async function migrateDownOnce(knex: Knex) {
+  await knex.migrate.down({ directory: migrationsDir });
+}
+
+describe('migrations', () => {
+  const databases = createTestDatabases();
+
+  it('are listed in order', () => {
+    expect(migrationFiles[0]).toBe('20261123000000_sessions.js');
+  });
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    it('20261123000000_sessions goes up and down with data in it', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      await migrateUpOnce(knex);
+
+      const startedAt = Date.UTC(2026, 0, 1);
+      await knex('sessions').insert({
+        id: '00000000-0000-4000-8000-000000000001',
+        user_ref: 'user:default/jane',
+        resource_name: 'bastion',
+        resource_type: 'ssh',
+        source: 'bastion',
+        external_id: 'pid-1',
+        status: 'active',
+        started_at: startedAt,
+        last_activity_at: startedAt,
+      });
+      await knex('session_events').insert({
+        session_id: '00000000-0000-4000-8000-000000000001',
+        event_type: 'started',
+        to_status: 'active',
+        created_at: startedAt,
+      });
+      // Epoch milliseconds survive the round trip on every database.
+      const [row] = await knex('sessions').select('started_at');
+      expect(Number(row.started_at)).toBe(startedAt);
+      // The same session from the same source cannot be stored twice.
+      const duplicate = await knex('sessions')
+        .insert({
+          id: '00000000-0000-4000-8000-000000000002',
+          user_ref: 'user:default/jane',
+          resource_name: 'bastion',
+          resource_type: 'ssh',
+          source: 'bastion',
+          external_id: 'pid-1',
+          status: 'active',
+          started_at: startedAt,
+          last_activity_at: startedAt,
+        })
+        .then(
+          () => 'stored',
+          (error: Error) => `refused: ${error.message}`,
+        );
+      expect(duplicate).toMatch(/^refused: .*(unique|duplicate)/i);
+      expect(await knex('sessions').select('id')).toEqual([
+        { id: '00000000-0000-4000-8000-000000000001' },
+      ]);
+
+      await migrateDownOnce(knex);
+      expect(await knex.schema.hasTable('sessions')).toBe(false);
+      expect(await knex.schema.hasTable('session_events')).toBe(false);
+
+      await migrateUpOnce(knex);
+      expect(await knex('sessions').select('id')).toEqual([]);
+    });
+  });
+});
