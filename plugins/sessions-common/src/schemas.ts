@@ -104,7 +104,11 @@ export const sessionStartSchema = z
     resourceType: z.enum(RESOURCE_TYPES),
     device: optionalText(255),
     userAgent: optionalText(1000),
-    ipAddress: z.union([z.ipv4(), z.ipv6()]).nullish(),
+    ipAddress: z
+      .union([z.ipv4(), z.ipv6()], {
+        message: 'must be an IPv4 or IPv6 address',
+      })
+      .nullish(),
     location: optionalText(255),
     /** When the session began at the source; now when missing. */
     startedAt: isoInstant.optional(),

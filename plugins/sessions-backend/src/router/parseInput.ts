@@ -22,5 +22,5 @@ export function parseInput<T extends z.ZodType>(
       ? `${field}: unknown field(s) ${unknownKeys}`
       : `${field}: ${issue.message}`;
   });
-  throw new InputError(`Invalid request ${problems.join('; ')}`);
+  throw new InputError(`Invalid request, ${problems.join('; ')}`);
 }

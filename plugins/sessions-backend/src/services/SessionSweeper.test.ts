@@ -1,0 +1,82 @@
+import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
+import {
+  createTestDatabases,
+  migratedStore,
+  newSession,
+} from '../__testUtils__/databases';
+import { SessionSweeper, SWEEP_ACTOR } from './SessionSweeper';
+
+jest.setTimeout(60_000);
+
+const MINUTE = 60_000;
+const settings = {
+  idleAfterMs: 5 * MINUTE,
+  warnAfterMs: 10 * MINUTE,
+  disconnectAfterMs: 30 * MINUTE,
+  maxLifetimeMs: 12 * 60 * MINUTE,
+  sweepFrequency: { seconds: 30 },
+};
+
+describe('SessionSweeper', () => {
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    it('applies the configured timeouts and audits what it ended', async () => {
+      const { store } = await migratedStore(
+        databases,
+        databaseId as TestDatabaseId,
+      );
+      const now = Date.UTC(2026, 5, 1, 12, 0);
+      const busy = newSession({
+        startedAt: now - 60 * MINUTE,
+        lastActivityAt: now - MINUTE,
+      });
+      const quiet = newSession({
+        startedAt: now - 60 * MINUTE,
+        lastActivityAt: now - 6 * MINUTE,
+      });
+      const abandoned = newSession({
+        startedAt: now - 60 * MINUTE,
+        lastActivityAt: now - 31 * MINUTE,
+      });
+      const ancient = newSession({
+        startedAt: now - 13 * 60 * MINUTE,
+        lastActivityAt: now - MINUTE,
+      });
+      await store.insertSessions([busy, quiet, abandoned, ancient], 'test');
+      const auditor = mockServices.auditor.mock();
+      const sweeper = new SessionSweeper(
+        store,
+        settings,
+        mockServices.logger.mock(),
+        auditor,
+        () => now,
+      );
+
+      const counts = await sweeper.run();
+
+      expect(counts).toMatchObject({ idled: 2, timedOut: 1, expired: 1 });
+      expect((await store.getSession(busy.id))?.status).toBe('active');
+      expect((await store.getSession(quiet.id))?.status).toBe('idle');
+      expect(await store.getSession(abandoned.id)).toMatchObject({
+        status: 'disconnected',
+        endReason: 'idle_timeout',
+        endedBy: SWEEP_ACTOR,
+      });
+      expect(await store.getSession(ancient.id)).toMatchObject({
+        status: 'disconnected',
+        endReason: 'max_lifetime',
+      });
+      expect(auditor.createEvent).toHaveBeenCalledTimes(1);
+      const [event] = auditor.createEvent.mock.calls[0];
+      expect(event.eventId).toBe('session-end');
+      expect((event.meta?.sessionIds as string[]).sort()).toEqual(
+        [abandoned.id, ancient.id].sort(),
+      );
+
+      // Nothing left to do: no second audit event.
+      await sweeper.run();
+      expect(auditor.createEvent).toHaveBeenCalledTimes(1);
+    });
+  });
+});
