@@ -1,15 +1,25 @@
 #!/usr/bin/env node
 /*
- * Browser test of the running portal: starts the backend, the app and the
- * session simulator, signs in as guest in Debian's chromium, ends a simulated
- * session and sees it move from the active list to history. Every step waits
- * for a state (a row appears, a row leaves), never for a fixed time.
+ * Browser tests of the running portal: starts the backend, the app and the
+ * session simulator, signs in as guest in Debian's chromium, then
+ *   1. ends a simulated session and sees it move from the active list to
+ *      history;
+ *   2. selects two Timed Access grants, revokes them in one go and sees both
+ *      leave the list.
+ * Every step waits for a state (a row appears, a row leaves), never for a
+ * fixed time. A failing step fails its test; the other test still runs.
  *
- * Saves docs/active-sessions.png (shown in the README) and, on failure,
- * e2e/output/failure.png plus the server logs in e2e/output/.
+ * Saves docs/active-sessions.png, docs/device-admin.png and
+ * docs/timed-access.png (shown in the README) and, on failure,
+ * e2e/output/failure-<test>.png plus the server logs in e2e/output/.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -22,6 +32,8 @@ mkdirSync(join(root, 'docs'), { recursive: true });
 const APP = 'http://localhost:3017';
 const API = 'http://localhost:7017/api/sessions';
 const PINNED_RESOURCE = 'bastion-prod-1'; // the simulator never ends this one itself
+// The guest's timed access the simulator grants for hours and never ends itself.
+const PINNED_GRANTS = ['prod-db-readonly', 'aws-billing'];
 const STEP_TIMEOUT = 60_000;
 const configArgs = [
   '--config',
@@ -45,14 +57,28 @@ function run(name, command, args, options = {}) {
   return child;
 }
 
-function stopAll() {
-  for (const child of children) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
   }
+}
+
+/** Stops every process group we started; kills what ignores SIGTERM. */
+async function stopAll() {
+  const exited = children.map(
+    child =>
+      new Promise(resolve => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve();
+        else child.once('exit', resolve);
+      }),
+  );
+  children.forEach(child => signalGroup(child, 'SIGTERM'));
+  const grace = new Promise(resolve => setTimeout(resolve, 10_000).unref());
+  await Promise.race([Promise.all(exited), grace]);
+  // Watchers restart their child on file changes; make sure none is left.
+  children.forEach(child => signalGroup(child, 'SIGKILL'));
 }
 
 async function waitForUrl(url, what, timeoutMs = 240_000) {
@@ -70,9 +96,111 @@ async function waitForUrl(url, what, timeoutMs = 240_000) {
   }
 }
 
+/** Waits until a child's log (e2e/output/<name>.log) contains `text`. */
+async function waitForLog(name, text, what, timeoutMs = 60_000) {
+  const file = join(output, `${name}.log`);
+  const deadline = Date.now() + timeoutMs;
+  while (!(existsSync(file) && readFileSync(file, 'utf8').includes(text))) {
+    if (Date.now() > deadline)
+      throw new Error(`${what}: no "${text}" in ${file}`);
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+}
+
 let browser;
 let page;
-let failed = false;
+
+/** A still picture: transitions finished, the pointer off the controls. */
+async function screenshot(path) {
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path, animations: 'disabled' });
+}
+
+/** Opens the page; signs in as guest unless the portal remembers it. */
+async function openSessionsPage() {
+  await page.goto(`${APP}/sessions`);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  const sessionsTab = page.getByRole('tab', { name: 'Sessions', exact: true });
+  await enter.or(sessionsTab).first().waitFor();
+  if (await enter.isVisible()) await enter.click();
+  await sessionsTab.waitFor();
+  console.log('[e2e] signed in as guest');
+}
+
+/** Test 1: end a simulated session; it leaves the list and is in history. */
+async function endSessionTest() {
+  await openSessionsPage();
+  const pinnedRow = page.getByRole('row').filter({ hasText: PINNED_RESOURCE });
+  await pinnedRow.waitFor();
+  console.log(`[e2e] simulated session on ${PINNED_RESOURCE} is listed`);
+  const endAll = page.getByRole('button', { name: 'End All Sessions' });
+  await page.waitForFunction(
+    button => button && !button.disabled,
+    await endAll.elementHandle(),
+  );
+  await screenshot(join(root, 'docs', 'active-sessions.png'));
+
+  await page
+    .getByRole('button', { name: `End session on ${PINNED_RESOURCE}` })
+    .click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('unsaved work').waitFor();
+  await dialog.getByRole('button', { name: 'End session' }).click();
+  await pinnedRow.waitFor({ state: 'detached' });
+  console.log('[e2e] ended: it left the active list');
+
+  await page.getByRole('tab', { name: 'History' }).click();
+  await page.getByRole('row').filter({ hasText: PINNED_RESOURCE }).waitFor();
+  console.log('[e2e] it is in history');
+  await screenshot(join(output, 'history.png'));
+}
+
+/** Test 2: revoke two Timed Access grants at once; both leave the list. */
+async function revokeGrantsTest() {
+  await openSessionsPage();
+  const anyGrant = page.getByRole('checkbox', { name: /^Select grant on / });
+
+  await page.getByRole('tab', { name: 'Device Admin' }).click();
+  await anyGrant.first().waitFor();
+  console.log('[e2e] device admin grants are listed');
+  await screenshot(join(root, 'docs', 'device-admin.png'));
+
+  await page.getByRole('tab', { name: 'Timed Access' }).click();
+  const checkboxes = PINNED_GRANTS.map(target =>
+    page.getByRole('checkbox', { name: `Select grant on ${target}` }),
+  );
+  for (const checkbox of checkboxes) await checkbox.waitFor();
+  console.log(`[e2e] timed access on ${PINNED_GRANTS.join(', ')} is listed`);
+  for (const checkbox of checkboxes) await checkbox.check();
+  await page.getByText(`${PINNED_GRANTS.length} selected`).waitFor();
+  await screenshot(join(root, 'docs', 'timed-access.png'));
+
+  await page.getByRole('button', { name: 'Actions', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Revoke selected' }).click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: `Revoke ${PINNED_GRANTS.length} grants` })
+    .click();
+  // The outcomes box names the targets again: wait on the rows' checkboxes.
+  for (const checkbox of checkboxes) {
+    await checkbox.waitFor({ state: 'detached' });
+  }
+  console.log('[e2e] revoked: both left the timed access list');
+  await page
+    .getByText(
+      `${PINNED_GRANTS.length} of ${PINNED_GRANTS.length} grants revoked`,
+    )
+    .waitFor();
+  console.log('[e2e] the outcomes say both were revoked');
+  await screenshot(join(output, 'grants-revoked.png'));
+}
+
+const tests = [
+  ['sessions', endSessionTest],
+  ['grants', revokeGrantsTest],
+];
+let passed = 0;
+let failed = 0;
 const started = Date.now();
 try {
   run('backend', 'npx', ['backstage-cli', 'package', 'start', ...configArgs], {
@@ -91,6 +219,7 @@ try {
     },
   );
   await waitForUrl(APP, 'the app');
+  await waitForLog('simulator', '[simulator] seeded', 'the simulator');
   console.log(
     `[e2e] portal up after ${Math.round((Date.now() - started) / 1000)} s`,
   );
@@ -110,44 +239,28 @@ try {
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(STEP_TIMEOUT);
 
-  await page.goto(`${APP}/sessions`);
-  await page.getByRole('button', { name: 'Enter' }).click();
-  console.log('[e2e] signed in as guest');
-
-  const pinnedRow = page.getByRole('row').filter({ hasText: PINNED_RESOURCE });
-  await pinnedRow.waitFor();
-  console.log(`[e2e] simulated session on ${PINNED_RESOURCE} is listed`);
-  const endAll = page.getByRole('button', { name: 'End All Sessions' });
-  await page.waitForFunction(
-    button => button && !button.disabled,
-    await endAll.elementHandle(),
-  );
-  await page.screenshot({ path: join(root, 'docs', 'active-sessions.png') });
-
-  await page
-    .getByRole('button', { name: `End session on ${PINNED_RESOURCE}` })
-    .click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByText('unsaved work').waitFor();
-  await dialog.getByRole('button', { name: 'End session' }).click();
-  await pinnedRow.waitFor({ state: 'detached' });
-  console.log('[e2e] ended: it left the active list');
-
-  await page.getByRole('tab', { name: 'History' }).click();
-  await page.getByRole('row').filter({ hasText: PINNED_RESOURCE }).waitFor();
-  console.log('[e2e] it is in history');
-  await page.screenshot({ path: join(output, 'history.png') });
+  for (const [name, test] of tests) {
+    try {
+      await test();
+      passed += 1;
+      console.log(`[e2e] ${name}: passed`);
+    } catch (error) {
+      failed += 1;
+      console.error(`[e2e] ${name}: FAILED: ${error.stack ?? error}`);
+      await page
+        .screenshot({ path: join(output, `failure-${name}.png`) })
+        .catch(() => {});
+      console.error(`[e2e] logs and screenshot in ${output}`);
+    }
+  }
 } catch (error) {
-  failed = true;
+  // The portal or the browser did not start: no test could run.
+  failed = tests.length - passed;
   console.error(`[e2e] FAILED: ${error.stack ?? error}`);
-  if (page)
-    await page
-      .screenshot({ path: join(output, 'failure.png') })
-      .catch(() => {});
-  console.error(`[e2e] logs and screenshot in ${output}`);
+  console.error(`[e2e] logs in ${output}`);
 } finally {
   await browser?.close().catch(() => {});
-  stopAll();
+  await stopAll();
 }
-console.log(`e2e: ${failed ? 0 : 1} passed, ${failed ? 1 : 0} failed`);
+console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

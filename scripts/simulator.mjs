@@ -3,8 +3,11 @@
  * Session simulator: plays several connectors (an SSH bastion, an RDP
  * gateway, a web proxy and the portal's own sign-ins) against the connector
  * routes of the sessions backend, exactly as a real gateway would: sessions
- * start, show activity, go quiet and end. It uses nothing but the public
- * connector API and a service token.
+ * start, show activity, go quiet and end. Two more connectors report elevated
+ * grants: a privilege broker (admin/sudo on devices) and an access-request
+ * workflow (timed access to resources); grants start, expire, and now and
+ * then end early at their source. It uses nothing but the public connector
+ * API and a service token.
  *
  *   npm run simulate                  # until Ctrl-C
  *   npm run simulate -- --minutes 10  # stop by itself after 10 minutes
@@ -24,6 +27,8 @@ const STOP_AT =
   minutesArg > 0
     ? Date.now() + Number(process.argv[minutesArg + 1]) * 60_000
     : Infinity;
+
+const pick = list => list[Math.floor(Math.random() * list.length)];
 
 const GUEST = 'user:development/guest';
 const USERS = [
@@ -66,6 +71,58 @@ const CONNECTORS = {
   },
 };
 
+/** Who approves the grants a connector reports. */
+let accessRequest = 4820;
+const pickAdmin = () =>
+  pick(['user:default/it-admin', 'user:default/helpdesk.oncall']);
+const nextAccessRequest = () => `access-request #${(accessRequest += 1)}`;
+
+/** Connectors that report elevated grants: what they grant, on what. */
+const GRANT_CONNECTORS = {
+  'priv-broker': {
+    kind: 'device_admin',
+    targets: [
+      ['MBP-JDOE-14', 'device'],
+      ['ws-build-03', 'device'],
+      ['MBP-GUEST-07', 'device'],
+      ['win-qa-11', 'device'],
+      ['lnx-gpu-02', 'device'],
+    ],
+    grantedBy: pickAdmin,
+    reasons: [
+      'Install Xcode command line tools',
+      'Update a kernel extension',
+      'Debug a failing build agent',
+      'Install a printer driver',
+    ],
+  },
+  'access-requests': {
+    kind: 'timed_access',
+    targets: [
+      ['prod-db-readonly', 'database'],
+      ['aws-billing', 'aws-account'],
+      ['k8s-payments', 'k8s-namespace'],
+      ['vault-prod-secrets', 'vault-path'],
+      ['grafana-admin', 'web-app'],
+    ],
+    // Approved in a request workflow: the request is the grantor.
+    grantedBy: nextAccessRequest,
+    reasons: [
+      'Investigate incident INC-2291',
+      'Monthly cost report',
+      'Roll back a payments deployment',
+      'Rotate a leaked API key',
+    ],
+  },
+};
+
+/**
+ * The guest's timed access on these resources is what the browser test
+ * revokes (e2e/run.mjs): the simulator grants it for hours, never ends it
+ * itself and never grants the guest a second one on the same resource.
+ */
+const PINNED_GRANT_TARGETS = ['prod-db-readonly', 'aws-billing'];
+
 const LOCATIONS = [
   ['Berlin, DE', '192.0.2.'],
   ['Austin, US', '198.51.100.'],
@@ -76,12 +133,17 @@ const LOCATIONS = [
 
 /** Sessions the simulator believes are live at their source. */
 const live = new Map(); // key `${source}/${externalId}` -> { source, externalId, busy, pinned }
+/** Grants the simulator believes are in force at their source. */
+const granted = new Map(); // key `${source}/${externalId}` -> { source, grant, pinned }
 let counter = 0;
-const pick = list => list[Math.floor(Math.random() * list.length)];
 const minutesAgo = m => new Date(Date.now() - m * 60_000).toISOString();
+const minutesFromNow = m => minutesAgo(-m);
+const HOUR = 60; // minutes
+const DAY = 24 * HOUR;
 
+/** POSTs to a connector route, such as `sessions/start` or `grants/report`. */
 async function call(path, body) {
-  const res = await fetch(`${API}/connector/sessions/${path}`, {
+  const res = await fetch(`${API}/connector/${path}`, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/json',
@@ -120,7 +182,7 @@ function newSession(
 }
 
 async function start(source, sessions, flags = {}) {
-  const result = await call('start', { source, sessions });
+  const result = await call('sessions/start', { source, sessions });
   for (const s of sessions) {
     if (!result.ended.includes(s.externalId)) {
       live.set(`${source}/${s.externalId}`, {
@@ -133,7 +195,7 @@ async function start(source, sessions, flags = {}) {
 }
 
 /** A varied first picture: the guest's own sessions of every kind and age. */
-async function seed() {
+async function seedSessions() {
   await start(
     'ssh-bastion',
     [
@@ -203,6 +265,115 @@ async function seed() {
   }
 }
 
+/**
+ * A grant as the connector reports it. `minutesLeft` is the time until it
+ * expires; `startedMinutesAgo` how long it has been in force.
+ */
+function newGrant(
+  source,
+  { userRef, target, startedMinutesAgo = 0, minutesLeft, reason },
+) {
+  const connector = GRANT_CONNECTORS[source];
+  const [name, targetType] = target
+    ? connector.targets.find(([candidate]) => candidate === target)
+    : pick(connector.targets);
+  counter += 1;
+  return {
+    externalId: `${source}-${process.pid}-${counter}`,
+    kind: connector.kind,
+    userRef: userRef ?? pick(USERS),
+    target: name,
+    targetType,
+    grantedBy: connector.grantedBy(),
+    reason: reason ?? pick(connector.reasons),
+    startsAt: minutesAgo(startedMinutesAgo),
+    expiresAt: minutesFromNow(minutesLeft),
+  };
+}
+
+/** Reports new grants and keeps those the portal has not already ended. */
+async function reportGrants(source, grants, flags = {}) {
+  const result = await call('grants/report', { source, grants });
+  for (const grant of grants) {
+    if (!result.ended.includes(grant.externalId)) {
+      granted.set(`${source}/${grant.externalId}`, { source, grant, ...flags });
+    }
+  }
+}
+
+/**
+ * The guest holds admin rights on devices and timed access to resources:
+ * some expire within minutes (watch them go), others last hours or days.
+ */
+async function seedGrants() {
+  await reportGrants(
+    'access-requests',
+    PINNED_GRANT_TARGETS.map((target, index) =>
+      newGrant('access-requests', {
+        userRef: GUEST,
+        target,
+        startedMinutesAgo: 20,
+        minutesLeft: (4 + index * 2) * HOUR,
+      }),
+    ),
+    { pinned: true },
+  );
+  await reportGrants('access-requests', [
+    newGrant('access-requests', {
+      userRef: GUEST,
+      target: 'k8s-payments',
+      startedMinutesAgo: 25,
+      minutesLeft: 3,
+      reason: 'Roll back a payments deployment',
+    }),
+    newGrant('access-requests', {
+      userRef: GUEST,
+      target: 'vault-prod-secrets',
+      startedMinutesAgo: 5,
+      minutesLeft: 2 * DAY,
+    }),
+  ]);
+  await reportGrants('priv-broker', [
+    newGrant('priv-broker', {
+      userRef: GUEST,
+      target: 'MBP-GUEST-07',
+      startedMinutesAgo: 10,
+      minutesLeft: 2,
+      reason: 'Install Xcode command line tools',
+    }),
+    newGrant('priv-broker', {
+      userRef: GUEST,
+      target: 'MBP-JDOE-14',
+      startedMinutesAgo: 15,
+      minutesLeft: 5,
+      reason: "Recover jane.doe's keychain",
+    }),
+    newGrant('priv-broker', {
+      userRef: GUEST,
+      target: 'ws-build-03',
+      startedMinutesAgo: 90,
+      minutesLeft: 8 * HOUR,
+      reason: 'Debug a failing build agent',
+    }),
+    newGrant('priv-broker', {
+      userRef: GUEST,
+      target: 'lnx-gpu-02',
+      startedMinutesAgo: 2 * DAY,
+      minutesLeft: 3 * DAY,
+    }),
+  ]);
+  for (const source of Object.keys(GRANT_CONNECTORS)) {
+    const others = USERS.slice(1).map(userRef =>
+      newGrant(source, {
+        userRef,
+        startedMinutesAgo: Math.floor(Math.random() * 120),
+        minutesLeft: pick([4, 45, 6 * HOUR, DAY]),
+      }),
+    );
+    await reportGrants(source, others);
+  }
+}
+
 function bySource(entries) {
   const groups = new Map();
   for (const entry of entries) {
@@ -212,11 +383,11 @@ function bySource(entries) {
 }
 
 /** One step of life: heartbeats, a new session now and then, an end now and then. */
-async function tick() {
+async function tickSessions() {
   for (const [source, entries] of bySource(
     [...live.values()].filter(e => e.busy),
   )) {
-    const result = await call('activity', {
+    const result = await call('sessions/activity', {
       source,
       activity: entries.map(e => ({ externalId: e.externalId })),
     });
@@ -235,7 +406,7 @@ async function tick() {
   const endable = [...live.values()].filter(e => !e.pinned);
   if (endable.length > 8 && Math.random() < 0.2) {
     const victim = pick(endable);
-    await call('end', {
+    await call('sessions/end', {
       source: victim.source,
       sessions: [{ externalId: victim.externalId }],
     });
@@ -245,6 +416,54 @@ async function tick() {
   if (Math.random() < 0.1) {
     const busy = [...live.values()].filter(e => e.busy && !e.pinned);
     if (busy.length) pick(busy).busy = false;
+  }
+}
+
+/**
+ * One step of grants: report the grants in force again (idempotent; the
+ * answer names those revoked in the portal), grant something new now and
+ * then, and now and then end one early at the source.
+ */
+async function tickGrants() {
+  // Past its expiry a grant lapses at the source by itself, as in the portal.
+  for (const [key, entry] of granted) {
+    if (Date.parse(entry.grant.expiresAt) <= Date.now()) granted.delete(key);
+  }
+  for (const [source, entries] of bySource([...granted.values()])) {
+    const result = await call('grants/report', {
+      source,
+      grants: entries.map(entry => entry.grant),
+    });
+    // Revoked in the portal: take the privilege away here, as a broker would.
+    for (const externalId of result.ended) {
+      granted.delete(`${source}/${externalId}`);
+    }
+  }
+  if (granted.size < 30 && Math.random() < 0.15) {
+    const source = pick(Object.keys(GRANT_CONNECTORS));
+    const userRef = Math.random() < 0.4 ? GUEST : pick(USERS.slice(1));
+    const targets = GRANT_CONNECTORS[source].targets
+      .map(([name]) => name)
+      .filter(
+        name => userRef !== GUEST || !PINNED_GRANT_TARGETS.includes(name),
+      );
+    const grant = newGrant(source, {
+      userRef,
+      target: pick(targets),
+      // Half of them short, so expiries happen while you watch.
+      minutesLeft:
+        Math.random() < 0.5 ? pick([2, 3, 5]) : pick([HOUR, 8 * HOUR, DAY]),
+    });
+    await reportGrants(source, [grant]);
+  }
+  const endable = [...granted.values()].filter(entry => !entry.pinned);
+  if (endable.length > 8 && Math.random() < 0.05) {
+    const victim = pick(endable);
+    await call('grants/end', {
+      source: victim.source,
+      grants: [{ externalId: victim.grant.externalId }],
+    });
+    granted.delete(`${victim.source}/${victim.grant.externalId}`);
   }
 }
 
@@ -265,16 +484,19 @@ async function waitForBackend() {
 async function main() {
   console.log(`[simulator] waiting for ${API}`);
   await waitForBackend();
-  await seed();
+  await seedSessions();
+  await seedGrants();
   console.log(
-    `[simulator] seeded ${live.size} sessions; ticking every ${TICK_MS} ms`,
+    `[simulator] seeded ${live.size} sessions and ${granted.size} grants; ticking every ${TICK_MS} ms`,
   );
   while (Date.now() < STOP_AT) {
     await new Promise(resolve => setTimeout(resolve, TICK_MS));
-    try {
-      await tick();
-    } catch (error) {
-      console.error(`[simulator] ${error.message}`);
+    for (const tick of [tickSessions, tickGrants]) {
+      try {
+        await tick();
+      } catch (error) {
+        console.error(`[simulator] ${error.message}`);
+      }
     }
   }
   console.log('[simulator] done');

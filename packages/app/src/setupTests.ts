@@ -1,1 +1,3 @@
 import '@testing-library/jest-dom';
+
+jest.setTimeout(60_000);

@@ -4,6 +4,8 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
+  grantReadPermission,
+  grantRevokePermission,
   sessionReadPermission,
   sessionTerminatePermission,
 } from '@internal/plugin-sessions-common';
@@ -39,6 +41,34 @@ describe('ActiveSessionsPolicy', () => {
       });
     },
   );
+
+  it.each([grantReadPermission, grantRevokePermission])(
+    'limits a user to their own grants for %s',
+    async permission => {
+      const decision = await policy.handle(
+        { permission },
+        user('user:default/jane'),
+      );
+      expect(decision).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'sessions',
+        resourceType: 'access-grant',
+        conditions: {
+          rule: 'IS_GRANT_OWNER',
+          resourceType: 'access-grant',
+          params: { claims: ['user:default/jane'] },
+        },
+      });
+    },
+  );
+
+  it('lets admins revoke any grant', async () => {
+    const decision = await policy.handle(
+      { permission: grantRevokePermission },
+      user('user:default/ops', [ADMINS_GROUP]),
+    );
+    expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+  });
 
   it('lets members of the admins group see and end every session', async () => {
     const decision = await policy.handle(

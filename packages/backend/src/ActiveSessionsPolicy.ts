@@ -9,37 +9,51 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  createGrantConditionalDecision,
   createSessionConditionalDecision,
+  grantConditions,
   sessionConditions,
 } from '@internal/plugin-sessions-backend';
-import { SESSION_RESOURCE_TYPE } from '@internal/plugin-sessions-common';
+import {
+  GRANT_RESOURCE_TYPE,
+  SESSION_RESOURCE_TYPE,
+} from '@internal/plugin-sessions-common';
 
-/** Members of this group may see and end everyone's sessions. */
+/** Members of this group may see and cut every session and grant. */
 export const ADMINS_GROUP = 'group:default/admins';
 
 /**
- * The example policy of this portal: admins see and end every session,
- * everyone else only their own. Other permissions are allowed.
+ * The example policy of this portal: admins see, end and revoke anything;
+ * everyone else only their own sessions and grants. Other permissions are
+ * allowed.
  */
 export class ActiveSessionsPolicy implements PermissionPolicy {
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (isResourcePermission(request.permission, SESSION_RESOURCE_TYPE)) {
-      if (!user) {
-        return { result: AuthorizeResult.DENY };
-      }
-      if (user.info.ownershipEntityRefs.includes(ADMINS_GROUP)) {
-        return { result: AuthorizeResult.ALLOW };
-      }
+    const { permission } = request;
+    const isSession = isResourcePermission(permission, SESSION_RESOURCE_TYPE);
+    const isGrant = isResourcePermission(permission, GRANT_RESOURCE_TYPE);
+    if (!isSession && !isGrant) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (!user) {
+      return { result: AuthorizeResult.DENY };
+    }
+    const claims = user.info.ownershipEntityRefs;
+    if (claims.includes(ADMINS_GROUP)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (isResourcePermission(permission, SESSION_RESOURCE_TYPE)) {
       return createSessionConditionalDecision(
-        request.permission,
-        sessionConditions.isSessionOwner({
-          claims: user.info.ownershipEntityRefs,
-        }),
+        permission,
+        sessionConditions.isSessionOwner({ claims }),
       );
     }
-    return { result: AuthorizeResult.ALLOW };
+    return createGrantConditionalDecision(
+      permission as typeof permission & { resourceType: 'access-grant' },
+      grantConditions.isGrantOwner({ claims }),
+    );
   }
 }

@@ -10,4 +10,11 @@ export {
   sessionRules,
   sessionResourceRef,
 } from './permissions/rules';
+export {
+  grantConditions,
+  createGrantConditionalDecision,
+  grantRules,
+  grantResourceRef,
+} from './permissions/grantRules';
 export type { SessionFilter, SessionCriteria } from './database/SessionStore';
+export type { GrantFilter, GrantCriteria } from './database/GrantStore';

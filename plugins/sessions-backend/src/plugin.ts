@@ -2,13 +2,21 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { sessionsPermissions } from '@internal/plugin-sessions-common';
+import {
+  grantPermissions,
+  sessionsPermissions,
+} from '@internal/plugin-sessions-common';
 import { readSessionsSettings } from './config';
+import { KnexGrantStore } from './database/KnexGrantStore';
 import { KnexSessionStore } from './database/KnexSessionStore';
 import { applyDatabaseMigrations } from './database/migrations';
-import { SessionAccess } from './permissions/SessionAccess';
+import { ResourceAccess } from './permissions/ResourceAccess';
+import { grantResourceRef, grantRules } from './permissions/grantRules';
 import { sessionResourceRef, sessionRules } from './permissions/rules';
 import { createRouter } from './router/createRouter';
+import { GrantExpirySweeper } from './services/GrantExpirySweeper';
+import { GrantIngestService } from './services/GrantIngestService';
+import { GrantService } from './services/GrantService';
 import { IngestService } from './services/IngestService';
 import { SessionService } from './services/SessionService';
 import { SessionSweeper } from './services/SessionSweeper';
@@ -35,15 +43,21 @@ export const sessionsPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, database, httpRouter, httpAuth } = deps;
         const settings = readSessionsSettings(config);
-        const store = new KnexSessionStore(
-          await applyDatabaseMigrations(database),
-        );
+        const db = await applyDatabaseMigrations(database);
+        const store = new KnexSessionStore(db);
+        const grantStore = new KnexGrantStore(db);
 
         deps.permissionsRegistry.addResourceType({
           resourceRef: sessionResourceRef,
           permissions: sessionsPermissions,
           rules: Object.values(sessionRules),
           getResources: ids => store.getSessions(ids),
+        });
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: grantResourceRef,
+          permissions: grantPermissions,
+          rules: Object.values(grantRules),
+          getResources: ids => grantStore.findGrants({ ids }),
         });
 
         const sweeper = new SessionSweeper(
@@ -63,6 +77,18 @@ export const sessionsPlugin = createBackendPlugin({
           },
         });
 
+        const grantSweeper = new GrantExpirySweeper(grantStore, logger);
+        await deps.scheduler.scheduleTask({
+          id: 'sessions-grant-expiry',
+          frequency: settings.sweepFrequency,
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 5 },
+          scope: 'global',
+          fn: async () => {
+            await grantSweeper.run();
+          },
+        });
+
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.use(
           createRouter({
@@ -70,7 +96,7 @@ export const sessionsPlugin = createBackendPlugin({
             auditor: deps.auditor,
             sessions: new SessionService(
               store,
-              new SessionAccess(
+              new ResourceAccess(
                 deps.permissions,
                 deps.permissionsRegistry.getPermissionRuleset(
                   sessionResourceRef,
@@ -78,6 +104,14 @@ export const sessionsPlugin = createBackendPlugin({
               ),
             ),
             ingest: new IngestService(store),
+            grants: new GrantService(
+              grantStore,
+              new ResourceAccess(
+                deps.permissions,
+                deps.permissionsRegistry.getPermissionRuleset(grantResourceRef),
+              ),
+            ),
+            grantIngest: new GrantIngestService(grantStore),
           }),
         );
       },

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './types';
+export * from './grants';
 export * from './permissions';
 export * from './schemas';
 export * from './durations';

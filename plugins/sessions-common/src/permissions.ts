@@ -17,8 +17,28 @@ export const sessionTerminatePermission = createPermission({
   resourceType: SESSION_RESOURCE_TYPE,
 });
 
-/** Every permission the Active Sessions plugins declare. */
+/** The permission resource type of an elevated grant. */
+export const GRANT_RESOURCE_TYPE = 'access-grant';
+
+/** See a Device Admin or Timed Access grant. */
+export const grantReadPermission = createPermission({
+  name: 'sessions.grant.read',
+  attributes: { action: 'read' },
+  resourceType: GRANT_RESOURCE_TYPE,
+});
+
+/** Revoke a grant before it expires. */
+export const grantRevokePermission = createPermission({
+  name: 'sessions.grant.revoke',
+  attributes: { action: 'delete' },
+  resourceType: GRANT_RESOURCE_TYPE,
+});
+
+/** The session permissions. */
 export const sessionsPermissions = [
   sessionReadPermission,
   sessionTerminatePermission,
 ];
+
+/** The grant permissions. */
+export const grantPermissions = [grantReadPermission, grantRevokePermission];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GRANT_KINDS, GRANT_STATUSES } from './grants';
 import { RESOURCE_TYPES, SESSION_STATUSES } from './types';
 
 /** Largest number of items a connector may send in one batch. */
@@ -146,3 +147,95 @@ export const sessionEndBatchSchema = z
   })
   .strict();
 export type SessionEndBatch = z.output<typeof sessionEndBatchSchema>;
+
+export const GRANT_SORT_FIELDS = ['expiresAt', 'startsAt', 'target'] as const;
+export type GrantSortField = (typeof GRANT_SORT_FIELDS)[number];
+
+/** Largest number of ids one bulk revoke may name. */
+export const MAX_REVOKE_IDS = 100;
+
+/** Query of `GET /grants` as it arrives on the wire. */
+export const listGrantsQuerySchema = z
+  .object({
+    kind: commaList(GRANT_KINDS).optional(),
+    status: commaList(GRANT_STATUSES).optional(),
+    q: z.string().trim().max(200).optional(),
+    sort: z.enum(GRANT_SORT_FIELDS).default('expiresAt'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PAGE_SIZE)
+      .default(DEFAULT_PAGE_SIZE),
+    cursor: z.string().min(1).max(1000).optional(),
+    /** Whose grants; the caller's own when missing. */
+    user: entityRefSchema.optional(),
+    /** Every grant the policy lets the caller read, of any user. */
+    all: z
+      .enum(['true', 'false'])
+      .transform(value => value === 'true')
+      .optional(),
+  })
+  .strict()
+  .refine(query => !(query.all && query.user), {
+    message: 'user and all=true cannot be combined',
+    path: ['all'],
+  });
+export type ListGrantsQuery = z.output<typeof listGrantsQuerySchema>;
+
+/** What a client asks the grants list for. */
+export interface ListGrantsRequest {
+  kind?: Array<(typeof GRANT_KINDS)[number]>;
+  status?: Array<(typeof GRANT_STATUSES)[number]>;
+  q?: string;
+  sort?: GrantSortField;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  cursor?: string;
+  user?: string;
+  all?: boolean;
+}
+
+export const grantIdSchema = z.uuid({ message: 'must be a grant id (UUID)' });
+
+export const revokeGrantsBodySchema = z
+  .object({
+    ids: z.array(grantIdSchema).min(1).max(MAX_REVOKE_IDS),
+  })
+  .strict();
+export type RevokeGrantsBody = z.output<typeof revokeGrantsBodySchema>;
+
+export const grantReportSchema = z
+  .object({
+    externalId,
+    kind: z.enum(GRANT_KINDS),
+    userRef: entityRefSchema,
+    target: z.string().trim().min(1).max(255),
+    targetType: z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,62}$/, {
+      message:
+        'must be lower-case letters, digits, dashes, dots or underscores',
+    }),
+    grantedBy: optionalText(255),
+    reason: optionalText(1000),
+    /** When the grant took effect; now when missing. */
+    startsAt: isoInstant.optional(),
+    expiresAt: isoInstant,
+  })
+  .strict();
+export type GrantReport = z.output<typeof grantReportSchema>;
+
+export const grantReportBatchSchema = z
+  .object({ source: sourceSchema, grants: batchOf(grantReportSchema) })
+  .strict();
+export type GrantReportBatch = z.output<typeof grantReportBatchSchema>;
+
+export const grantEndBatchSchema = z
+  .object({
+    source: sourceSchema,
+    grants: batchOf(
+      z.object({ externalId, at: isoInstant.optional() }).strict(),
+    ),
+  })
+  .strict();
+export type GrantEndBatch = z.output<typeof grantEndBatchSchema>;

@@ -8,8 +8,16 @@ export { sessionsPlugin, ActiveSessionsPage } from './plugin';
 export { sessionsApiRef, SessionsClient } from './api';
 export type { SessionsApi } from './api';
 export type {
+  AccessGrant,
   EndReason,
   EndSessionsResult,
+  GrantKind,
+  GrantPage,
+  GrantRevokeOutcome,
+  GrantRevokeReason,
+  GrantRevokeResult,
+  GrantStatus,
+  ListGrantsRequest,
   ListSessionsRequest,
   ResourceType,
   Session,

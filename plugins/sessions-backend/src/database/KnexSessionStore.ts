@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
+  chunks,
+  insertChunked,
+  toIso,
+  toIsoOrNull,
+  transitionRows,
+  whereAfter,
+  whereContains,
+  whereCriteria,
+} from './sqlHelpers';
+import {
   EndReason,
   OPEN_SESSION_STATUSES,
   ResourceType,
@@ -23,8 +33,6 @@ import {
 
 const SESSIONS = 'sessions';
 const EVENTS = 'session_events';
-/** Rows per statement, under every dialect's bound-parameter limit. */
-const CHUNK = 500;
 
 type SessionRow = {
   id: string;
@@ -73,10 +81,6 @@ const SORT_COLUMNS = {
 
 const SEARCHED_COLUMNS = ['resource_name', 'device', 'ip_address', 'location'];
 
-const toIso = (value: number | string) => new Date(Number(value)).toISOString();
-const toIsoOrNull = (value: number | string | null) =>
-  value === null ? null : toIso(value);
-
 function toSession(row: SessionRow): Session {
   return {
     id: row.id,
@@ -99,33 +103,6 @@ function toSession(row: SessionRow): Session {
   };
 }
 
-/** Adds permission criteria to a query as a WHERE clause. */
-function whereCriteria(query: Knex.QueryBuilder, criteria: SessionCriteria) {
-  if ('allOf' in criteria) {
-    query.where(all => {
-      for (const inner of criteria.allOf) {
-        all.andWhere(sub => whereCriteria(sub, inner));
-      }
-    });
-  } else if ('anyOf' in criteria) {
-    if (criteria.anyOf.length === 0) {
-      query.whereRaw('1 = 0');
-      return;
-    }
-    query.where(any => {
-      for (const inner of criteria.anyOf) {
-        any.orWhere(sub => whereCriteria(sub, inner));
-      }
-    });
-  } else if ('not' in criteria) {
-    query.whereNot(sub => whereCriteria(sub, criteria.not));
-  } else if (criteria.values.length === 0) {
-    query.whereRaw('1 = 0');
-  } else {
-    query.whereIn(FILTER_COLUMNS[criteria.property], criteria.values);
-  }
-}
-
 function whereSelector(query: Knex.QueryBuilder, selector: SessionSelector) {
   if (selector.ids) query.whereIn('id', selector.ids);
   if (selector.userRef) query.where('user_ref', selector.userRef);
@@ -133,20 +110,7 @@ function whereSelector(query: Knex.QueryBuilder, selector: SessionSelector) {
   if (selector.source) query.where('source', selector.source);
   if (selector.externalIds) query.whereIn('external_id', selector.externalIds);
   if (selector.statuses) query.whereIn('status', selector.statuses);
-  if (selector.access) whereCriteria(query, selector.access);
-}
-
-/** LIKE pattern for a literal substring, with `!` as the escape character. */
-function containsPattern(text: string) {
-  return `%${text.toLocaleLowerCase('en-US').replace(/[!%_]/g, '!$&')}%`;
-}
-
-function chunks<T>(items: T[]): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) {
-    result.push(items.slice(i, i + CHUNK));
-  }
-  return result;
+  if (selector.access) whereCriteria(query, selector.access, FILTER_COLUMNS);
 }
 
 /** The {@link SessionStore} on any database knex speaks to. */
@@ -182,9 +146,12 @@ export class KnexSessionStore implements SessionStore {
           .onConflict(['source', 'external_id'])
           .ignore();
       }
-      const inserted = await this.markedRows(trx, marker);
-      await this.appendEvents(
+      const inserted: SessionRow[] = await trx(SESSIONS)
+        .where('transition_id', marker)
+        .select();
+      await insertChunked(
         trx,
+        EVENTS,
         inserted.map(row => ({
           session_id: row.id,
           event_type: 'started',
@@ -243,32 +210,12 @@ export class KnexSessionStore implements SessionStore {
 
   async listSessions(query: SessionListQuery): Promise<Session[]> {
     const column = SORT_COLUMNS[query.sort];
-    const comparator = query.order === 'asc' ? '>' : '<';
     const rows = await this.db<SessionRow>(SESSIONS)
       .modify(builder => {
         whereSelector(builder, query);
         if (query.types) builder.whereIn('resource_type', query.types);
-        if (query.text) {
-          const pattern = containsPattern(query.text);
-          builder.where(any => {
-            for (const searched of SEARCHED_COLUMNS) {
-              any.orWhereRaw(`lower(??) like ? escape '!'`, [
-                searched,
-                pattern,
-              ]);
-            }
-          });
-        }
-        if (query.after) {
-          const { value, id } = query.after;
-          builder.where(keyset =>
-            keyset
-              .where(column, comparator, value)
-              .orWhere(tie =>
-                tie.where(column, value).andWhere('id', comparator, id),
-              ),
-          );
-        }
+        if (query.text) whereContains(builder, SEARCHED_COLUMNS, query.text);
+        if (query.after) whereAfter(builder, column, query.order, query.after);
       })
       .orderBy([
         { column, order: query.order },
@@ -442,39 +389,21 @@ export class KnexSessionStore implements SessionStore {
     }));
   }
 
-  /**
-   * One conditional UPDATE that tags the rows it changes with a fresh marker,
-   * then one history row per changed session. A row another transaction
-   * already moved no longer matches `where`, so it is neither changed nor
-   * recorded twice.
-   */
-  private async transition(
+  private transition(
     trx: Knex.Transaction,
     where: (query: Knex.QueryBuilder) => void,
     patch: Record<string, unknown>,
     change: Pick<EventRow, 'event_type' | 'from_status' | 'to_status'>,
     event: Pick<EventRow, 'actor' | 'reason' | 'created_at'>,
   ): Promise<SessionRow[]> {
-    const marker = randomUUID();
-    const count = await trx(SESSIONS)
-      .modify(where)
-      .update({ ...patch, transition_id: marker });
-    if (count === 0) return [];
-    const changed = await this.markedRows(trx, marker);
-    await this.appendEvents(
-      trx,
-      changed.map(row => ({ session_id: row.id, ...change, ...event })),
-    );
-    return changed;
-  }
-
-  private async markedRows(trx: Knex.Transaction, marker: string) {
-    return trx<SessionRow>(SESSIONS).where('transition_id', marker).select();
-  }
-
-  private async appendEvents(trx: Knex.Transaction, events: EventRow[]) {
-    for (const chunk of chunks(events)) {
-      await trx(EVENTS).insert(chunk);
-    }
+    return transitionRows<SessionRow>(trx, {
+      table: SESSIONS,
+      where,
+      patch,
+      history: {
+        table: EVENTS,
+        row: changed => ({ session_id: changed.id, ...change, ...event }),
+      },
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { PropertyFilter } from './sqlHelpers';
 import {
   EndReason,
   ResourceType,
@@ -8,10 +9,9 @@ import {
 } from '@internal/plugin-sessions-common';
 
 /** A property a permission rule may constrain, and the values it allows. */
-export interface SessionFilter {
-  property: 'userRef' | 'resourceType' | 'status' | 'source';
-  values: string[];
-}
+export type SessionFilter = PropertyFilter<
+  'userRef' | 'resourceType' | 'status' | 'source'
+>;
 
 /** Permission conditions, as the store turns them into SQL. */
 export type SessionCriteria = PermissionCriteria<SessionFilter>;

@@ -1,10 +1,13 @@
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import {
+  grantEndBatchSchema,
+  grantReportBatchSchema,
   sessionActivityBatchSchema,
   sessionEndBatchSchema,
   sessionStartBatchSchema,
 } from '@internal/plugin-sessions-common';
 import Router from 'express-promise-router';
+import { GrantIngestService } from '../services/GrantIngestService';
 import { IngestService } from '../services/IngestService';
 import { audited } from './audited';
 import { parseInput } from './parseInput';
@@ -18,8 +21,9 @@ export function createConnectorRoutes(options: {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   ingest: IngestService;
+  grantIngest: GrantIngestService;
 }) {
-  const { httpAuth, auditor, ingest } = options;
+  const { httpAuth, auditor, ingest, grantIngest } = options;
   const router = Router();
 
   router.post('/connector/sessions/start', async (req, res) => {
@@ -50,6 +54,33 @@ export function createConnectorRoutes(options: {
         },
       },
       () => ingest.end(batch),
+      outcome => ({ ended: outcome.accepted, unknown: outcome.unknown }),
+    );
+    res.json(result);
+  });
+
+  router.post('/connector/grants/report', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const batch = parseInput(grantReportBatchSchema, req.body, 'body');
+    res.json(await grantIngest.report(batch));
+  });
+
+  router.post('/connector/grants/end', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const batch = parseInput(grantEndBatchSchema, req.body, 'body');
+    const result = await audited(
+      auditor,
+      {
+        eventId: 'grant-revoke',
+        severityLevel: 'low',
+        request: req,
+        meta: {
+          actionType: 'ended-at-source',
+          source: batch.source,
+          externalIds: batch.grants.map(item => item.externalId),
+        },
+      },
+      () => grantIngest.end(batch),
       outcome => ({ ended: outcome.accepted, unknown: outcome.unknown }),
     );
     res.json(result);

@@ -2,9 +2,12 @@ import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
+import { GrantIngestService } from '../services/GrantIngestService';
+import { GrantService } from '../services/GrantService';
 import { IngestService } from '../services/IngestService';
 import { SessionService } from '../services/SessionService';
 import { createConnectorRoutes } from './connectorRoutes';
+import { createGrantRoutes } from './grantRoutes';
 import { createUserRoutes } from './userRoutes';
 
 /** A body that is not JSON is bad input, not a server error. */
@@ -22,6 +25,8 @@ export function createRouter(options: {
   auditor: AuditorService;
   sessions: SessionService;
   ingest: IngestService;
+  grants: GrantService;
+  grantIngest: GrantIngestService;
 }) {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
@@ -30,6 +35,7 @@ export function createRouter(options: {
     res.json({ status: 'ok' });
   });
   router.use(createUserRoutes(options));
+  router.use(createGrantRoutes(options));
   router.use(createConnectorRoutes(options));
   return router;
 }

@@ -7,21 +7,32 @@ import {
   ListSessionsQuery,
   Session,
   SessionPage,
+  SessionSortField,
   SessionStats,
   sessionReadPermission,
   sessionTerminatePermission,
 } from '@internal/plugin-sessions-common';
-import { SessionCriteria, SessionStore } from '../database/SessionStore';
-import { AccessDecision, SessionAccess } from '../permissions/SessionAccess';
-import { decodeCursor, encodeCursor } from './cursor';
+import {
+  SessionCriteria,
+  SessionFilter,
+  SessionStore,
+} from '../database/SessionStore';
+import { allowedOrThrow, ResourceAccess } from '../permissions/ResourceAccess';
+import { decodeCursor, toPage } from './cursor';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
-function allowedOrThrow(decision: AccessDecision, action: string) {
-  if (!decision.allowed) {
-    throw new NotAllowedError(`You are not allowed to ${action}`);
+function sortValue(session: Session, sort: SessionSortField): string | number {
+  switch (sort) {
+    case 'resourceName':
+      return session.resourceName;
+    case 'endedAt':
+      return Date.parse(session.endedAt ?? '');
+    case 'lastActivityAt':
+      return Date.parse(session.lastActivityAt);
+    default:
+      return Date.parse(session.startedAt);
   }
-  return decision;
 }
 
 /**
@@ -31,7 +42,7 @@ function allowedOrThrow(decision: AccessDecision, action: string) {
 export class SessionService {
   constructor(
     private readonly store: SessionStore,
-    private readonly access: SessionAccess,
+    private readonly access: ResourceAccess<SessionFilter>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -54,13 +65,16 @@ export class SessionService {
       sort: query.sort,
       order: query.order,
       limit: query.limit + 1,
-      after: query.cursor ? decodeCursor(query.cursor, query) : undefined,
+      after: query.cursor
+        ? decodeCursor(
+            query.cursor,
+            query,
+            query.sort === 'resourceName' ? 'string' : 'number',
+          )
+        : undefined,
       access: criteria,
     });
-    const items = rows.slice(0, query.limit);
-    return rows.length > query.limit
-      ? { items, nextCursor: encodeCursor(query, items[items.length - 1]) }
-      : { items };
+    return toPage(rows, query.limit, query, row => sortValue(row, query.sort));
   }
 
   async stats(

@@ -1,9 +1,4 @@
 import { InputError } from '@backstage/errors';
-import {
-  ListSessionsQuery,
-  Session,
-  SessionSortField,
-} from '@internal/plugin-sessions-common';
 
 /** A position in a sorted list: the sort value and id of the last row seen. */
 export interface KeysetPosition {
@@ -11,39 +6,25 @@ export interface KeysetPosition {
   id: string;
 }
 
-type CursorBody = [SessionSortField, 'asc' | 'desc', string | number, string];
-
-function sortValue(session: Session, sort: SessionSortField): string | number {
-  switch (sort) {
-    case 'resourceName':
-      return session.resourceName;
-    case 'endedAt':
-      return Date.parse(session.endedAt ?? '');
-    case 'lastActivityAt':
-      return Date.parse(session.lastActivityAt);
-    default:
-      return Date.parse(session.startedAt);
-  }
+interface SortSpec {
+  sort: string;
+  order: 'asc' | 'desc';
 }
 
-/** An opaque cursor that continues the list after `last`. */
-export function encodeCursor(
-  query: Pick<ListSessionsQuery, 'sort' | 'order'>,
-  last: Session,
-): string {
-  const body: CursorBody = [
-    query.sort,
-    query.order,
-    sortValue(last, query.sort),
-    last.id,
-  ];
+/** An opaque cursor that continues a list after the row at `position`. */
+export function encodeCursor(spec: SortSpec, position: KeysetPosition): string {
+  const body = [spec.sort, spec.order, position.value, position.id];
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
-/** Reads a cursor back; it must come from a list with the same sort. */
+/**
+ * Reads a cursor back; it must come from a list with the same sort and
+ * order, and carry a sort value of the expected kind.
+ */
 export function decodeCursor(
   cursor: string,
-  query: Pick<ListSessionsQuery, 'sort' | 'order'>,
+  spec: SortSpec,
+  valueKind: 'number' | 'string',
 ): KeysetPosition {
   let body: unknown;
   try {
@@ -55,16 +36,32 @@ export function decodeCursor(
     !Array.isArray(body) ||
     body.length !== 4 ||
     typeof body[3] !== 'string' ||
-    (query.sort === 'resourceName'
+    (valueKind === 'string'
       ? typeof body[2] !== 'string'
       : !Number.isFinite(body[2]))
   ) {
     throw new InputError('cursor is malformed');
   }
-  if (body[0] !== query.sort || body[1] !== query.order) {
+  if (body[0] !== spec.sort || body[1] !== spec.order) {
     throw new InputError(
       'cursor belongs to a different sort or order than this request',
     );
   }
   return { value: body[2], id: body[3] };
+}
+
+/** Turns `limit + 1` fetched rows into a page and its next cursor. */
+export function toPage<T extends { id: string }>(
+  rows: T[],
+  limit: number,
+  spec: SortSpec,
+  sortValue: (row: T) => string | number,
+): { items: T[]; nextCursor?: string } {
+  const items = rows.slice(0, limit);
+  if (rows.length <= limit) return { items };
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: encodeCursor(spec, { value: sortValue(last), id: last.id }),
+  };
 }

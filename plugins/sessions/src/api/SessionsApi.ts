@@ -1,6 +1,10 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  AccessGrant,
   EndSessionsResult,
+  GrantPage,
+  GrantRevokeResult,
+  ListGrantsRequest,
   ListSessionsRequest,
   Session,
   SessionPage,
@@ -23,6 +27,22 @@ export interface SessionsApi {
   endSession(id: string): Promise<Session>;
   /** Ends every open session of the caller, except `exceptId` if given. */
   endAllSessions(options?: { exceptId?: string }): Promise<EndSessionsResult>;
+
+  /**
+   * One page of Device Admin and Timed Access grants: the caller's own, or
+   * `user`'s, or with `all` every grant the policy lets the caller read.
+   */
+  listGrants(request?: ListGrantsRequest): Promise<GrantPage>;
+  getGrant(id: string): Promise<AccessGrant>;
+  /** Cuts one grant before its expiry; resolves to the grant, now revoked. */
+  revokeGrant(id: string): Promise<AccessGrant>;
+  /**
+   * Revokes each of `ids` on its own: the result has one outcome per id, so
+   * a denied or vanished grant does not stop the others.
+   */
+  revokeGrants(ids: string[]): Promise<GrantRevokeResult>;
+  /** Hands back one of the caller's own grants before it expires. */
+  giveBackGrant(id: string): Promise<AccessGrant>;
 }
 
 /** @public */

@@ -120,6 +120,154 @@ describe('SessionsClient', () => {
     expect(bodies).toEqual([{}, { exceptId: 'keep-me' }]);
   });
 
+  describe('grants', () => {
+    /** Answers every POST under `path` and records what was sent. */
+    function recordPosts(path: string, answer: (id: unknown) => object) {
+      const requests: Array<{
+        url: string;
+        contentType: string | null;
+        body: unknown;
+      }> = [];
+      server.use(
+        http.post(`${API}${path}`, async ({ params, request }) => {
+          requests.push({
+            url: new URL(request.url).pathname,
+            contentType: request.headers.get('content-type'),
+            body: await request.json(),
+          });
+          return HttpResponse.json(answer(params.id));
+        }),
+      );
+      return requests;
+    }
+
+    it('sends grant list filters as the query string the backend parses', async () => {
+      const urls = recordGets('/grants', { items: [], nextCursor: 'next' });
+
+      const page = await createClient().listGrants({
+        kind: ['device_admin'],
+        status: ['active', 'expired'],
+        q: ' laptop ',
+        sort: 'target',
+        order: 'desc',
+        limit: 200,
+        cursor: 'opaque/cursor+2',
+        all: true,
+      });
+
+      expect(page).toEqual({ items: [], nextCursor: 'next' });
+      expect(urls[0].pathname).toBe('/api/sessions/grants');
+      expect(Object.fromEntries(urls[0].searchParams)).toEqual({
+        kind: 'device_admin',
+        status: 'active,expired',
+        q: 'laptop',
+        sort: 'target',
+        order: 'desc',
+        limit: '200',
+        cursor: 'opaque/cursor+2',
+        all: 'true',
+      });
+    });
+
+    it('asks for another user by entity ref, and leaves out all=false', async () => {
+      const urls = recordGets('/grants', { items: [] });
+
+      await createClient().listGrants({
+        user: 'user:default/jane.doe',
+        all: false,
+      });
+      await createClient().listGrants();
+
+      expect(Object.fromEntries(urls[0].searchParams)).toEqual({
+        user: 'user:default/jane.doe',
+      });
+      expect(urls[1].search).toBe('');
+    });
+
+    it('reads one grant by its id', async () => {
+      const urls = recordGets('/grants/:id', { id: 'g/1', status: 'active' });
+
+      await expect(createClient().getGrant('g/1')).resolves.toMatchObject({
+        status: 'active',
+      });
+      expect(urls[0].pathname).toBe('/api/sessions/grants/g%2F1');
+    });
+
+    it('revokes one grant with an empty JSON body', async () => {
+      const requests = recordPosts('/grants/:id/revoke', id => ({
+        id,
+        status: 'revoked',
+      }));
+
+      const revoked = await createClient().revokeGrant('g-1');
+
+      expect(revoked).toMatchObject({ id: 'g-1', status: 'revoked' });
+      expect(requests).toEqual([
+        {
+          url: '/api/sessions/grants/g-1/revoke',
+          contentType: 'application/json',
+          body: {},
+        },
+      ]);
+    });
+
+    it('revokes many grants in one call, naming every id', async () => {
+      const result = {
+        results: [
+          { id: 'g-1', outcome: 'revoked' },
+          { id: 'g-2', outcome: 'denied' },
+        ],
+      };
+      const requests = recordPosts('/grants/revoke', () => result);
+
+      await expect(
+        createClient().revokeGrants(['g-1', 'g-2']),
+      ).resolves.toEqual(result);
+      expect(requests).toEqual([
+        {
+          url: '/api/sessions/grants/revoke',
+          contentType: 'application/json',
+          body: { ids: ['g-1', 'g-2'] },
+        },
+      ]);
+    });
+
+    it('gives back a grant with an empty JSON body', async () => {
+      const requests = recordPosts('/grants/:id/give-back', id => ({
+        id,
+        status: 'revoked',
+        revokeReason: 'given_back',
+      }));
+
+      const given = await createClient().giveBackGrant('g-3');
+
+      expect(given).toMatchObject({ revokeReason: 'given_back' });
+      expect(requests).toEqual([
+        {
+          url: '/api/sessions/grants/g-3/give-back',
+          contentType: 'application/json',
+          body: {},
+        },
+      ]);
+    });
+
+    it('turns a denied revoke into a ResponseError with the reason', async () => {
+      server.use(
+        http.post(`${API}/grants/:id/revoke`, () =>
+          backstageError(403, 'NotAllowedError', 'You may not revoke this'),
+        ),
+      );
+
+      const failure = await createClient()
+        .revokeGrant('g-1')
+        .catch(error => error);
+
+      expect(ResponseError.is(failure)).toBe(true);
+      expect(failure.statusCode).toBe(403);
+      expect(failure.cause.message).toBe('You may not revoke this');
+    });
+  });
+
   it('turns a Backstage error body into a ResponseError with its message', async () => {
     server.use(
       http.get(`${API}/sessions/:id`, () =>

@@ -1,7 +1,11 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  AccessGrant,
   EndSessionsResult,
+  GrantPage,
+  GrantRevokeResult,
+  ListGrantsRequest,
   ListSessionsRequest,
   Session,
   SessionPage,
@@ -56,6 +60,37 @@ export class SessionsClient implements SessionsApi {
     });
   }
 
+  async listGrants(request: ListGrantsRequest = {}): Promise<GrantPage> {
+    return this.request<GrantPage>(
+      `/grants${toQueryString(grantListQuery(request))}`,
+    );
+  }
+
+  async getGrant(id: string): Promise<AccessGrant> {
+    return this.request<AccessGrant>(`/grants/${encodeURIComponent(id)}`);
+  }
+
+  async revokeGrant(id: string): Promise<AccessGrant> {
+    return this.request<AccessGrant>(
+      `/grants/${encodeURIComponent(id)}/revoke`,
+      { method: 'POST', body: {} },
+    );
+  }
+
+  async revokeGrants(ids: string[]): Promise<GrantRevokeResult> {
+    return this.request<GrantRevokeResult>('/grants/revoke', {
+      method: 'POST',
+      body: { ids },
+    });
+  }
+
+  async giveBackGrant(id: string): Promise<AccessGrant> {
+    return this.request<AccessGrant>(
+      `/grants/${encodeURIComponent(id)}/give-back`,
+      { method: 'POST', body: {} },
+    );
+  }
+
   private async request<T>(
     path: string,
     init: { method?: 'GET' | 'POST'; body?: object } = {},
@@ -86,6 +121,24 @@ function listQuery(request: ListSessionsRequest): Record<string, unknown> {
     limit: request.limit,
     cursor: request.cursor,
     user: request.user,
+  };
+}
+
+/**
+ * The grant list request as query parameters. `all` is only sent when true:
+ * the backend refuses `all` together with `user`, and false is its default.
+ */
+function grantListQuery(request: ListGrantsRequest): Record<string, unknown> {
+  return {
+    kind: request.kind?.join(','),
+    status: request.status?.join(','),
+    q: request.q?.trim(),
+    sort: request.sort,
+    order: request.order,
+    limit: request.limit,
+    cursor: request.cursor,
+    user: request.user,
+    all: request.all ? 'true' : undefined,
   };
 }
 

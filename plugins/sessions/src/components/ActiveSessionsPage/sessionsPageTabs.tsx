@@ -1,4 +1,9 @@
 import { ReactNode } from 'react';
+import { GrantsTable } from '../GrantsTable/GrantsTable';
+import {
+  deviceAdminGrantsView,
+  timedAccessGrantsView,
+} from '../GrantsTable/grantListViews';
 import { SessionsTable } from '../SessionsTable/SessionsTable';
 import {
   openSessionsView,
@@ -20,15 +25,26 @@ export interface SessionsPageTab {
   render: (context: SessionsPageTabContext) => ReactNode;
 }
 
-/**
- * The tabs of the page, in order. Device-admin and timed-access grants join
- * this list as tabs of their own.
- */
+/** The tabs of the page, in order. */
 export const sessionsPageTabs: SessionsPageTab[] = [
   {
     id: 'sessions',
     label: 'Sessions',
     render: context => <SessionsTable view={openSessionsView} {...context} />,
+  },
+  {
+    id: 'device-admin',
+    label: 'Device Admin',
+    render: context => (
+      <GrantsTable view={deviceAdminGrantsView} {...context} />
+    ),
+  },
+  {
+    id: 'timed-access',
+    label: 'Timed Access',
+    render: context => (
+      <GrantsTable view={timedAccessGrantsView} {...context} />
+    ),
   },
   {
     id: 'history',

@@ -18,6 +18,8 @@ export function ConfirmEndDialog(props: {
   title: string;
   /** What exactly will end. */
   description: ReactNode;
+  /** More about what will end, below the description, such as a list. */
+  details?: ReactNode;
   warning: string;
   confirmLabel: string;
   busy: boolean;
@@ -41,6 +43,7 @@ export function ConfirmEndDialog(props: {
         <DialogContentText id={descriptionId}>
           {props.description}
         </DialogContentText>
+        {props.details}
         <Alert severity="warning">{props.warning}</Alert>
         {props.error && (
           <Alert severity="error" style={{ marginTop: 16 }}>

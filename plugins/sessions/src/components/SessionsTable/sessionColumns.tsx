@@ -12,6 +12,9 @@ import { endReasonLabel } from './endReasonLabel';
 import { formatInstant } from './formatInstant';
 import { SessionListView } from './sessionListViews';
 
+/** Material-table spreads columns evenly; short values must not break. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 const isOpen = (session: Session) => session.status !== 'disconnected';
 
 /**
@@ -38,6 +41,8 @@ export function sessionColumns(options: {
     },
     {
       title: 'Duration',
+      width: '220px',
+      cellStyle: NO_WRAP,
       render: session => (
         <StackedText
           primary={formatDuration(
@@ -53,6 +58,7 @@ export function sessionColumns(options: {
     },
     {
       title: 'Status',
+      width: '150px',
       render: session => <SessionStatusChip session={session} />,
     },
   ];
@@ -62,6 +68,8 @@ export function sessionColumns(options: {
       ...common,
       {
         title: 'Ended',
+        width: '200px',
+        cellStyle: NO_WRAP,
         render: session => (
           <StackedText
             primary={endReasonLabel(session.endReason)}
@@ -79,6 +87,7 @@ export function sessionColumns(options: {
     {
       title: 'Actions',
       align: 'right',
+      width: '110px',
       render: session =>
         isOpen(session) && (
           <Button

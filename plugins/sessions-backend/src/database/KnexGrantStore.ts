@@ -1,0 +1,263 @@
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import {
+  AccessGrant,
+  GrantKind,
+  GrantRevokeReason,
+  GrantStatus,
+} from '@internal/plugin-sessions-common';
+import {
+  GrantFilter,
+  GrantListQuery,
+  GrantRevocation,
+  GrantSelector,
+  GrantStore,
+  NewGrant,
+} from './GrantStore';
+import {
+  chunks,
+  insertChunked,
+  toIso,
+  toIsoOrNull,
+  transitionRows,
+  whereAfter,
+  whereContains,
+  whereCriteria,
+} from './sqlHelpers';
+
+const GRANTS = 'access_grants';
+const EVENTS = 'grant_events';
+const COMMANDS = 'connector_commands';
+
+type GrantRow = {
+  id: string;
+  kind: string;
+  user_ref: string;
+  target: string;
+  target_type: string;
+  granted_by: string | null;
+  reason: string | null;
+  source: string;
+  external_id: string;
+  status: string;
+  starts_at: number | string;
+  expires_at: number | string;
+  revoked_at: number | string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+};
+
+const FILTER_COLUMNS: Record<GrantFilter['property'], string> = {
+  userRef: 'user_ref',
+  kind: 'kind',
+  target: 'target',
+  status: 'status',
+  source: 'source',
+};
+
+const SORT_COLUMNS = {
+  expiresAt: 'expires_at',
+  startsAt: 'starts_at',
+  target: 'target',
+} as const;
+
+const SEARCHED_COLUMNS = ['target', 'user_ref', 'granted_by'];
+
+function toGrant(row: GrantRow): AccessGrant {
+  return {
+    id: row.id,
+    kind: row.kind as GrantKind,
+    userRef: row.user_ref,
+    target: row.target,
+    targetType: row.target_type,
+    grantedBy: row.granted_by,
+    reason: row.reason,
+    source: row.source,
+    externalId: row.external_id,
+    status: row.status as GrantStatus,
+    startsAt: toIso(row.starts_at),
+    expiresAt: toIso(row.expires_at),
+    revokedAt: toIsoOrNull(row.revoked_at),
+    revokedBy: row.revoked_by,
+    revokeReason: row.revoke_reason as GrantRevokeReason | null,
+  };
+}
+
+function whereSelector(query: Knex.QueryBuilder, selector: GrantSelector) {
+  if (selector.ids) query.whereIn('id', selector.ids);
+  if (selector.userRef) query.where('user_ref', selector.userRef);
+  if (selector.kinds) query.whereIn('kind', selector.kinds);
+  if (selector.statuses) query.whereIn('status', selector.statuses);
+  if (selector.source) query.where('source', selector.source);
+  if (selector.externalIds) query.whereIn('external_id', selector.externalIds);
+  if (selector.access) whereCriteria(query, selector.access, FILTER_COLUMNS);
+}
+
+/** The {@link GrantStore} on any database knex speaks to. */
+export class KnexGrantStore implements GrantStore {
+  constructor(private readonly db: Knex) {}
+
+  async insertGrants(
+    grants: NewGrant[],
+    actor: string,
+  ): Promise<{ insertedExternalIds: string[] }> {
+    return this.db.transaction(async trx => {
+      const marker = randomUUID();
+      for (const chunk of chunks(grants)) {
+        await trx(GRANTS)
+          .insert(
+            chunk.map(grant => ({
+              id: grant.id,
+              kind: grant.kind,
+              user_ref: grant.userRef,
+              target: grant.target,
+              target_type: grant.targetType,
+              granted_by: grant.grantedBy,
+              reason: grant.reason,
+              source: grant.source,
+              external_id: grant.externalId,
+              status: 'active',
+              starts_at: grant.startsAt,
+              expires_at: grant.expiresAt,
+              transition_id: marker,
+            })),
+          )
+          .onConflict(['source', 'external_id'])
+          .ignore();
+      }
+      const inserted: GrantRow[] = await trx(GRANTS)
+        .where('transition_id', marker)
+        .select();
+      await insertChunked(
+        trx,
+        EVENTS,
+        inserted.map(row => ({
+          grant_id: row.id,
+          event_type: 'granted',
+          from_status: null,
+          to_status: 'active',
+          actor,
+          reason: null,
+          created_at: Number(row.starts_at),
+        })),
+      );
+      return { insertedExternalIds: inserted.map(row => row.external_id) };
+    });
+  }
+
+  async findStatusByExternalId(
+    source: string,
+    externalIds: string[],
+  ): Promise<Map<string, GrantStatus>> {
+    const found = new Map<string, GrantStatus>();
+    for (const chunk of chunks(externalIds)) {
+      const rows = await this.db(GRANTS)
+        .where('source', source)
+        .whereIn('external_id', chunk)
+        .select('external_id', 'status');
+      for (const row of rows) found.set(row.external_id, row.status);
+    }
+    return found;
+  }
+
+  async listGrants(query: GrantListQuery): Promise<AccessGrant[]> {
+    const column = SORT_COLUMNS[query.sort];
+    const rows = await this.db<GrantRow>(GRANTS)
+      .modify(builder => {
+        whereSelector(builder, query);
+        if (query.text) whereContains(builder, SEARCHED_COLUMNS, query.text);
+        if (query.after) whereAfter(builder, column, query.order, query.after);
+      })
+      .orderBy([
+        { column, order: query.order },
+        { column: 'id', order: query.order },
+      ])
+      .limit(query.limit)
+      .select();
+    return rows.map(toGrant);
+  }
+
+  async findGrants(selector: GrantSelector): Promise<AccessGrant[]> {
+    const rows = await this.db<GrantRow>(GRANTS)
+      .modify(builder => whereSelector(builder, selector))
+      .select();
+    return rows.map(toGrant);
+  }
+
+  async getGrant(id: string, access?: GrantSelector['access']) {
+    const [grant] = await this.findGrants({ ids: [id], access });
+    return grant;
+  }
+
+  async revokeGrants(
+    selector: GrantSelector,
+    revocation: GrantRevocation,
+  ): Promise<AccessGrant[]> {
+    return this.db.transaction(async trx => {
+      const revoked = await transitionRows<GrantRow>(trx, {
+        table: GRANTS,
+        where: query =>
+          whereSelector(query, { ...selector, statuses: ['active'] }),
+        patch: {
+          status: 'revoked',
+          revoked_at: revocation.at,
+          revoked_by: revocation.revokedBy,
+          revoke_reason: revocation.reason,
+        },
+        history: {
+          table: EVENTS,
+          row: grant => ({
+            grant_id: grant.id,
+            event_type: 'revoked',
+            from_status: 'active',
+            to_status: 'revoked',
+            actor: revocation.revokedBy,
+            reason: revocation.reason,
+            created_at: revocation.at,
+          }),
+        },
+      });
+      if (revocation.orderConnector) {
+        await insertChunked(
+          trx,
+          COMMANDS,
+          revoked.map(grant => ({
+            source: grant.source,
+            subject_type: 'grant',
+            subject_id: grant.id,
+            external_id: grant.external_id,
+            action: 'revoke_grant',
+            reason: revocation.reason,
+            requested_by: revocation.revokedBy,
+            created_at: revocation.at,
+          })),
+        );
+      }
+      return revoked.map(toGrant);
+    });
+  }
+
+  async expireGrants(at: number, actor: string): Promise<string[]> {
+    return this.db.transaction(async trx => {
+      const expired = await transitionRows<GrantRow>(trx, {
+        table: GRANTS,
+        where: query =>
+          query.where('status', 'active').where('expires_at', '<=', at),
+        patch: { status: 'expired' },
+        history: {
+          table: EVENTS,
+          row: grant => ({
+            grant_id: grant.id,
+            event_type: 'expired',
+            from_status: 'active',
+            to_status: 'expired',
+            actor,
+            reason: null,
+            created_at: Number(grant.expires_at),
+          }),
+        },
+      });
+      return expired.map(grant => grant.id);
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+
+/** Rows per statement, under every dialect's bound-parameter limit. */
+const CHUNK = 500;
+
+export function chunks<T>(items: T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) {
+    result.push(items.slice(i, i + CHUNK));
+  }
+  return result;
+}
+
+/** Epoch milliseconds (BIGINT, a string on PostgreSQL) to ISO 8601. */
+export const toIso = (value: number | string) =>
+  new Date(Number(value)).toISOString();
+export const toIsoOrNull = (value: number | string | null) =>
+  value === null ? null : toIso(value);
+
+/** A permission rule's query: which property, and the values it allows. */
+export interface PropertyFilter<P extends string> {
+  property: P;
+  values: string[];
+}
+
+/** Adds permission criteria to a query as a WHERE clause. */
+export function whereCriteria<P extends string>(
+  query: Knex.QueryBuilder,
+  criteria: PermissionCriteria<PropertyFilter<P>>,
+  columns: Record<P, string>,
+) {
+  if ('allOf' in criteria) {
+    query.where(all => {
+      for (const inner of criteria.allOf) {
+        all.andWhere(sub => whereCriteria(sub, inner, columns));
+      }
+    });
+  } else if ('anyOf' in criteria) {
+    if (criteria.anyOf.length === 0) {
+      query.whereRaw('1 = 0');
+      return;
+    }
+    query.where(any => {
+      for (const inner of criteria.anyOf) {
+        any.orWhere(sub => whereCriteria(sub, inner, columns));
+      }
+    });
+  } else if ('not' in criteria) {
+    query.whereNot(sub => whereCriteria(sub, criteria.not, columns));
+  } else if (criteria.values.length === 0) {
+    query.whereRaw('1 = 0');
+  } else {
+    query.whereIn(columns[criteria.property], criteria.values);
+  }
+}
+
+/** Rows strictly after a keyset position in `(column, id)` order. */
+export function whereAfter(
+  query: Knex.QueryBuilder,
+  column: string,
+  order: 'asc' | 'desc',
+  after: { value: string | number; id: string },
+) {
+  const comparator = order === 'asc' ? '>' : '<';
+  query.where(keyset =>
+    keyset
+      .where(column, comparator, after.value)
+      .orWhere(tie =>
+        tie.where(column, after.value).andWhere('id', comparator, after.id),
+      ),
+  );
+}
+
+/** Case-insensitive substring match over columns; LIKE wildcards are literal. */
+export function whereContains(
+  query: Knex.QueryBuilder,
+  columns: string[],
+  text: string,
+) {
+  const pattern = `%${text
+    .toLocaleLowerCase('en-US')
+    .replace(/[!%_]/g, '!$&')}%`;
+  query.where(any => {
+    for (const column of columns) {
+      any.orWhereRaw(`lower(??) like ? escape '!'`, [column, pattern]);
+    }
+  });
+}
+
+/**
+ * One conditional UPDATE that tags the rows it changes with a fresh marker,
+ * then one history row per changed row. A row another transaction already
+ * moved no longer matches `where`, so it is neither changed nor recorded
+ * twice. Returns the changed rows as they are now.
+ */
+export async function transitionRows<Row>(
+  trx: Knex.Transaction,
+  options: {
+    table: string;
+    where: (query: Knex.QueryBuilder) => void;
+    patch: Record<string, unknown>;
+    history?: { table: string; row: (changed: Row) => Record<string, unknown> };
+  },
+): Promise<Row[]> {
+  const marker = randomUUID();
+  const count = await trx(options.table)
+    .modify(options.where)
+    .update({ ...options.patch, transition_id: marker });
+  if (count === 0) return [];
+  const changed: Row[] = await trx(options.table)
+    .where('transition_id', marker)
+    .select();
+  if (options.history) {
+    await insertChunked(
+      trx,
+      options.history.table,
+      changed.map(options.history.row),
+    );
+  }
+  return changed;
+}
+
+export async function insertChunked(
+  trx: Knex.Transaction,
+  table: string,
+  rows: Record<string, unknown>[],
+) {
+  for (const chunk of chunks(rows)) {
+    await trx(table).insert(chunk);
+  }
+}

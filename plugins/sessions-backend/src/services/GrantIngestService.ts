@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { InputError } from '@backstage/errors';
+import {
+  GrantEndBatch,
+  GrantReportBatch,
+  IngestResult,
+} from '@internal/plugin-sessions-common';
+import { GrantStore, NewGrant } from '../database/GrantStore';
+import {
+  classify,
+  connectorActor,
+  groupByInstant,
+  instant,
+  uniqueExternalIds,
+} from './batchInput';
+
+const isOpen = (status: string) => status === 'active';
+
+/**
+ * Applies what connectors report about grants: granted (idempotent on
+ * source and external id) and ended early at the source.
+ */
+export class GrantIngestService {
+  constructor(
+    private readonly store: GrantStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async report(batch: GrantReportBatch): Promise<IngestResult> {
+    const now = this.now();
+    const externalIds = uniqueExternalIds(batch.grants, 'grants');
+    const grants: NewGrant[] = batch.grants.map((report, index) => {
+      const field = `grants.${index}`;
+      const startsAt = instant(report.startsAt, now, `${field}.startsAt`);
+      const expiresAt = Date.parse(report.expiresAt);
+      if (expiresAt <= startsAt) {
+        throw new InputError(`${field}.expiresAt must be after startsAt`);
+      }
+      return {
+        id: randomUUID(),
+        kind: report.kind,
+        userRef: report.userRef,
+        target: report.target,
+        targetType: report.targetType,
+        grantedBy: report.grantedBy ?? null,
+        reason: report.reason ?? null,
+        source: batch.source,
+        externalId: report.externalId,
+        startsAt,
+        expiresAt,
+      };
+    });
+    const { insertedExternalIds } = await this.store.insertGrants(
+      grants,
+      connectorActor(batch.source),
+    );
+    const inserted = new Set(insertedExternalIds);
+    const existing = externalIds.filter(id => !inserted.has(id));
+    const statuses = await this.store.findStatusByExternalId(
+      batch.source,
+      existing,
+    );
+    return {
+      ...classify(existing, statuses, isOpen),
+      accepted: inserted.size,
+    };
+  }
+
+  async end(batch: GrantEndBatch): Promise<IngestResult> {
+    const externalIds = uniqueExternalIds(batch.grants, 'grants');
+    const groups = groupByInstant(batch.grants, this.now(), 'grants');
+    const statuses = await this.store.findStatusByExternalId(
+      batch.source,
+      externalIds,
+    );
+    for (const [at, ids] of groups) {
+      await this.store.revokeGrants(
+        { source: batch.source, externalIds: ids },
+        {
+          reason: 'ended_at_source',
+          revokedBy: connectorActor(batch.source),
+          at,
+          // The source already removed the privilege: no order back to it.
+          orderConnector: false,
+        },
+      );
+    }
+    return classify(externalIds, statuses, isOpen);
+  }
+}

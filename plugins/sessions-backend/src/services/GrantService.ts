@@ -1,0 +1,166 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AccessGrant,
+  grantReadPermission,
+  grantRevokePermission,
+  GrantPage,
+  GrantRevokeResult,
+  GrantSortField,
+  ListGrantsQuery,
+} from '@internal/plugin-sessions-common';
+import { GrantFilter, GrantStore } from '../database/GrantStore';
+import { allowedOrThrow, ResourceAccess } from '../permissions/ResourceAccess';
+import { decodeCursor, toPage } from './cursor';
+
+type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+function sortValue(grant: AccessGrant, sort: GrantSortField): string | number {
+  if (sort === 'target') return grant.target;
+  return Date.parse(sort === 'startsAt' ? grant.startsAt : grant.expiresAt);
+}
+
+/**
+ * What a person can do with elevated grants: list and look at them, revoke
+ * them within what the policy allows, and give their own back early.
+ */
+export class GrantService {
+  constructor(
+    private readonly store: GrantStore,
+    private readonly access: ResourceAccess<GrantFilter>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async list(
+    credentials: UserCredentials,
+    query: ListGrantsQuery,
+  ): Promise<GrantPage> {
+    const { criteria } = allowedOrThrow(
+      await this.access.decide(grantReadPermission, credentials),
+      'read grants',
+    );
+    const rows = await this.store.listGrants({
+      userRef: query.all
+        ? undefined
+        : (query.user ?? credentials.principal.userEntityRef),
+      kinds: query.kind,
+      statuses: query.status,
+      text: query.q || undefined,
+      sort: query.sort,
+      order: query.order,
+      limit: query.limit + 1,
+      after: query.cursor
+        ? decodeCursor(
+            query.cursor,
+            query,
+            query.sort === 'target' ? 'string' : 'number',
+          )
+        : undefined,
+      access: criteria,
+    });
+    return toPage(rows, query.limit, query, row => sortValue(row, query.sort));
+  }
+
+  /** A grant the caller may read; others are reported as not found. */
+  async get(credentials: UserCredentials, id: string): Promise<AccessGrant> {
+    const read = await this.access.decide(grantReadPermission, credentials);
+    const grant = read.allowed
+      ? await this.store.getGrant(id, read.criteria)
+      : undefined;
+    if (!grant) {
+      throw new NotFoundError(`No grant with id ${id}`);
+    }
+    return grant;
+  }
+
+  /**
+   * Revokes each id the caller may revoke and says what happened to every
+   * one: revoked, already_ended, denied or not_found. Never all-or-nothing.
+   */
+  async revokeMany(
+    credentials: UserCredentials,
+    ids: string[],
+  ): Promise<GrantRevokeResult> {
+    const unique = [...new Set(ids)];
+    const [read, revoke] = await Promise.all([
+      this.access.decide(grantReadPermission, credentials),
+      this.access.decide(grantRevokePermission, credentials),
+    ]);
+    const readable = read.allowed
+      ? await this.store.findGrants({ ids: unique, access: read.criteria })
+      : [];
+    const revocable = new Set(
+      revoke.allowed
+        ? (
+            await this.store.findGrants({
+              ids: readable.map(grant => grant.id),
+              access: revoke.criteria,
+            })
+          ).map(grant => grant.id)
+        : [],
+    );
+    const revoked = new Set(
+      revoke.allowed && revocable.size
+        ? (
+            await this.store.revokeGrants(
+              { ids: [...revocable], access: revoke.criteria },
+              {
+                reason: 'revoked',
+                revokedBy: credentials.principal.userEntityRef,
+                at: this.now(),
+                orderConnector: true,
+              },
+            )
+          ).map(grant => grant.id)
+        : [],
+    );
+    const visible = new Set(readable.map(grant => grant.id));
+    return {
+      results: unique.map(id => {
+        if (!visible.has(id)) return { id, outcome: 'not_found' };
+        if (!revocable.has(id)) return { id, outcome: 'denied' };
+        return { id, outcome: revoked.has(id) ? 'revoked' : 'already_ended' };
+      }),
+    };
+  }
+
+  /** Revokes one grant; revoking one that already ended changes nothing. */
+  async revokeOne(
+    credentials: UserCredentials,
+    id: string,
+  ): Promise<AccessGrant> {
+    const [{ outcome }] = (await this.revokeMany(credentials, [id])).results;
+    if (outcome === 'not_found') {
+      throw new NotFoundError(`No grant with id ${id}`);
+    }
+    if (outcome === 'denied') {
+      throw new NotAllowedError('You are not allowed to revoke this grant');
+    }
+    return this.get(credentials, id);
+  }
+
+  /** The holder gives their own grant back before it expires. */
+  async giveBack(
+    credentials: UserCredentials,
+    id: string,
+  ): Promise<AccessGrant> {
+    const caller = credentials.principal.userEntityRef;
+    const grant = await this.get(credentials, id);
+    if (grant.userRef !== caller) {
+      throw new NotAllowedError('You can only give back your own grants');
+    }
+    const [givenBack] = await this.store.revokeGrants(
+      { ids: [id], userRef: caller },
+      {
+        reason: 'given_back',
+        revokedBy: caller,
+        at: this.now(),
+        orderConnector: true,
+      },
+    );
+    return givenBack ?? grant;
+  }
+}

@@ -1,0 +1,79 @@
+/** The kinds of elevated grant. */
+export const GRANT_KINDS = ['device_admin', 'timed_access'] as const;
+/** @public */
+export type GrantKind = (typeof GRANT_KINDS)[number];
+
+/**
+ * `active` until `expiresAt`; then `expired`. `revoked` when cut early, by a
+ * person, by giving it back, or at its source.
+ */
+export const GRANT_STATUSES = ['active', 'expired', 'revoked'] as const;
+/** @public */
+export type GrantStatus = (typeof GRANT_STATUSES)[number];
+
+/** Why a grant stopped before its expiry. */
+export const GRANT_REVOKE_REASONS = [
+  'revoked',
+  'given_back',
+  'ended_at_source',
+  'offboarding',
+] as const;
+/** @public */
+export type GrantRevokeReason = (typeof GRANT_REVOKE_REASONS)[number];
+
+/**
+ * An elevated grant: admin/sudo on a device until an expiry (`device_admin`),
+ * or temporary access to a resource (`timed_access`). Times are ISO 8601.
+ */
+export interface AccessGrant {
+  id: string;
+  kind: GrantKind;
+  userRef: string;
+  /** The device or resource the grant is on. */
+  target: string;
+  /** What the target is, such as `device`, `aws-account`, `k8s-namespace`. */
+  targetType: string;
+  grantedBy: string | null;
+  reason: string | null;
+  source: string;
+  externalId: string;
+  status: GrantStatus;
+  startsAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  revokeReason: GrantRevokeReason | null;
+}
+
+export interface GrantPage {
+  items: AccessGrant[];
+  nextCursor?: string;
+}
+
+/** What happened to one id of a bulk revoke. */
+export const GRANT_REVOKE_OUTCOMES = [
+  'revoked',
+  'already_ended',
+  'denied',
+  'not_found',
+] as const;
+export type GrantRevokeOutcome = (typeof GRANT_REVOKE_OUTCOMES)[number];
+
+export interface GrantRevokeResult {
+  results: Array<{ id: string; outcome: GrantRevokeOutcome }>;
+}
+
+/** The approved length of a grant, in milliseconds. */
+export function approvedDurationMs(
+  grant: Pick<AccessGrant, 'startsAt' | 'expiresAt'>,
+) {
+  return Math.max(0, Date.parse(grant.expiresAt) - Date.parse(grant.startsAt));
+}
+
+/** Time left before a grant expires, in milliseconds; 0 once past. */
+export function remainingMs(
+  grant: Pick<AccessGrant, 'expiresAt'>,
+  now: number = Date.now(),
+) {
+  return Math.max(0, Date.parse(grant.expiresAt) - now);
+}

@@ -1,0 +1,76 @@
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { AccessGrant } from '@internal/plugin-sessions-common';
+import { useEffect, useState } from 'react';
+import { sessionsApiRef } from '../../api';
+import { ConfirmEndDialog } from '../ConfirmEndDialog/ConfirmEndDialog';
+import { grantPrivilege, privilegeWords } from '../GrantsTable/grantPrivilege';
+import { formatInstant } from '../SessionsTable/formatInstant';
+
+/**
+ * Asks before the person hands back one of their own grants early, then
+ * gives it back. Open while `grant` is set.
+ */
+export function GiveBackGrantDialog(props: {
+  grant?: AccessGrant;
+  onClose: () => void;
+  onGivenBack: (grant: AccessGrant) => void;
+}) {
+  const { grant, onClose, onGivenBack } = props;
+  const sessionsApi = useApi(sessionsApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  // Keep the last grant so the text does not vanish while the dialog closes.
+  const [shown, setShown] = useState<AccessGrant | undefined>(grant);
+
+  useEffect(() => {
+    if (grant) {
+      setShown(grant);
+      setError(undefined);
+    }
+  }, [grant]);
+
+  const giveBack = async () => {
+    if (!grant) {
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const givenBack = await sessionsApi.giveBackGrant(grant.id);
+      alertApi.post({
+        message: `Gave back your ${grantPrivilege(grant)}.`,
+        severity: 'success',
+        display: 'transient',
+      });
+      onGivenBack(givenBack);
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <ConfirmEndDialog
+      open={Boolean(grant)}
+      title="Give back this grant?"
+      description={
+        shown && (
+          <>
+            You hold {privilegeWords(shown.kind)}{' '}
+            <strong>{shown.target}</strong> until{' '}
+            {formatInstant(shown.expiresAt)}. Giving it back ends the grant now;
+            to get it again you need a new approval.
+          </>
+        )
+      }
+      warning={shown ? `You lose ${grantPrivilege(shown)} at once.` : ''}
+      confirmLabel="Give back grant"
+      busy={busy}
+      error={error}
+      onCancel={onClose}
+      onConfirm={giveBack}
+    />
+  );
+}

@@ -1,0 +1,43 @@
+import { AccessGrant } from '@internal/plugin-sessions-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import { useGrantTable } from './GrantTableContext';
+import { entityRefName } from './entityRefName';
+
+/**
+ * A row's buttons: Revoke on every active grant (the backend decides who
+ * may), and Give back on the signed-in person's own.
+ */
+export function GrantRowActions(props: { grant: AccessGrant }) {
+  const { grant } = props;
+  const { currentUserRef, onRevoke, onGiveBack } = useGrantTable();
+  if (grant.status !== 'active') {
+    return null;
+  }
+  const isOwn = grant.userRef.toLocaleLowerCase('en-US') === currentUserRef;
+  return (
+    <Box display="flex" justifyContent="flex-end" style={{ gap: 8 }}>
+      {isOwn && (
+        <Button
+          size="small"
+          variant="outlined"
+          aria-label={`Give back grant on ${grant.target}`}
+          onClick={() => onGiveBack(grant)}
+        >
+          Give back
+        </Button>
+      )}
+      <Button
+        size="small"
+        variant="outlined"
+        color="secondary"
+        aria-label={`Revoke grant on ${grant.target} for ${entityRefName(
+          grant.userRef,
+        )}`}
+        onClick={() => onRevoke(grant)}
+      >
+        Revoke
+      </Button>
+    </Box>
+  );
+}

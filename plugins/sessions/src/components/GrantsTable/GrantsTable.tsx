@@ -1,0 +1,251 @@
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+} from '@backstage/core-components';
+import {
+  AccessGrant,
+  GrantRevokeResult,
+  ListGrantsRequest,
+} from '@internal/plugin-sessions-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { useMemo, useState } from 'react';
+import useDebounce from 'react-use/esm/useDebounce';
+import { useCurrentUserRef } from '../../hooks/useCurrentUserRef';
+import { useGrantList } from '../../hooks/useGrantList';
+import { useNow } from '../../hooks/useNow';
+import { useSelection } from '../../hooks/useSelection';
+import { GiveBackGrantDialog } from '../GiveBackGrantDialog/GiveBackGrantDialog';
+import { RevokeGrantDialog } from '../RevokeGrantDialog/RevokeGrantDialog';
+import { RevokeGrantsDialog } from '../RevokeGrantsDialog/RevokeGrantsDialog';
+import { errorMessage } from '../errorMessage';
+import { GrantActionsMenu } from './GrantActionsMenu';
+import { GrantFilterValues, GrantFilters } from './GrantFilters';
+import { GrantTableContext, GrantTableState } from './GrantTableContext';
+import { RevokeOutcome, RevokeOutcomesPanel } from './RevokeOutcomesPanel';
+import { grantColumns } from './grantColumns';
+import { GrantListView } from './grantListViews';
+
+/** How long typing pauses before the search goes to the backend. */
+const SEARCH_DEBOUNCE_MS = 300;
+const PAGE_SIZE = 25;
+/** Module-level, so the table sees the same options on every render. */
+const TABLE_OPTIONS = {
+  toolbar: false,
+  paging: false,
+  search: false,
+  sorting: false,
+  draggable: false,
+  padding: 'dense',
+} as const;
+/** Remaining times are shown in minutes, so a minute is fine enough. */
+const CLOCK_TICK_MS = 60_000;
+
+/**
+ * A searchable, keyset-paged table of the active grants of one kind, with
+ * per-row Revoke and Give back, and row selection for revoking many at once.
+ */
+export function GrantsTable(props: {
+  view: GrantListView;
+  /** Changes whenever the page asks every list to load again. */
+  reloadKey: number;
+  /** Called after this table ended grants, so the page can refresh. */
+  onSessionsChanged: () => void;
+}) {
+  const { view, reloadKey, onSessionsChanged } = props;
+  const [filters, setFilters] = useState<GrantFilterValues>({
+    searchText: '',
+    everyone: false,
+  });
+  const [searchQuery, setSearchQuery] = useState('');
+  useDebounce(
+    () => setSearchQuery(filters.searchText.trim()),
+    SEARCH_DEBOUNCE_MS,
+    [filters.searchText],
+  );
+
+  const request = useMemo<ListGrantsRequest>(
+    () => ({
+      kind: [view.kind],
+      status: ['active'],
+      // Soonest to expire first: those are the ones to act on.
+      sort: 'expiresAt',
+      order: 'asc',
+      q: searchQuery || undefined,
+      all: filters.everyone || undefined,
+      limit: PAGE_SIZE,
+    }),
+    [view.kind, searchQuery, filters.everyone],
+  );
+  const list = useGrantList(request, reloadKey);
+  const now = useNow(CLOCK_TICK_MS);
+  const currentUserRef = useCurrentUserRef();
+
+  const visibleIds = useMemo(
+    () => list.grants.map(grant => grant.id),
+    [list.grants],
+  );
+  const selection = useSelection(visibleIds);
+
+  const [grantToRevoke, setGrantToRevoke] = useState<AccessGrant>();
+  const [grantToGiveBack, setGrantToGiveBack] = useState<AccessGrant>();
+  const [grantsToRevoke, setGrantsToRevoke] = useState<AccessGrant[]>();
+  const [outcomes, setOutcomes] = useState<RevokeOutcome[]>();
+
+  const columns = useMemo(() => grantColumns(view), [view]);
+  const tableState = useMemo<GrantTableState>(
+    () => ({
+      now,
+      currentUserRef,
+      selection,
+      rowCount: visibleIds.length,
+      onRevoke: setGrantToRevoke,
+      onGiveBack: setGrantToGiveBack,
+    }),
+    [now, currentUserRef, selection, visibleIds.length],
+  );
+  // material-table writes bookkeeping into the row objects; give it copies.
+  const rows = useMemo(
+    () => list.grants.map(grant => ({ ...grant })),
+    [list.grants],
+  );
+
+  const openBulkRevoke = () => {
+    const selected = new Set(selection.selectedIds);
+    setGrantsToRevoke(list.grants.filter(grant => selected.has(grant.id)));
+  };
+
+  const showOutcomes = (result: GrantRevokeResult) => {
+    // Name each grant as it was listed: the revoked ones leave the list now.
+    const asked = new Map(grantsToRevoke?.map(grant => [grant.id, grant]));
+    setOutcomes(
+      result.results.map(({ id, outcome }) => ({
+        id,
+        outcome,
+        grant: asked.get(id),
+      })),
+    );
+    setGrantsToRevoke(undefined);
+    selection.clear();
+    onSessionsChanged();
+  };
+
+  const afterSingleChange = () => {
+    setGrantToRevoke(undefined);
+    setGrantToGiveBack(undefined);
+    onSessionsChanged();
+  };
+
+  const filtered = Boolean(request.q);
+  // The table remounts its rows (and loses the focus in them) whenever the
+  // empty content changes identity, so it is built only when its text does.
+  const emptyContent = useMemo(
+    () =>
+      filtered ? (
+        <EmptyState
+          missing="data"
+          title="No grants match"
+          description="Try another search."
+        />
+      ) : (
+        <EmptyState
+          missing="data"
+          title={view.emptyTitle}
+          description={view.emptyDescription}
+        />
+      ),
+    [filtered, view],
+  );
+
+  let body;
+  if (list.error) {
+    body = (
+      <ResponseErrorPanel
+        title={`Could not load grants: ${errorMessage(list.error)}`}
+        error={list.error}
+      />
+    );
+  } else if (!list.loaded) {
+    body = <Progress />;
+  } else {
+    body = (
+      <Table<AccessGrant>
+        columns={columns}
+        data={rows}
+        isLoading={list.loading}
+        options={TABLE_OPTIONS}
+        emptyContent={emptyContent}
+      />
+    );
+  }
+
+  return (
+    <GrantTableContext.Provider value={tableState}>
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        alignItems="center"
+        justifyContent="space-between"
+        style={{ gap: 16 }}
+        mb={2}
+      >
+        <GrantFilters
+          value={filters}
+          searchPlaceholder={view.searchPlaceholder}
+          onChange={setFilters}
+        />
+        <Box display="flex" alignItems="center" style={{ gap: 16 }}>
+          <Typography variant="body2" color="textSecondary" aria-live="polite">
+            {selection.selectedIds.length} selected
+          </Typography>
+          <GrantActionsMenu
+            selectedCount={selection.selectedIds.length}
+            onRevokeSelected={openBulkRevoke}
+          />
+        </Box>
+      </Box>
+      {outcomes && (
+        <RevokeOutcomesPanel
+          outcomes={outcomes}
+          onDismiss={() => setOutcomes(undefined)}
+        />
+      )}
+      {body}
+      {list.loadMoreError && (
+        <Alert severity="error" style={{ marginTop: 16 }}>
+          Could not load more grants: {errorMessage(list.loadMoreError)}
+        </Alert>
+      )}
+      {list.hasMore && !list.error && (
+        <Box display="flex" justifyContent="center" mt={2}>
+          <Button
+            variant="outlined"
+            onClick={list.loadMore}
+            disabled={list.loadingMore}
+          >
+            {list.loadingMore ? 'Loading…' : 'Load more'}
+          </Button>
+        </Box>
+      )}
+      <RevokeGrantDialog
+        grant={grantToRevoke}
+        onClose={() => setGrantToRevoke(undefined)}
+        onRevoked={afterSingleChange}
+      />
+      <GiveBackGrantDialog
+        grant={grantToGiveBack}
+        onClose={() => setGrantToGiveBack(undefined)}
+        onGivenBack={afterSingleChange}
+      />
+      <RevokeGrantsDialog
+        grants={grantsToRevoke}
+        onClose={() => setGrantsToRevoke(undefined)}
+        onRevoked={showOutcomes}
+      />
+    </GrantTableContext.Provider>
+  );
+}

@@ -1,0 +1,131 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+/** One page as the backend's list routes return it. */
+export interface KeysetPage<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** What a paged list shows and can do next. */
+export interface KeysetPagesState<T> {
+  /** Every item loaded so far, in the order the backend returned them. */
+  items: T[];
+  /** True until the first page for the current request has arrived. */
+  loaded: boolean;
+  /** A first page (or a reload of it) is on its way. */
+  loading: boolean;
+  /** The first page failed. */
+  error?: Error;
+  /** The backend has more pages after the ones loaded. */
+  hasMore: boolean;
+  loadingMore: boolean;
+  /** The last "load more" failed; the loaded pages are still valid. */
+  loadMoreError?: Error;
+  loadMore: () => void;
+}
+
+interface LoadedPages<T> {
+  items: T[];
+  nextCursor?: string;
+  loaded: boolean;
+  loading: boolean;
+  error?: Error;
+  loadingMore: boolean;
+  loadMoreError?: Error;
+}
+
+/**
+ * A keyset-paged list behind one of the backend's list routes. Starts again
+ * from the first page whenever `fetchPage` or `request` (keep both memoized)
+ * or `reloadKey` changes, and appends pages on `loadMore`. Answers to
+ * superseded requests are dropped, so a slow response to an old search never
+ * overwrites the current one.
+ */
+export function useKeysetPages<R extends { cursor?: string }, T>(
+  fetchPage: (request: R) => Promise<KeysetPage<T>>,
+  request: R,
+  reloadKey: number,
+): KeysetPagesState<T> {
+  const [pages, setPages] = useState<LoadedPages<T>>({
+    items: [],
+    loaded: false,
+    loading: true,
+    loadingMore: false,
+  });
+  // Bumped on every fresh start; a response from an older one is ignored.
+  const generation = useRef(0);
+
+  useEffect(() => {
+    const current = ++generation.current;
+    setPages(previous => ({
+      ...previous,
+      loading: true,
+      error: undefined,
+      loadingMore: false,
+      loadMoreError: undefined,
+    }));
+    fetchPage(request).then(
+      page => {
+        if (current === generation.current) {
+          setPages({
+            items: page.items,
+            nextCursor: page.nextCursor,
+            loaded: true,
+            loading: false,
+            loadingMore: false,
+          });
+        }
+      },
+      error => {
+        if (current === generation.current) {
+          setPages(previous => ({ ...previous, loading: false, error }));
+        }
+      },
+    );
+  }, [fetchPage, request, reloadKey]);
+
+  const { nextCursor, loadingMore } = pages;
+  const loadMore = useCallback(() => {
+    if (!nextCursor || loadingMore) {
+      return;
+    }
+    const current = generation.current;
+    setPages(previous => ({
+      ...previous,
+      loadingMore: true,
+      loadMoreError: undefined,
+    }));
+    fetchPage({ ...request, cursor: nextCursor }).then(
+      page => {
+        if (current === generation.current) {
+          setPages(previous => ({
+            ...previous,
+            items: [...previous.items, ...page.items],
+            nextCursor: page.nextCursor,
+            loadingMore: false,
+          }));
+        }
+      },
+      error => {
+        if (current === generation.current) {
+          setPages(previous => ({
+            ...previous,
+            loadingMore: false,
+            loadMoreError: error,
+          }));
+        }
+      },
+    );
+  }, [fetchPage, request, nextCursor, loadingMore]);
+
+  return {
+    items: pages.items,
+    loaded: pages.loaded,
+    loading: pages.loading,
+    error: pages.error,
+    hasMore: Boolean(pages.nextCursor),
+    loadingMore: pages.loadingMore,
+    loadMoreError: pages.loadMoreError,
+    loadMore,
+  };
+}
