@@ -41,8 +41,10 @@ const USERS = [
 const CONNECTORS = {
   'ssh-bastion': {
     type: 'ssh',
+    // bastion-prod-1 is not in the pool: only the pinned guest session uses
+    // it, so the browser test always finds exactly one row for it.
     resources: [
-      'bastion-prod-1',
+      'bastion-dev-2',
       'db-replica-2',
       'build-runner-7',
       'k8s-node-13',

@@ -1,5 +1,4 @@
 import { Knex } from 'knex';
-import { randomUUID } from 'node:crypto';
 import {
   AccessGrant,
   GrantKind,
@@ -16,6 +15,7 @@ import {
 } from './GrantStore';
 import {
   chunks,
+  insertNewBySourceAndExternalId,
   insertChunked,
   toIso,
   toIsoOrNull,
@@ -102,45 +102,35 @@ export class KnexGrantStore implements GrantStore {
     actor: string,
   ): Promise<{ insertedExternalIds: string[] }> {
     return this.db.transaction(async trx => {
-      const marker = randomUUID();
-      for (const chunk of chunks(grants)) {
-        await trx(GRANTS)
-          .insert(
-            chunk.map(grant => ({
-              id: grant.id,
-              kind: grant.kind,
-              user_ref: grant.userRef,
-              target: grant.target,
-              target_type: grant.targetType,
-              granted_by: grant.grantedBy,
-              reason: grant.reason,
-              source: grant.source,
-              external_id: grant.externalId,
-              status: 'active',
-              starts_at: grant.startsAt,
-              expires_at: grant.expiresAt,
-              transition_id: marker,
-            })),
-          )
-          .onConflict(['source', 'external_id'])
-          .ignore();
-      }
-      const inserted: GrantRow[] = await trx(GRANTS)
-        .where('transition_id', marker)
-        .select();
-      await insertChunked(
-        trx,
-        EVENTS,
-        inserted.map(row => ({
-          grant_id: row.id,
-          event_type: 'granted',
-          from_status: null,
-          to_status: 'active',
-          actor,
-          reason: null,
-          created_at: Number(row.starts_at),
+      const inserted = await insertNewBySourceAndExternalId<GrantRow>(trx, {
+        table: GRANTS,
+        rows: grants.map(grant => ({
+          id: grant.id,
+          kind: grant.kind,
+          user_ref: grant.userRef,
+          target: grant.target,
+          target_type: grant.targetType,
+          granted_by: grant.grantedBy,
+          reason: grant.reason,
+          source: grant.source,
+          external_id: grant.externalId,
+          status: 'active',
+          starts_at: grant.startsAt,
+          expires_at: grant.expiresAt,
         })),
-      );
+        history: {
+          table: EVENTS,
+          row: row => ({
+            grant_id: row.id,
+            event_type: 'granted',
+            from_status: null,
+            to_status: 'active',
+            actor,
+            reason: null,
+            created_at: Number(row.starts_at),
+          }),
+        },
+      });
       return { insertedExternalIds: inserted.map(row => row.external_id) };
     });
   }

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
   chunks,
-  insertChunked,
+  insertNewBySourceAndExternalId,
   toIso,
   toIsoOrNull,
   transitionRows,
@@ -122,46 +121,36 @@ export class KnexSessionStore implements SessionStore {
     actor: string,
   ): Promise<{ insertedExternalIds: string[] }> {
     return this.db.transaction(async trx => {
-      const marker = randomUUID();
-      for (const chunk of chunks(sessions)) {
-        await trx(SESSIONS)
-          .insert(
-            chunk.map(session => ({
-              id: session.id,
-              user_ref: session.userRef,
-              resource_name: session.resourceName,
-              resource_type: session.resourceType,
-              source: session.source,
-              external_id: session.externalId,
-              device: session.device,
-              user_agent: session.userAgent,
-              ip_address: session.ipAddress,
-              location: session.location,
-              status: 'active',
-              started_at: session.startedAt,
-              last_activity_at: session.lastActivityAt,
-              transition_id: marker,
-            })),
-          )
-          .onConflict(['source', 'external_id'])
-          .ignore();
-      }
-      const inserted: SessionRow[] = await trx(SESSIONS)
-        .where('transition_id', marker)
-        .select();
-      await insertChunked(
-        trx,
-        EVENTS,
-        inserted.map(row => ({
-          session_id: row.id,
-          event_type: 'started',
-          from_status: null,
-          to_status: 'active',
-          actor,
-          reason: null,
-          created_at: Number(row.started_at),
+      const inserted = await insertNewBySourceAndExternalId<SessionRow>(trx, {
+        table: SESSIONS,
+        rows: sessions.map(session => ({
+          id: session.id,
+          user_ref: session.userRef,
+          resource_name: session.resourceName,
+          resource_type: session.resourceType,
+          source: session.source,
+          external_id: session.externalId,
+          device: session.device,
+          user_agent: session.userAgent,
+          ip_address: session.ipAddress,
+          location: session.location,
+          status: 'active',
+          started_at: session.startedAt,
+          last_activity_at: session.lastActivityAt,
         })),
-      );
+        history: {
+          table: EVENTS,
+          row: row => ({
+            session_id: row.id,
+            event_type: 'started',
+            from_status: null,
+            to_status: 'active',
+            actor,
+            reason: null,
+            created_at: Number(row.started_at),
+          }),
+        },
+      });
       return { insertedExternalIds: inserted.map(row => row.external_id) };
     });
   }

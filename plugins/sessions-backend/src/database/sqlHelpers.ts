@@ -131,3 +131,36 @@ export async function insertChunked(
     await trx(table).insert(chunk);
   }
 }
+
+/**
+ * Inserts the rows whose `(source, external_id)` is not stored yet, all
+ * tagged with one marker so the new ones can be read back on every dialect
+ * (MySQL has no RETURNING), and appends one history row per new row.
+ */
+export async function insertNewBySourceAndExternalId<
+  Row extends { external_id: string },
+>(
+  trx: Knex.Transaction,
+  options: {
+    table: string;
+    rows: Record<string, unknown>[];
+    history: { table: string; row: (inserted: Row) => Record<string, unknown> };
+  },
+): Promise<Row[]> {
+  const marker = randomUUID();
+  for (const chunk of chunks(options.rows)) {
+    await trx(options.table)
+      .insert(chunk.map(row => ({ ...row, transition_id: marker })))
+      .onConflict(['source', 'external_id'])
+      .ignore();
+  }
+  const inserted: Row[] = await trx(options.table)
+    .where('transition_id', marker)
+    .select();
+  await insertChunked(
+    trx,
+    options.history.table,
+    inserted.map(options.history.row),
+  );
+  return inserted;
+}

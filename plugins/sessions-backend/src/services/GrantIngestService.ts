@@ -7,10 +7,12 @@ import {
 } from '@internal/plugin-sessions-common';
 import { GrantStore, NewGrant } from '../database/GrantStore';
 import {
+  answerStarts,
   classify,
   connectorActor,
   groupByInstant,
   instant,
+  notInserted,
   uniqueExternalIds,
 } from './batchInput';
 
@@ -54,16 +56,11 @@ export class GrantIngestService {
       grants,
       connectorActor(batch.source),
     );
-    const inserted = new Set(insertedExternalIds);
-    const existing = externalIds.filter(id => !inserted.has(id));
     const statuses = await this.store.findStatusByExternalId(
       batch.source,
-      existing,
+      notInserted(externalIds, insertedExternalIds),
     );
-    return {
-      ...classify(existing, statuses, isOpen),
-      accepted: inserted.size,
-    };
+    return answerStarts(externalIds, insertedExternalIds, statuses, isOpen);
   }
 
   async end(batch: GrantEndBatch): Promise<IngestResult> {

@@ -8,10 +8,12 @@ import {
 } from '@internal/plugin-sessions-common';
 import { NewSession, SessionStore } from '../database/SessionStore';
 import {
+  answerStarts,
   classify,
   connectorActor,
   groupByInstant,
   instant,
+  notInserted,
   uniqueExternalIds,
 } from './batchInput';
 
@@ -60,16 +62,11 @@ export class IngestService {
       sessions,
       connectorActor(batch.source),
     );
-    const inserted = new Set(insertedExternalIds);
-    const existing = externalIds.filter(id => !inserted.has(id));
     const statuses = await this.store.findStatusByExternalId(
       batch.source,
-      existing,
+      notInserted(externalIds, insertedExternalIds),
     );
-    return {
-      ...classify(existing, statuses, isOpen),
-      accepted: inserted.size,
-    };
+    return answerStarts(externalIds, insertedExternalIds, statuses, isOpen);
   }
 
   async activity(batch: SessionActivityBatch): Promise<IngestResult> {

@@ -271,7 +271,8 @@ describe('ActiveSessionsPage grant tabs', () => {
     );
     expect(backend.received.revokedIds).toEqual([bobsDevbox.id]);
     expect(backend.received.revokeBodies).toEqual([{}]);
-    expect(screen.getByText('laptop-jane')).toBeInTheDocument();
+    // The reloaded list, not a loading state in between.
+    expect(await screen.findByText('laptop-jane')).toBeInTheDocument();
     expect(alertApi.post).toHaveBeenCalledWith(
       expect.objectContaining({
         message: "Revoked bob.smith's admin rights on devbox-7.",

@@ -141,7 +141,8 @@ describe('ActiveSessionsPage', () => {
       expect(screen.queryByText('bastion-1')).not.toBeInTheDocument(),
     );
     expect(backend.received.endedIds).toEqual([bastion.id]);
-    expect(screen.getByText('rdp-gateway')).toBeInTheDocument();
+    // The reloaded list, not a loading state in between.
+    expect(await screen.findByText('rdp-gateway')).toBeInTheDocument();
     await waitFor(() =>
       expect(statValue('Active sessions').getByText('0')).toBeInTheDocument(),
     );
@@ -333,10 +334,11 @@ describe('ActiveSessionsPage', () => {
       screen.getByRole('textbox', { name: 'Search sessions' }),
       'bastion',
     );
+    // Wait for the searched list itself, not an in-between loading state.
+    expect(await screen.findByText('bastion-1')).toBeInTheDocument();
     await waitFor(() =>
       expect(screen.queryByText('grafana')).not.toBeInTheDocument(),
     );
-    expect(screen.getByText('bastion-1')).toBeInTheDocument();
     expect(backend.received.listQueries.at(-1)!.get('q')).toBe('bastion');
 
     await userEvent.clear(
