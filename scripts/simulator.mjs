@@ -483,6 +483,42 @@ async function waitForBackend() {
   }
 }
 
+/** Where each connector is in the order feed. */
+const feedCursor = new Map();
+
+/**
+ * Carries out the orders the portal wrote for our connectors, as a gateway
+ * would: read the feed after the last order seen, cut the session or take
+ * the grant away, acknowledge. (A real connector would use `wait` to
+ * long-poll; the simulator reads without waiting once per tick.)
+ */
+async function followOrders() {
+  const sources = new Set([
+    ...[...live.values()].map(entry => entry.source),
+    ...[...granted.values()].map(entry => entry.source),
+  ]);
+  for (const source of sources) {
+    const after = feedCursor.get(source) ?? 0;
+    const res = await fetch(
+      `${API}/connector/commands?source=${source}&after=${after}`,
+      { headers: { Authorization: `Bearer ${TOKEN}` } },
+    );
+    if (!res.ok) throw new Error(`commands answered ${res.status}`);
+    const { commands, cursor } = await res.json();
+    if (commands.length === 0) continue;
+    for (const command of commands) {
+      const key = `${source}/${command.externalId}`;
+      const known = command.action === 'end_session' ? live : granted;
+      command.outcome = known.delete(key) ? 'done' : 'not_found';
+    }
+    await call('commands/ack', {
+      source,
+      acks: commands.map(({ id, outcome }) => ({ id, outcome })),
+    });
+    feedCursor.set(source, cursor);
+  }
+}
+
 async function main() {
   console.log(`[simulator] waiting for ${API}`);
   await waitForBackend();
@@ -493,7 +529,7 @@ async function main() {
   );
   while (Date.now() < STOP_AT) {
     await new Promise(resolve => setTimeout(resolve, TICK_MS));
-    for (const tick of [tickSessions, tickGrants]) {
+    for (const tick of [followOrders, tickSessions, tickGrants]) {
       try {
         await tick();
       } catch (error) {

@@ -7,6 +7,7 @@ import {
   sessionsPermissions,
 } from '@internal/plugin-sessions-common';
 import { readSessionsSettings } from './config';
+import { KnexCommandStore } from './database/KnexCommandStore';
 import { KnexGrantStore } from './database/KnexGrantStore';
 import { KnexSessionStore } from './database/KnexSessionStore';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -14,6 +15,7 @@ import { ResourceAccess } from './permissions/ResourceAccess';
 import { grantResourceRef, grantRules } from './permissions/grantRules';
 import { sessionResourceRef, sessionRules } from './permissions/rules';
 import { createRouter } from './router/createRouter';
+import { CommandFeedService } from './services/CommandFeedService';
 import { GrantExpirySweeper } from './services/GrantExpirySweeper';
 import { GrantIngestService } from './services/GrantIngestService';
 import { GrantService } from './services/GrantService';
@@ -112,6 +114,7 @@ export const sessionsPlugin = createBackendPlugin({
               ),
             ),
             grantIngest: new GrantIngestService(grantStore),
+            commandFeed: new CommandFeedService(new KnexCommandStore(db)),
           }),
         );
       },

@@ -239,3 +239,38 @@ export const grantEndBatchSchema = z
   })
   .strict();
 export type GrantEndBatch = z.output<typeof grantEndBatchSchema>;
+
+/** Longest a connector may ask the command feed to wait, in seconds. */
+export const MAX_FEED_WAIT_SECONDS = 25;
+
+/** Query of `GET /connector/commands`: the orders for one source. */
+export const commandFeedQuerySchema = z
+  .object({
+    source: sourceSchema,
+    /** The id of the last order seen; orders after it are returned. */
+    after: z.coerce.number().int().min(0).default(0),
+    /** Seconds to wait for an order when there is none yet. */
+    wait: z.coerce.number().int().min(0).max(MAX_FEED_WAIT_SECONDS).default(0),
+    limit: z.coerce.number().int().min(1).max(MAX_BATCH_SIZE).default(100),
+  })
+  .strict();
+export type CommandFeedQuery = z.output<typeof commandFeedQuerySchema>;
+
+export const COMMAND_OUTCOMES = ['done', 'not_found', 'failed'] as const;
+export type CommandOutcome = (typeof COMMAND_OUTCOMES)[number];
+
+export const commandAckBatchSchema = z
+  .object({
+    source: sourceSchema,
+    acks: batchOf(
+      z
+        .object({
+          id: z.number().int().min(1),
+          outcome: z.enum(COMMAND_OUTCOMES),
+          message: z.string().max(2000).optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type CommandAckBatch = z.output<typeof commandAckBatchSchema>;

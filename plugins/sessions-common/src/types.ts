@@ -87,3 +87,23 @@ export interface IngestResult {
    */
   ended: string[];
 }
+
+/** An order for a connector: cut a session or remove a grant at the source. */
+export interface ConnectorCommand {
+  /** Increasing; read the feed after the last id you processed. */
+  id: number;
+  action: 'end_session' | 'revoke_grant';
+  subjectType: 'session' | 'grant';
+  subjectId: string;
+  externalId: string;
+  reason: string | null;
+  requestedBy: string | null;
+  createdAt: string;
+}
+
+/** One read of the command feed. */
+export interface CommandFeedPage {
+  commands: ConnectorCommand[];
+  /** Pass as `after` next time; unchanged when nothing was returned. */
+  cursor: number;
+}

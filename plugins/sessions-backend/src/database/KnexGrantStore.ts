@@ -5,6 +5,7 @@ import {
   GrantRevokeReason,
   GrantStatus,
 } from '@internal/plugin-sessions-common';
+import { recordConnectorOrders } from './connectorOrders';
 import {
   GrantFilter,
   GrantListQuery,
@@ -16,7 +17,6 @@ import {
 import {
   chunks,
   insertNewBySourceAndExternalId,
-  insertChunked,
   toIso,
   toIsoOrNull,
   transitionRows,
@@ -27,7 +27,6 @@ import {
 
 const GRANTS = 'access_grants';
 const EVENTS = 'grant_events';
-const COMMANDS = 'connector_commands';
 
 type GrantRow = {
   id: string;
@@ -208,20 +207,12 @@ export class KnexGrantStore implements GrantStore {
         },
       });
       if (revocation.orderConnector) {
-        await insertChunked(
-          trx,
-          COMMANDS,
-          revoked.map(grant => ({
-            source: grant.source,
-            subject_type: 'grant',
-            subject_id: grant.id,
-            external_id: grant.external_id,
-            action: 'revoke_grant',
-            reason: revocation.reason,
-            requested_by: revocation.revokedBy,
-            created_at: revocation.at,
-          })),
-        );
+        await recordConnectorOrders(trx, revoked, {
+          action: 'revoke_grant',
+          reason: revocation.reason,
+          requestedBy: revocation.revokedBy,
+          at: revocation.at,
+        });
       }
       return revoked.map(toGrant);
     });

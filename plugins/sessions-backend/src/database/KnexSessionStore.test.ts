@@ -49,7 +49,12 @@ describe('KnexSessionStore', () => {
       await store.insertSessions([ssh, rdp, web, other], 'test');
       await store.endSessions(
         { ids: [rdp.id] },
-        { reason: 'user', endedBy: 'user:default/jane', at: T0 + MINUTE },
+        {
+          reason: 'user',
+          endedBy: 'user:default/jane',
+          at: T0 + MINUTE,
+          orderConnector: false,
+        },
       );
 
       const list = (query: object) =>
@@ -192,7 +197,12 @@ describe('KnexSessionStore', () => {
       });
       await store.endSessions(
         { ids: [c.id] },
-        { reason: 'user', endedBy: 'user:default/jane', at: T0 + 30 * MINUTE },
+        {
+          reason: 'user',
+          endedBy: 'user:default/jane',
+          at: T0 + 30 * MINUTE,
+          orderConnector: false,
+        },
       );
 
       const counts = await store.countOpenSessions({
@@ -205,8 +215,8 @@ describe('KnexSessionStore', () => {
       });
     });
 
-    it('ends open sessions once, with reason, actor and history', async () => {
-      const { store } = await setup();
+    it('ends open sessions once, with reason, actor, history and orders', async () => {
+      const { store, knex } = await setup();
       const keep = newSession();
       const end1 = newSession();
       const end2 = newSession();
@@ -216,6 +226,7 @@ describe('KnexSessionStore', () => {
         reason: 'user' as const,
         endedBy: 'user:default/jane',
         at: T0 + MINUTE,
+        orderConnector: true,
       };
 
       const ended = await store.endSessions(
@@ -235,6 +246,16 @@ describe('KnexSessionStore', () => {
         endedAt: new Date(T0 + MINUTE).toISOString(),
       });
       expect(again).toEqual([]);
+      // One order per ended session for its connector, none for the repeat.
+      const orders = await knex('connector_commands').orderBy('id').select();
+      expect(
+        orders.map(o => [o.subject_id, o.action, o.external_id]).sort(),
+      ).toEqual(
+        [
+          [end1.id, 'end_session', end1.externalId],
+          [end2.id, 'end_session', end2.externalId],
+        ].sort(),
+      );
       expect((await store.getSession(keep.id))?.status).toBe('active');
       expect((await store.getSession(bobs.id))?.status).toBe('active');
       expect(await store.listEvents(end1.id)).toMatchObject([
@@ -285,7 +306,7 @@ describe('KnexSessionStore', () => {
     });
 
     it('sweeps: idle, warning, idle timeout and max lifetime, each once', async () => {
-      const { store } = await setup();
+      const { store, knex } = await setup();
       const now = T0 + 100 * MINUTE;
       const fresh = newSession({ startedAt: now - MINUTE });
       const quiet = newSession({
@@ -351,6 +372,10 @@ describe('KnexSessionStore', () => {
         status: 'disconnected',
         endReason: 'max_lifetime',
       });
+      const orders = await knex('connector_commands').select();
+      expect(orders.map(o => `${o.subject_id} ${o.reason}`).sort()).toEqual(
+        [`${gone.id} idle_timeout`, `${old.id} max_lifetime`].sort(),
+      );
       expect((await store.listEvents(gone.id)).map(e => e.type)).toEqual([
         'started',
         'idle',

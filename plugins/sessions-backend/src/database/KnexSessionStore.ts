@@ -16,6 +16,7 @@ import {
   Session,
   SessionStatus,
 } from '@internal/plugin-sessions-common';
+import { recordConnectorOrders } from './connectorOrders';
 import {
   NewSession,
   OpenSessionCounts,
@@ -283,6 +284,14 @@ export class KnexSessionStore implements SessionStore {
         );
         ended.push(...rows);
       }
+      if (ending.orderConnector) {
+        await recordConnectorOrders(trx, ended, {
+          action: 'end_session',
+          reason: ending.reason,
+          requestedBy: ending.endedBy,
+          at: ending.at,
+        });
+      }
       return ended.map(toSession);
     });
   }
@@ -351,6 +360,18 @@ export class KnexSessionStore implements SessionStore {
         { event_type: 'ended', from_status: 'idle', to_status: 'disconnected' },
         endedEvent('idle_timeout'),
       );
+      // What the sweep disconnects must also be cut where it runs.
+      for (const [rows, reason] of [
+        [expired, 'max_lifetime'],
+        [timedOut, 'idle_timeout'],
+      ] as const) {
+        await recordConnectorOrders(trx, rows, {
+          action: 'end_session',
+          reason,
+          requestedBy: actor,
+          at,
+        });
+      }
       return {
         idled: idled.length,
         warned: warned.length,

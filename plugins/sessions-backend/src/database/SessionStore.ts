@@ -59,6 +59,11 @@ export interface SessionEnding {
   reason: EndReason;
   endedBy: string;
   at: number;
+  /**
+   * Record an order for the session's connector to cut it at the source,
+   * in the same transaction. Not when the connector reported the end.
+   */
+  orderConnector: boolean;
 }
 
 export interface OpenSessionCounts {

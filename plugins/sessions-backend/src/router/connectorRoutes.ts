@@ -1,5 +1,7 @@
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import {
+  commandAckBatchSchema,
+  commandFeedQuerySchema,
   grantEndBatchSchema,
   grantReportBatchSchema,
   sessionActivityBatchSchema,
@@ -7,6 +9,7 @@ import {
   sessionStartBatchSchema,
 } from '@internal/plugin-sessions-common';
 import Router from 'express-promise-router';
+import { CommandFeedService } from '../services/CommandFeedService';
 import { GrantIngestService } from '../services/GrantIngestService';
 import { IngestService } from '../services/IngestService';
 import { audited } from './audited';
@@ -22,8 +25,9 @@ export function createConnectorRoutes(options: {
   auditor: AuditorService;
   ingest: IngestService;
   grantIngest: GrantIngestService;
+  commandFeed: CommandFeedService;
 }) {
-  const { httpAuth, auditor, ingest, grantIngest } = options;
+  const { httpAuth, auditor, ingest, grantIngest, commandFeed } = options;
   const router = Router();
 
   router.post('/connector/sessions/start', async (req, res) => {
@@ -84,6 +88,21 @@ export function createConnectorRoutes(options: {
       outcome => ({ ended: outcome.accepted, unknown: outcome.unknown }),
     );
     res.json(result);
+  });
+
+  router.get('/connector/commands', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const query = parseInput(commandFeedQuerySchema, req.query, 'query');
+    // Stop waiting when the connector hangs up.
+    const hangUp = new AbortController();
+    req.on('close', () => hangUp.abort());
+    res.json(await commandFeed.read(query, hangUp.signal));
+  });
+
+  router.post('/connector/commands/ack', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const batch = parseInput(commandAckBatchSchema, req.body, 'body');
+    res.json(await commandFeed.acknowledge(batch));
   });
 
   return router;

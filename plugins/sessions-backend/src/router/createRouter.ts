@@ -2,6 +2,7 @@ import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
+import { CommandFeedService } from '../services/CommandFeedService';
 import { GrantIngestService } from '../services/GrantIngestService';
 import { GrantService } from '../services/GrantService';
 import { IngestService } from '../services/IngestService';
@@ -27,6 +28,7 @@ export function createRouter(options: {
   ingest: IngestService;
   grants: GrantService;
   grantIngest: GrantIngestService;
+  commandFeed: CommandFeedService;
 }) {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));

@@ -92,7 +92,13 @@ export class IngestService {
     for (const [at, ids] of groups) {
       await this.store.endSessions(
         { source: batch.source, externalIds: ids },
-        { reason: 'connector', endedBy: connectorActor(batch.source), at },
+        {
+          reason: 'connector',
+          endedBy: connectorActor(batch.source),
+          at,
+          // The source already cut it: no order back to it.
+          orderConnector: false,
+        },
       );
     }
     return classify(externalIds, statuses, isOpen);

@@ -129,6 +129,7 @@ export class SessionService {
         reason: session.userRef === caller ? 'user' : 'admin',
         endedBy: caller,
         at: this.now(),
+        orderConnector: true,
       },
     );
     return ended ?? (await this.get(credentials, id));
@@ -159,7 +160,7 @@ export class SessionService {
           ? { allOf: access as [SessionCriteria] }
           : undefined,
       },
-      { reason: 'user', endedBy: caller, at: this.now() },
+      { reason: 'user', endedBy: caller, at: this.now(), orderConnector: true },
     );
   }
 }

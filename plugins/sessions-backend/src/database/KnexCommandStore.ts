@@ -1,0 +1,58 @@
+import { Knex } from 'knex';
+import {
+  CommandOutcome,
+  ConnectorCommand,
+} from '@internal/plugin-sessions-common';
+import { CommandStore } from './CommandStore';
+import { COMMANDS } from './connectorOrders';
+import { toIso } from './sqlHelpers';
+
+/** The {@link CommandStore} on any database knex speaks to. */
+export class KnexCommandStore implements CommandStore {
+  constructor(private readonly db: Knex) {}
+
+  async listAfter(
+    source: string,
+    after: number,
+    limit: number,
+  ): Promise<ConnectorCommand[]> {
+    const rows = await this.db(COMMANDS)
+      .where('source', source)
+      .where('id', '>', after)
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .select();
+    return rows.map(row => ({
+      id: Number(row.id),
+      action: row.action,
+      subjectType: row.subject_type,
+      subjectId: row.subject_id,
+      externalId: row.external_id,
+      reason: row.reason,
+      requestedBy: row.requested_by,
+      createdAt: toIso(row.created_at),
+    }));
+  }
+
+  async acknowledge(
+    source: string,
+    acks: Array<{ id: number; outcome: CommandOutcome; message?: string }>,
+    at: number,
+  ): Promise<number[]> {
+    return this.db.transaction(async trx => {
+      const recorded: number[] = [];
+      for (const ack of acks) {
+        const count = await trx(COMMANDS)
+          .where({ id: ack.id, source })
+          .whereNull('acknowledged_at')
+          .update({
+            acknowledged_at: at,
+            outcome: ack.outcome,
+            message: ack.message ?? null,
+          });
+        if (count > 0) recorded.push(ack.id);
+      }
+      return recorded;
+    });
+  }
+}

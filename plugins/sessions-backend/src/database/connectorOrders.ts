@@ -1,0 +1,36 @@
+import { Knex } from 'knex';
+import { insertChunked } from './sqlHelpers';
+
+/** The outbox table connectors read their orders from. */
+export const COMMANDS = 'connector_commands';
+
+/**
+ * Records, inside the caller's transaction, one order per cut subject for
+ * the connector that reported it, so the state change and the order commit
+ * or fail together.
+ */
+export async function recordConnectorOrders(
+  trx: Knex.Transaction,
+  subjects: Array<{ id: string; source: string; external_id: string }>,
+  order: {
+    action: 'end_session' | 'revoke_grant';
+    reason: string;
+    requestedBy: string;
+    at: number;
+  },
+) {
+  await insertChunked(
+    trx,
+    COMMANDS,
+    subjects.map(subject => ({
+      source: subject.source,
+      subject_type: order.action === 'end_session' ? 'session' : 'grant',
+      subject_id: subject.id,
+      external_id: subject.external_id,
+      action: order.action,
+      reason: order.reason,
+      requested_by: order.requestedBy,
+      created_at: order.at,
+    })),
+  );
+}

@@ -1,0 +1,63 @@
+import {
+  CommandAckBatch,
+  CommandFeedPage,
+  CommandFeedQuery,
+} from '@internal/plugin-sessions-common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CommandStore } from '../database/CommandStore';
+
+/**
+ * How often a waiting read looks for new orders. Orders may be written by
+ * any replica, so the database, not this process, is the source of truth.
+ */
+const POLL_INTERVAL_MS = 1000;
+
+/**
+ * The order feed connectors follow: read the orders for your source after a
+ * cursor (waiting a while when there are none), then acknowledge each one.
+ */
+export class CommandFeedService {
+  constructor(
+    private readonly store: CommandStore,
+    private readonly now: () => number = Date.now,
+    private readonly pollIntervalMs: number = POLL_INTERVAL_MS,
+  ) {}
+
+  /**
+   * Reading twice after the same cursor returns the same orders: nothing is
+   * consumed by reading, only by acknowledging.
+   */
+  async read(
+    query: CommandFeedQuery,
+    signal?: AbortSignal,
+  ): Promise<CommandFeedPage> {
+    const deadline = this.now() + query.wait * 1000;
+    for (;;) {
+      const commands = await this.store.listAfter(
+        query.source,
+        query.after,
+        query.limit,
+      );
+      if (commands.length > 0 || this.now() >= deadline || signal?.aborted) {
+        return {
+          commands,
+          cursor: commands.length
+            ? commands[commands.length - 1].id
+            : query.after,
+        };
+      }
+      await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => {});
+    }
+  }
+
+  async acknowledge(
+    batch: CommandAckBatch,
+  ): Promise<{ acknowledged: number[] }> {
+    const acknowledged = await this.store.acknowledge(
+      batch.source,
+      batch.acks,
+      this.now(),
+    );
+    return { acknowledged };
+  }
+}
