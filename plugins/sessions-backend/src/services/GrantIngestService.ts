@@ -7,7 +7,6 @@ import {
 } from '@internal/plugin-sessions-common';
 import { GrantStore, NewGrant } from '../database/GrantStore';
 import {
-  answerStarts,
   classify,
   connectorActor,
   groupByInstant,
@@ -56,11 +55,15 @@ export class GrantIngestService {
       grants,
       connectorActor(batch.source),
     );
+    const existing = notInserted(externalIds, insertedExternalIds);
     const statuses = await this.store.findStatusByExternalId(
       batch.source,
-      notInserted(externalIds, insertedExternalIds),
+      existing,
     );
-    return answerStarts(externalIds, insertedExternalIds, statuses, isOpen);
+    return {
+      ...classify(existing, statuses, isOpen),
+      accepted: insertedExternalIds.length,
+    };
   }
 
   async end(batch: GrantEndBatch): Promise<IngestResult> {

@@ -8,7 +8,6 @@ import {
 } from '@internal/plugin-sessions-common';
 import { NewSession, SessionStore } from '../database/SessionStore';
 import {
-  answerStarts,
   classify,
   connectorActor,
   groupByInstant,
@@ -62,11 +61,15 @@ export class IngestService {
       sessions,
       connectorActor(batch.source),
     );
+    const existing = notInserted(externalIds, insertedExternalIds);
     const statuses = await this.store.findStatusByExternalId(
       batch.source,
-      notInserted(externalIds, insertedExternalIds),
+      existing,
     );
-    return answerStarts(externalIds, insertedExternalIds, statuses, isOpen);
+    return {
+      ...classify(existing, statuses, isOpen),
+      accepted: insertedExternalIds.length,
+    };
   }
 
   async activity(batch: SessionActivityBatch): Promise<IngestResult> {

@@ -68,24 +68,6 @@ export function classify(
   return result;
 }
 
-/**
- * The answer to a batch of starts: how many were new, and which of the
- * others are unknown or already over here.
- */
-export function answerStarts(
-  externalIds: string[],
-  insertedExternalIds: string[],
-  statusesOfExisting: Map<string, string>,
-  isOpen: (status: string) => boolean,
-): IngestResult {
-  const inserted = new Set(insertedExternalIds);
-  const existing = externalIds.filter(id => !inserted.has(id));
-  return {
-    ...classify(existing, statusesOfExisting, isOpen),
-    accepted: inserted.size,
-  };
-}
-
 /** The external ids of a batch that an insert did not store as new. */
 export function notInserted(
   externalIds: string[],

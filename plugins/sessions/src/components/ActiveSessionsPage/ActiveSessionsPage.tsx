@@ -39,7 +39,8 @@ export function ActiveSessionsPage() {
         subtitle="Who has access right now, from where, and how to cut it"
       />
       <Content>
-        <ContentHeader title="Your sessions">
+        {/* The header covers every tab: sessions and elevated grants. */}
+        <ContentHeader title="Your access">
           <Box display="flex" style={{ gap: 8 }}>
             <Button
               variant="outlined"

@@ -33,6 +33,7 @@ export function grantColumns(view: GrantListView): TableColumn<AccessGrant>[] {
     },
     {
       title: 'User',
+      width: '130px',
       // The short name; the full entity ref is in the tooltip.
       render: grant => (
         <span title={grant.userRef}>{entityRefName(grant.userRef)}</span>
