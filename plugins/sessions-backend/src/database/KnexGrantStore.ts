@@ -15,8 +15,8 @@ import {
   NewGrant,
 } from './GrantStore';
 import {
-  chunks,
   insertNewBySourceAndExternalId,
+  statusByExternalId,
   toIso,
   toIsoOrNull,
   transitionRows,
@@ -138,15 +138,7 @@ export class KnexGrantStore implements GrantStore {
     source: string,
     externalIds: string[],
   ): Promise<Map<string, GrantStatus>> {
-    const found = new Map<string, GrantStatus>();
-    for (const chunk of chunks(externalIds)) {
-      const rows = await this.db(GRANTS)
-        .where('source', source)
-        .whereIn('external_id', chunk)
-        .select('external_id', 'status');
-      for (const row of rows) found.set(row.external_id, row.status);
-    }
-    return found;
+    return statusByExternalId(this.db, GRANTS, source, externalIds);
   }
 
   async listGrants(query: GrantListQuery): Promise<AccessGrant[]> {

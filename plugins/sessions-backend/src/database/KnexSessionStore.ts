@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import {
   chunks,
   insertNewBySourceAndExternalId,
+  statusByExternalId,
   toIso,
   toIsoOrNull,
   transitionRows,
@@ -160,15 +161,7 @@ export class KnexSessionStore implements SessionStore {
     source: string,
     externalIds: string[],
   ): Promise<Map<string, SessionStatus>> {
-    const found = new Map<string, SessionStatus>();
-    for (const chunk of chunks(externalIds)) {
-      const rows = await this.db(SESSIONS)
-        .where('source', source)
-        .whereIn('external_id', chunk)
-        .select('external_id', 'status');
-      for (const row of rows) found.set(row.external_id, row.status);
-    }
-    return found;
+    return statusByExternalId(this.db, SESSIONS, source, externalIds);
   }
 
   async recordActivity(

@@ -164,3 +164,21 @@ export async function insertNewBySourceAndExternalId<
   );
   return inserted;
 }
+
+/** The status of each of a source's rows named by external id. */
+export async function statusByExternalId<Status extends string>(
+  db: Knex,
+  table: string,
+  source: string,
+  externalIds: string[],
+): Promise<Map<string, Status>> {
+  const found = new Map<string, Status>();
+  for (const chunk of chunks(externalIds)) {
+    const rows = await db(table)
+      .where('source', source)
+      .whereIn('external_id', chunk)
+      .select('external_id', 'status');
+    for (const row of rows) found.set(row.external_id, row.status);
+  }
+  return found;
+}
