@@ -4,8 +4,8 @@ import {
   durationBetween,
   formatDuration,
 } from '@internal/plugin-sessions-common';
-import { useEffect, useState } from 'react';
 import { sessionsApiRef } from '../../api';
+import { useConfirmedAction } from '../../hooks/useConfirmedAction';
 import { ConfirmEndDialog } from '../ConfirmEndDialog/ConfirmEndDialog';
 import { resourceTypeLabel } from '../SessionsTable/resourceTypeLabel';
 
@@ -20,38 +20,18 @@ export function EndSessionDialog(props: {
   const { session, onClose, onEnded } = props;
   const sessionsApi = useApi(sessionsApiRef);
   const alertApi = useApi(alertApiRef);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  // Keep the last session so the text does not vanish while the dialog closes.
-  const [shown, setShown] = useState<Session | undefined>(session);
-
-  useEffect(() => {
-    if (session) {
-      setShown(session);
-      setError(undefined);
-    }
-  }, [session]);
-
-  const endSession = async () => {
-    if (!session) {
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    try {
-      const ended = await sessionsApi.endSession(session.id);
+  const { shown, busy, error, confirm } = useConfirmedAction(
+    session,
+    async (toEnd: Session) => {
+      const ended = await sessionsApi.endSession(toEnd.id);
       alertApi.post({
-        message: `Ended your session on ${session.resourceName}.`,
+        message: `Ended your session on ${toEnd.resourceName}.`,
         severity: 'success',
         display: 'transient',
       });
       onEnded(ended);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
 
   return (
     <ConfirmEndDialog
@@ -73,7 +53,7 @@ export function EndSessionDialog(props: {
       busy={busy}
       error={error}
       onCancel={onClose}
-      onConfirm={endSession}
+      onConfirm={confirm}
     />
   );
 }

@@ -1,7 +1,7 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { AccessGrant } from '@internal/plugin-sessions-common';
-import { useEffect, useState } from 'react';
 import { sessionsApiRef } from '../../api';
+import { useConfirmedAction } from '../../hooks/useConfirmedAction';
 import { ConfirmEndDialog } from '../ConfirmEndDialog/ConfirmEndDialog';
 import { grantPrivilege, privilegeWords } from '../GrantsTable/grantPrivilege';
 import { formatInstant } from '../SessionsTable/formatInstant';
@@ -18,38 +18,18 @@ export function GiveBackGrantDialog(props: {
   const { grant, onClose, onGivenBack } = props;
   const sessionsApi = useApi(sessionsApiRef);
   const alertApi = useApi(alertApiRef);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  // Keep the last grant so the text does not vanish while the dialog closes.
-  const [shown, setShown] = useState<AccessGrant | undefined>(grant);
-
-  useEffect(() => {
-    if (grant) {
-      setShown(grant);
-      setError(undefined);
-    }
-  }, [grant]);
-
-  const giveBack = async () => {
-    if (!grant) {
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    try {
-      const givenBack = await sessionsApi.giveBackGrant(grant.id);
+  const { shown, busy, error, confirm } = useConfirmedAction(
+    grant,
+    async (toGiveBack: AccessGrant) => {
+      const givenBack = await sessionsApi.giveBackGrant(toGiveBack.id);
       alertApi.post({
-        message: `Gave back your ${grantPrivilege(grant)}.`,
+        message: `Gave back your ${grantPrivilege(toGiveBack)}.`,
         severity: 'success',
         display: 'transient',
       });
       onGivenBack(givenBack);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
 
   return (
     <ConfirmEndDialog
@@ -70,7 +50,7 @@ export function GiveBackGrantDialog(props: {
       busy={busy}
       error={error}
       onCancel={onClose}
-      onConfirm={giveBack}
+      onConfirm={confirm}
     />
   );
 }

@@ -10,9 +10,7 @@ import {
   ListGrantsRequest,
 } from '@internal/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
 import { useMemo, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
 import { useCurrentUserRef } from '../../hooks/useCurrentUserRef';
@@ -23,6 +21,7 @@ import { GiveBackGrantDialog } from '../GiveBackGrantDialog/GiveBackGrantDialog'
 import { RevokeGrantDialog } from '../RevokeGrantDialog/RevokeGrantDialog';
 import { RevokeGrantsDialog } from '../RevokeGrantsDialog/RevokeGrantsDialog';
 import { errorMessage } from '../errorMessage';
+import { LoadMoreFooter } from '../LoadMoreFooter/LoadMoreFooter';
 import { GrantActionsMenu } from './GrantActionsMenu';
 import { GrantFilterValues, GrantFilters } from './GrantFilters';
 import { GrantTableContext, GrantTableState } from './GrantTableContext';
@@ -215,22 +214,7 @@ export function GrantsTable(props: {
         />
       )}
       {body}
-      {list.loadMoreError && (
-        <Alert severity="error" style={{ marginTop: 16 }}>
-          Could not load more grants: {errorMessage(list.loadMoreError)}
-        </Alert>
-      )}
-      {list.hasMore && !list.error && (
-        <Box display="flex" justifyContent="center" mt={2}>
-          <Button
-            variant="outlined"
-            onClick={list.loadMore}
-            disabled={list.loadingMore}
-          >
-            {list.loadingMore ? 'Loading…' : 'Load more'}
-          </Button>
-        </Box>
-      )}
+      <LoadMoreFooter noun="grants" list={list} />
       <RevokeGrantDialog
         grant={grantToRevoke}
         onClose={() => setGrantToRevoke(undefined)}

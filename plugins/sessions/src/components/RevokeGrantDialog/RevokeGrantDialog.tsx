@@ -1,7 +1,7 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { AccessGrant } from '@internal/plugin-sessions-common';
-import { useEffect, useState } from 'react';
 import { sessionsApiRef } from '../../api';
+import { useConfirmedAction } from '../../hooks/useConfirmedAction';
 import { ConfirmEndDialog } from '../ConfirmEndDialog/ConfirmEndDialog';
 import { entityRefName } from '../GrantsTable/entityRefName';
 import { grantPrivilege, privilegeWords } from '../GrantsTable/grantPrivilege';
@@ -19,40 +19,20 @@ export function RevokeGrantDialog(props: {
   const { grant, onClose, onRevoked } = props;
   const sessionsApi = useApi(sessionsApiRef);
   const alertApi = useApi(alertApiRef);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  // Keep the last grant so the text does not vanish while the dialog closes.
-  const [shown, setShown] = useState<AccessGrant | undefined>(grant);
-
-  useEffect(() => {
-    if (grant) {
-      setShown(grant);
-      setError(undefined);
-    }
-  }, [grant]);
-
-  const revoke = async () => {
-    if (!grant) {
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    try {
-      const revoked = await sessionsApi.revokeGrant(grant.id);
+  const { shown, busy, error, confirm } = useConfirmedAction(
+    grant,
+    async (toRevoke: AccessGrant) => {
+      const revoked = await sessionsApi.revokeGrant(toRevoke.id);
       alertApi.post({
-        message: `Revoked ${entityRefName(grant.userRef)}'s ${grantPrivilege(
-          grant,
+        message: `Revoked ${entityRefName(toRevoke.userRef)}'s ${grantPrivilege(
+          toRevoke,
         )}.`,
         severity: 'success',
         display: 'transient',
       });
       onRevoked(revoked);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
 
   const holder = shown ? entityRefName(shown.userRef) : '';
   return (
@@ -74,7 +54,7 @@ export function RevokeGrantDialog(props: {
       busy={busy}
       error={error}
       onCancel={onClose}
-      onConfirm={revoke}
+      onConfirm={confirm}
     />
   );
 }

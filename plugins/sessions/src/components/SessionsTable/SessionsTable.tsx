@@ -5,14 +5,12 @@ import {
   Table,
 } from '@backstage/core-components';
 import { ListSessionsRequest, Session } from '@internal/plugin-sessions-common';
-import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
-import Alert from '@material-ui/lab/Alert';
 import { useMemo, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
 import { useSessionList } from '../../hooks/useSessionList';
 import { EndSessionDialog } from '../EndSessionDialog/EndSessionDialog';
 import { errorMessage } from '../errorMessage';
+import { LoadMoreFooter } from '../LoadMoreFooter/LoadMoreFooter';
 import { SessionFilterValues, SessionFilters } from './SessionFilters';
 import { sessionColumns } from './sessionColumns';
 import { SessionListView } from './sessionListViews';
@@ -114,22 +112,7 @@ export function SessionsTable(props: {
     <>
       <SessionFilters value={filters} onChange={setFilters} />
       {body}
-      {list.loadMoreError && (
-        <Alert severity="error" style={{ marginTop: 16 }}>
-          Could not load more sessions: {errorMessage(list.loadMoreError)}
-        </Alert>
-      )}
-      {list.hasMore && !list.error && (
-        <Box display="flex" justifyContent="center" mt={2}>
-          <Button
-            variant="outlined"
-            onClick={list.loadMore}
-            disabled={list.loadingMore}
-          >
-            {list.loadingMore ? 'Loading…' : 'Load more'}
-          </Button>
-        </Box>
-      )}
+      <LoadMoreFooter noun="sessions" list={list} />
       <EndSessionDialog
         session={sessionToEnd}
         onClose={() => setSessionToEnd(undefined)}
