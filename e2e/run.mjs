@@ -127,7 +127,11 @@ async function openSessionsPage() {
   console.log('[e2e] signed in as guest');
 }
 
-/** Test 1: end a simulated session; it leaves the list and is in history. */
+/**
+ * Test 1: end a simulated session; it shows terminating until the simulated
+ * connector acknowledges the order, then the confirmed cut, and is in
+ * history.
+ */
 async function endSessionTest() {
   await openSessionsPage();
   const pinnedRow = page.getByRole('row').filter({ hasText: PINNED_RESOURCE });
@@ -146,8 +150,9 @@ async function endSessionTest() {
   const dialog = page.getByRole('dialog');
   await dialog.getByText('unsaved work').waitFor();
   await dialog.getByRole('button', { name: 'End session' }).click();
-  await pinnedRow.waitFor({ state: 'detached' });
-  console.log('[e2e] ended: it left the active list');
+  await pinnedRow.getByText(/^Cut confirmed /).waitFor();
+  console.log('[e2e] ended: its connector confirmed the cut');
+  await screenshot(join(root, 'docs', 'cut-confirmed.png'));
 
   await page.getByRole('tab', { name: 'History' }).click();
   await page.getByRole('row').filter({ hasText: PINNED_RESOURCE }).waitFor();
@@ -185,7 +190,7 @@ async function revokeGrantsTest() {
   for (const checkbox of checkboxes) {
     await checkbox.waitFor({ state: 'detached' });
   }
-  console.log('[e2e] revoked: both left the timed access list');
+  console.log('[e2e] revoked: neither can be selected any more');
   await page
     .getByText(
       `${PINNED_GRANTS.length} of ${PINNED_GRANTS.length} grants revoked`,
@@ -195,9 +200,20 @@ async function revokeGrantsTest() {
   await screenshot(join(output, 'grants-revoked.png'));
 }
 
+/** Test 3: an admin sees the simulator's connectors online. */
+async function connectorsTest() {
+  await openSessionsPage();
+  await page.getByRole('tab', { name: 'Connectors' }).click();
+  const bastion = page.getByRole('row').filter({ hasText: 'SSH bastion' });
+  await bastion.getByText('Online').waitFor();
+  console.log('[e2e] the SSH bastion connector is online');
+  await screenshot(join(root, 'docs', 'connectors.png'));
+}
+
 const tests = [
   ['sessions', endSessionTest],
   ['grants', revokeGrantsTest],
+  ['connectors', connectorsTest],
 ];
 let passed = 0;
 let failed = 0;

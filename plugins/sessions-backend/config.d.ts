@@ -27,5 +27,34 @@ export interface Config {
       /** How often the idle and lifetime sweep runs. Default 30 seconds. */
       frequency?: HumanDuration | string;
     };
+    /** The connectors that report sessions and grants and carry out cuts. */
+    connectors?: {
+      /**
+       * A session or grant ended here and not confirmed cut by its connector
+       * within this is flagged "not confirmed" on the page. Default 30 s.
+       */
+      confirmWithin?: HumanDuration | string;
+      /**
+       * A connector that has not read its order feed for this long is shown
+       * offline. Default 2 minutes (connectors long-poll every ~25 s).
+       */
+      offlineAfter?: HumanDuration | string;
+      /** Known connectors by id (the `source` they report with). */
+      sources?: {
+        [id: string]: {
+          /** Shown to admins; defaults to the id. */
+          title?: string;
+          /**
+           * Push every order to this URL as well as the pull feed, signed
+           * with HMAC-SHA256 (see README).
+           */
+          webhook?: {
+            url: string;
+            /** @visibility secret */
+            secret: string;
+          };
+        };
+      };
+    };
   };
 }

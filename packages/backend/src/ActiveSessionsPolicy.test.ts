@@ -4,6 +4,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
+  connectorReadPermission,
   grantReadPermission,
   grantRevokePermission,
   sessionReadPermission,
@@ -93,5 +94,18 @@ describe('ActiveSessionsPolicy', () => {
       user('user:default/jane'),
     );
     expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets only admins watch the connectors', async () => {
+    const permission = connectorReadPermission;
+    expect(
+      await policy.handle({ permission }, user('user:default/jane')),
+    ).toEqual({ result: AuthorizeResult.DENY });
+    expect(
+      await policy.handle(
+        { permission },
+        user('user:default/ada', [ADMINS_GROUP]),
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 });

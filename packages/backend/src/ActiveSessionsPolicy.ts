@@ -17,15 +17,16 @@ import {
 import {
   GRANT_RESOURCE_TYPE,
   SESSION_RESOURCE_TYPE,
+  connectorReadPermission,
 } from '@internal/plugin-sessions-common';
 
 /** Members of this group may see and cut every session and grant. */
 export const ADMINS_GROUP = 'group:default/admins';
 
 /**
- * The example policy of this portal: admins see, end and revoke anything;
- * everyone else only their own sessions and grants. Other permissions are
- * allowed.
+ * The example policy of this portal: admins see, end and revoke anything
+ * and watch the connectors; everyone else only their own sessions and
+ * grants. Other permissions are allowed.
  */
 export class ActiveSessionsPolicy implements PermissionPolicy {
   async handle(
@@ -35,7 +36,8 @@ export class ActiveSessionsPolicy implements PermissionPolicy {
     const { permission } = request;
     const isSession = isResourcePermission(permission, SESSION_RESOURCE_TYPE);
     const isGrant = isResourcePermission(permission, GRANT_RESOURCE_TYPE);
-    if (!isSession && !isGrant) {
+    const isConnectors = permission.name === connectorReadPermission.name;
+    if (!isSession && !isGrant && !isConnectors) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (!user) {
@@ -45,15 +47,21 @@ export class ActiveSessionsPolicy implements PermissionPolicy {
     if (claims.includes(ADMINS_GROUP)) {
       return { result: AuthorizeResult.ALLOW };
     }
+    if (isConnectors) {
+      return { result: AuthorizeResult.DENY };
+    }
     if (isResourcePermission(permission, SESSION_RESOURCE_TYPE)) {
       return createSessionConditionalDecision(
         permission,
         sessionConditions.isSessionOwner({ claims }),
       );
     }
-    return createGrantConditionalDecision(
-      permission as typeof permission & { resourceType: 'access-grant' },
-      grantConditions.isGrantOwner({ claims }),
-    );
+    if (isResourcePermission(permission, GRANT_RESOURCE_TYPE)) {
+      return createGrantConditionalDecision(
+        permission,
+        grantConditions.isGrantOwner({ claims }),
+      );
+    }
+    return { result: AuthorizeResult.DENY };
   }
 }

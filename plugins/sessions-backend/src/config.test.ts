@@ -12,7 +12,48 @@ describe('readSessionsSettings', () => {
       disconnectAfterMs: 30 * 60_000,
       maxLifetimeMs: 12 * 3_600_000,
       sweepFrequency: { seconds: 30 },
+      confirmWithinMs: 30_000,
+      offlineAfterMs: 120_000,
+      connectors: [],
     });
+  });
+
+  it('reads the connectors, their titles and webhooks', () => {
+    const settings = read({
+      connectors: {
+        confirmWithin: '5s',
+        offlineAfter: { seconds: 90 },
+        sources: {
+          'ssh-bastion': {
+            title: 'SSH bastion',
+            webhook: { url: 'https://bastion.example/orders', secret: 's3' },
+          },
+          'web-proxy': {},
+        },
+      },
+    });
+    expect(settings).toMatchObject({
+      confirmWithinMs: 5_000,
+      offlineAfterMs: 90_000,
+      connectors: [
+        {
+          id: 'ssh-bastion',
+          title: 'SSH bastion',
+          webhook: { url: 'https://bastion.example/orders', secret: 's3' },
+        },
+        { id: 'web-proxy', title: 'web-proxy', webhook: undefined },
+      ],
+    });
+  });
+
+  it('refuses a webhook without a secret, naming the setting', () => {
+    expect(() =>
+      read({
+        connectors: {
+          sources: { bastion: { webhook: { url: 'https://b.example' } } },
+        },
+      }),
+    ).toThrow(/sessions\.connectors\.sources\.bastion\.webhook\.secret/);
   });
 
   it('reads duration objects and strings', () => {

@@ -9,6 +9,35 @@ export interface SessionsSettings {
   disconnectAfterMs: number;
   maxLifetimeMs: number;
   sweepFrequency: HumanDuration;
+  /** A cut not confirmed by its connector within this is flagged. */
+  confirmWithinMs: number;
+  /** A connector that has not read its orders for this long is offline. */
+  offlineAfterMs: number;
+  connectors: ConnectorSettings[];
+}
+
+/** A connector declared in `sessions.connectors.sources`. */
+export interface ConnectorSettings {
+  id: string;
+  title: string;
+  webhook?: { url: string; secret: string };
+}
+
+function readConnectors(config: Config): ConnectorSettings[] {
+  const sources = config.getOptionalConfig('sessions.connectors.sources');
+  if (!sources) return [];
+  return sources.keys().map(id => {
+    const source = sources.getConfig(id);
+    const webhook = source.getOptionalConfig('webhook');
+    return {
+      id,
+      title: source.getOptionalString('title') ?? id,
+      webhook: webhook && {
+        url: webhook.getString('url'),
+        secret: webhook.getString('secret'),
+      },
+    };
+  });
 }
 
 const DEFAULTS = {
@@ -17,6 +46,8 @@ const DEFAULTS = {
   disconnectAfter: { minutes: 30 },
   maxLifetime: { hours: 12 },
   sweepFrequency: { seconds: 30 },
+  confirmWithin: { seconds: 30 },
+  offlineAfter: { minutes: 2 },
 };
 
 function readDuration(
@@ -54,6 +85,21 @@ export function readSessionsSettings(config: Config): SessionsSettings {
       'sessions.sweep.frequency',
       DEFAULTS.sweepFrequency,
     ),
+    confirmWithinMs: toMillis(
+      readDuration(
+        config,
+        'sessions.connectors.confirmWithin',
+        DEFAULTS.confirmWithin,
+      ),
+    ),
+    offlineAfterMs: toMillis(
+      readDuration(
+        config,
+        'sessions.connectors.offlineAfter',
+        DEFAULTS.offlineAfter,
+      ),
+    ),
+    connectors: readConnectors(config),
   };
   if (settings.idleAfterMs <= 0) {
     throw new Error('sessions.idleAfter must be longer than zero');
@@ -64,6 +110,11 @@ export function readSessionsSettings(config: Config): SessionsSettings {
   if (settings.disconnectAfterMs <= settings.warnAfterMs) {
     throw new Error(
       'sessions.disconnectAfter must be longer than sessions.warnAfter',
+    );
+  }
+  if (settings.confirmWithinMs <= 0) {
+    throw new Error(
+      'sessions.connectors.confirmWithin must be longer than zero',
     );
   }
   if (settings.maxLifetimeMs <= 0) {

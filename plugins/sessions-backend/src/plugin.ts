@@ -3,11 +3,13 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import {
+  connectorReadPermission,
   grantPermissions,
   sessionsPermissions,
 } from '@internal/plugin-sessions-common';
 import { readSessionsSettings } from './config';
 import { KnexCommandStore } from './database/KnexCommandStore';
+import { KnexConnectorStore } from './database/KnexConnectorStore';
 import { KnexGrantStore } from './database/KnexGrantStore';
 import { KnexSessionStore } from './database/KnexSessionStore';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -16,10 +18,12 @@ import { grantResourceRef, grantRules } from './permissions/grantRules';
 import { sessionResourceRef, sessionRules } from './permissions/rules';
 import { createRouter } from './router/createRouter';
 import { CommandFeedService } from './services/CommandFeedService';
+import { ConnectorRegistryService } from './services/ConnectorRegistryService';
 import { GrantExpirySweeper } from './services/GrantExpirySweeper';
 import { GrantIngestService } from './services/GrantIngestService';
 import { GrantService } from './services/GrantService';
 import { IngestService } from './services/IngestService';
+import { OrderWebhookPusher } from './services/OrderWebhookPusher';
 import { SessionService } from './services/SessionService';
 import { SessionSweeper } from './services/SessionSweeper';
 
@@ -41,14 +45,19 @@ export const sessionsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, httpAuth } = deps;
         const settings = readSessionsSettings(config);
         const db = await applyDatabaseMigrations(database);
-        const store = new KnexSessionStore(db);
-        const grantStore = new KnexGrantStore(db);
+        const cutOptions = { confirmWithinMs: settings.confirmWithinMs };
+        const store = new KnexSessionStore(db, cutOptions);
+        const grantStore = new KnexGrantStore(db, cutOptions);
 
+        const commandStore = new KnexCommandStore(db);
+        const connectorStore = new KnexConnectorStore(db);
+        deps.permissionsRegistry.addPermissions([connectorReadPermission]);
         deps.permissionsRegistry.addResourceType({
           resourceRef: sessionResourceRef,
           permissions: sessionsPermissions,
@@ -91,6 +100,15 @@ export const sessionsPlugin = createBackendPlugin({
           },
         });
 
+        const pusher = new OrderWebhookPusher({
+          connectors: settings.connectors,
+          commands: commandStore,
+          registry: connectorStore,
+          logger,
+        });
+        deps.lifecycle.addStartupHook(() => pusher.start());
+        deps.lifecycle.addShutdownHook(() => pusher.stop());
+
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.use(
           createRouter({
@@ -114,7 +132,13 @@ export const sessionsPlugin = createBackendPlugin({
               ),
             ),
             grantIngest: new GrantIngestService(grantStore),
-            commandFeed: new CommandFeedService(new KnexCommandStore(db)),
+            commandFeed: new CommandFeedService(commandStore, connectorStore),
+            registry: new ConnectorRegistryService({
+              store: connectorStore,
+              permissions: deps.permissions,
+              connectors: settings.connectors,
+              offlineAfterMs: settings.offlineAfterMs,
+            }),
           }),
         );
       },

@@ -4,10 +4,17 @@ export const GRANT_KINDS = ['device_admin', 'timed_access'] as const;
 export type GrantKind = (typeof GRANT_KINDS)[number];
 
 /**
- * `active` until `expiresAt`; then `expired`. `revoked` when cut early, by a
- * person, by giving it back, or at its source.
+ * `active` until `expiresAt`; then `expired`. Revoked here (by a person or
+ * by giving it back) it is `revoking` until its connector confirms the
+ * privilege is removed, then `revoked`; ended at its source it is `revoked`
+ * at once.
  */
-export const GRANT_STATUSES = ['active', 'expired', 'revoked'] as const;
+export const GRANT_STATUSES = [
+  'active',
+  'revoking',
+  'expired',
+  'revoked',
+] as const;
 /** @public */
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
@@ -43,6 +50,12 @@ export interface AccessGrant {
   revokedAt: string | null;
   revokedBy: string | null;
   revokeReason: GrantRevokeReason | null;
+  /** A `revoking` grant not confirmed by then is flagged as such. */
+  cutDeadlineAt: string | null;
+  /** When the source confirmed the privilege is removed. */
+  cutConfirmedAt: string | null;
+  /** The connector's message when it reported it could not remove it. */
+  cutFailure: string | null;
 }
 
 export interface GrantPage {

@@ -9,3 +9,4 @@ export * from './grants';
 export * from './permissions';
 export * from './schemas';
 export * from './durations';
+export * from './cuts';

@@ -42,3 +42,13 @@ export const sessionsPermissions = [
 
 /** The grant permissions. */
 export const grantPermissions = [grantReadPermission, grantRevokePermission];
+
+/**
+ * See the connectors: which are online, when each last read its orders, and
+ * how many orders wait. A basic permission: connectors are infrastructure,
+ * not anyone's resource.
+ */
+export const connectorReadPermission = createPermission({
+  name: 'sessions.connector.read',
+  attributes: { action: 'read' },
+});

@@ -4,17 +4,29 @@ export const RESOURCE_TYPES = ['ssh', 'rdp', 'web', 'portal'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /**
- * `active` and `idle` sessions are open; `disconnected` is final and kept as
- * history.
+ * `active` and `idle` sessions are open. A session ended here becomes
+ * `terminating` until its connector confirms the cut at the source, then
+ * `disconnected`, which is final and kept as history.
  */
-export const SESSION_STATUSES = ['active', 'idle', 'disconnected'] as const;
+export const SESSION_STATUSES = [
+  'active',
+  'idle',
+  'terminating',
+  'disconnected',
+] as const;
 /** @public */
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
-/** The statuses that count as an open session. */
+/** The statuses that count as an open session, one a person can end. */
 export const OPEN_SESSION_STATUSES: readonly SessionStatus[] = [
   'active',
   'idle',
+];
+
+/** Sessions still live at their source: open, or ended but not yet cut. */
+export const LIVE_SESSION_STATUSES: readonly SessionStatus[] = [
+  ...OPEN_SESSION_STATUSES,
+  'terminating',
 ];
 
 /** Why a session ended. */
@@ -53,12 +65,20 @@ export interface Session {
   endReason: EndReason | null;
   /** Entity ref of the person, or id of the connector or job, that ended it. */
   endedBy: string | null;
+  /** A `terminating` session not confirmed by then is flagged as such. */
+  cutDeadlineAt: string | null;
+  /** When the source confirmed the session is cut. */
+  cutConfirmedAt: string | null;
+  /** The connector's message when it reported it could not cut. */
+  cutFailure: string | null;
 }
 
 /** Counters for the header of the Active Sessions page. */
 export interface SessionStats {
   active: number;
   idle: number;
+  /** Ended here, waiting for their connector to confirm the cut. */
+  terminating: number;
   /** Sum of the durations of every open session, in milliseconds. */
   totalOpenDurationMs: number;
 }
@@ -106,4 +126,24 @@ export interface CommandFeedPage {
   commands: ConnectorCommand[];
   /** Pass as `after` next time; unchanged when nothing was returned. */
   cursor: number;
+}
+
+/** A connector as admins see it on the Connectors tab. */
+export interface ConnectorStatus {
+  id: string;
+  /** From app-config; the id when none is configured. */
+  title: string;
+  /** Declared in `sessions.connectors.sources`; others were only seen. */
+  configured: boolean;
+  /** When it last read its order feed; null if never. */
+  lastPollAt: string | null;
+  /** It read its feed within `sessions.connectors.offlineAfter`. */
+  online: boolean;
+  /** Orders not yet acknowledged, and when the oldest was issued. */
+  pendingOrders: number;
+  oldestPendingAt: string | null;
+  /** Where orders are pushed, when a webhook is configured. */
+  webhookUrl: string | null;
+  /** The last push that failed after its retries, if any. */
+  webhookFailure: { at: string; message: string } | null;
 }

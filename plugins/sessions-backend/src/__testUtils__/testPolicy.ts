@@ -56,6 +56,10 @@ export class ActiveSessionsTestPolicy implements PermissionPolicy {
         grantConditions.isGrantOwner({ claims }),
       );
     }
+    // Connectors are the admin's to watch.
+    if (permission.name === 'sessions.connector.read') {
+      return { result: AuthorizeResult.DENY };
+    }
     return { result: AuthorizeResult.ALLOW };
   }
 }

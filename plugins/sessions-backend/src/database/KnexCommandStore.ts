@@ -4,8 +4,14 @@ import {
   ConnectorCommand,
 } from '@internal/plugin-sessions-common';
 import { CommandStore } from './CommandStore';
-import { COMMANDS } from './connectorOrders';
+import { COMMANDS, connectorActor } from './connectorOrders';
 import { toIso } from './sqlHelpers';
+import {
+  GRANT_CUTS,
+  SESSION_CUTS,
+  confirmCuts,
+  recordCutFailures,
+} from './cutConfirmations';
 
 /** The {@link CommandStore} on any database knex speaks to. */
 export class KnexCommandStore implements CommandStore {
@@ -39,6 +45,7 @@ export class KnexCommandStore implements CommandStore {
     acks: Array<{ id: number; outcome: CommandOutcome; message?: string }>,
     at: number,
   ): Promise<number[]> {
+    const actor = connectorActor(source);
     return this.db.transaction(async trx => {
       const recorded: number[] = [];
       for (const ack of acks) {
@@ -50,7 +57,28 @@ export class KnexCommandStore implements CommandStore {
             outcome: ack.outcome,
             message: ack.message ?? null,
           });
-        if (count > 0) recorded.push(ack.id);
+        if (count === 0) continue;
+        recorded.push(ack.id);
+        const order = await trx(COMMANDS).where('id', ack.id).first();
+        const cuts = order.subject_type === 'grant' ? GRANT_CUTS : SESSION_CUTS;
+        // `not_found`: the source no longer has it, which is a cut too.
+        if (ack.outcome === 'failed') {
+          const message = ack.message ?? 'The connector could not cut it';
+          await recordCutFailures(
+            trx,
+            cuts,
+            [{ id: order.subject_id, message }],
+            at,
+            actor,
+          );
+        } else {
+          await confirmCuts(
+            trx,
+            cuts,
+            query => query.where('id', order.subject_id),
+            { at, actor },
+          );
+        }
       }
       return recorded;
     });

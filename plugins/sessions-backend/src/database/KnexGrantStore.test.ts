@@ -104,8 +104,10 @@ describe('KnexGrantStore', () => {
       const again = await grants.revokeGrants({ ids: [mine.id] }, revocation);
 
       expect(revoked).toHaveLength(1);
+      // Revoked here: revoking until the connector confirms the removal.
       expect(revoked[0]).toMatchObject({
-        status: 'revoked',
+        status: 'revoking',
+        cutDeadlineAt: new Date(T0 + 5 * MINUTE + 30_000).toISOString(),
         revokedBy: 'user:default/admin',
         revokeReason: 'revoked',
         revokedAt: new Date(T0 + 5 * MINUTE).toISOString(),
@@ -145,9 +147,11 @@ describe('KnexGrantStore', () => {
           orderConnector: false,
         },
       );
-      expect((await grants.getGrant(grant.id))?.revokeReason).toBe(
-        'ended_at_source',
-      );
+      expect(await grants.getGrant(grant.id)).toMatchObject({
+        status: 'revoked',
+        revokeReason: 'ended_at_source',
+        cutConfirmedAt: new Date(T0 + MINUTE).toISOString(),
+      });
       expect(await knex('connector_commands').select()).toEqual([]);
     });
 
@@ -179,7 +183,8 @@ describe('KnexGrantStore', () => {
       expect(expired).toEqual([due.id]);
       expect(again).toEqual([]);
       expect((await grants.getGrant(later.id))?.status).toBe('active');
-      expect((await grants.getGrant(revoked.id))?.status).toBe('revoked');
+      // Waiting for its connector, past its expiry: never marked expired.
+      expect((await grants.getGrant(revoked.id))?.status).toBe('revoking');
       const events = await knex('grant_events')
         .where('grant_id', due.id)
         .orderBy('id')

@@ -7,6 +7,11 @@ import {
 } from '@internal/plugin-sessions-common';
 import { recordConnectorOrders } from './connectorOrders';
 import {
+  DEFAULT_CONFIRM_WITHIN_MS,
+  GRANT_CUTS,
+  confirmCuts,
+} from './cutConfirmations';
+import {
   GrantFilter,
   GrantListQuery,
   GrantRevocation,
@@ -44,6 +49,9 @@ type GrantRow = {
   revoked_at: number | string | null;
   revoked_by: string | null;
   revoke_reason: string | null;
+  cut_deadline_at: number | string | null;
+  cut_confirmed_at: number | string | null;
+  cut_failure: string | null;
 };
 
 const FILTER_COLUMNS: Record<GrantFilter['property'], string> = {
@@ -79,6 +87,9 @@ function toGrant(row: GrantRow): AccessGrant {
     revokedAt: toIsoOrNull(row.revoked_at),
     revokedBy: row.revoked_by,
     revokeReason: row.revoke_reason as GrantRevokeReason | null,
+    cutDeadlineAt: toIsoOrNull(row.cut_deadline_at),
+    cutConfirmedAt: toIsoOrNull(row.cut_confirmed_at),
+    cutFailure: row.cut_failure,
   };
 }
 
@@ -94,7 +105,12 @@ function whereSelector(query: Knex.QueryBuilder, selector: GrantSelector) {
 
 /** The {@link GrantStore} on any database knex speaks to. */
 export class KnexGrantStore implements GrantStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly options: { confirmWithinMs: number } = {
+      confirmWithinMs: DEFAULT_CONFIRM_WITHIN_MS,
+    },
+  ) {}
 
   async insertGrants(
     grants: NewGrant[],
@@ -174,16 +190,23 @@ export class KnexGrantStore implements GrantStore {
     selector: GrantSelector,
     revocation: GrantRevocation,
   ): Promise<AccessGrant[]> {
+    // Revoked here, a grant waits for its connector to remove it; reported
+    // ended by its connector, it is removed already.
+    const to = revocation.orderConnector ? 'revoking' : 'revoked';
+    const at = revocation.at;
     return this.db.transaction(async trx => {
       const revoked = await transitionRows<GrantRow>(trx, {
         table: GRANTS,
         where: query =>
           whereSelector(query, { ...selector, statuses: ['active'] }),
         patch: {
-          status: 'revoked',
-          revoked_at: revocation.at,
+          status: to,
+          revoked_at: at,
           revoked_by: revocation.revokedBy,
           revoke_reason: revocation.reason,
+          ...(to === 'revoking'
+            ? { cut_deadline_at: at + this.options.confirmWithinMs }
+            : { cut_confirmed_at: at }),
         },
         history: {
           table: EVENTS,
@@ -191,10 +214,10 @@ export class KnexGrantStore implements GrantStore {
             grant_id: grant.id,
             event_type: 'revoked',
             from_status: 'active',
-            to_status: 'revoked',
+            to_status: to,
             actor: revocation.revokedBy,
             reason: revocation.reason,
-            created_at: revocation.at,
+            created_at: at,
           }),
         },
       });
@@ -203,8 +226,16 @@ export class KnexGrantStore implements GrantStore {
           action: 'revoke_grant',
           reason: revocation.reason,
           requestedBy: revocation.revokedBy,
-          at: revocation.at,
+          at,
         });
+      } else {
+        // The source reporting the end confirms a removal asked of it.
+        await confirmCuts(
+          trx,
+          GRANT_CUTS,
+          query => whereSelector(query, selector),
+          { at, actor: revocation.revokedBy },
+        );
       }
       return revoked.map(toGrant);
     });

@@ -211,6 +211,7 @@ describe('KnexSessionStore', () => {
       expect(counts).toEqual({
         active: 1,
         idle: 1,
+        terminating: 0,
         startedAtSum: 2 * T0 + 10 * MINUTE,
       });
     });
@@ -239,11 +240,14 @@ describe('KnexSessionStore', () => {
       );
 
       expect(ended.map(s => s.id).sort()).toEqual([end1.id, end2.id].sort());
+      // Ended here: terminating until the connector confirms the cut.
       expect(ended[0]).toMatchObject({
-        status: 'disconnected',
+        status: 'terminating',
         endReason: 'user',
         endedBy: 'user:default/jane',
         endedAt: new Date(T0 + MINUTE).toISOString(),
+        cutDeadlineAt: new Date(T0 + MINUTE + 30_000).toISOString(),
+        cutConfirmedAt: null,
       });
       expect(again).toEqual([]);
       // One order per ended session for its connector, none for the repeat.
@@ -263,10 +267,50 @@ describe('KnexSessionStore', () => {
         {
           type: 'ended',
           fromStatus: 'active',
-          toStatus: 'disconnected',
+          toStatus: 'terminating',
           actor: 'user:default/jane',
           reason: 'user',
         },
+      ]);
+      // Still live at the source: counted apart from open sessions.
+      expect(
+        await store.countOpenSessions({ userRef: 'user:default/jane' }),
+      ).toMatchObject({ active: 1, idle: 0, terminating: 2 });
+    });
+
+    it('confirms a cut when the connector reports the session ended', async () => {
+      const { store } = await setup();
+      const s = newSession({ source: 'bastion', externalId: 'pid-7' });
+      await store.insertSessions([s], 'test');
+      await store.endSessions(
+        { ids: [s.id] },
+        {
+          reason: 'admin',
+          endedBy: 'user:default/ada',
+          at: T0 + MINUTE,
+          orderConnector: true,
+        },
+      );
+      await store.endSessions(
+        { source: 'bastion', externalIds: ['pid-7'] },
+        {
+          reason: 'connector',
+          endedBy: 'connector:bastion',
+          at: T0 + 2 * MINUTE,
+          orderConnector: false,
+        },
+      );
+      // Who ended it and why stay; the source's report confirms the cut.
+      expect(await store.getSession(s.id)).toMatchObject({
+        status: 'disconnected',
+        endReason: 'admin',
+        endedBy: 'user:default/ada',
+        cutConfirmedAt: new Date(T0 + 2 * MINUTE).toISOString(),
+      });
+      expect((await store.listEvents(s.id)).map(e => e.type)).toEqual([
+        'started',
+        'ended',
+        'cut_confirmed',
       ]);
     });
 
@@ -363,13 +407,14 @@ describe('KnexSessionStore', () => {
         status: 'idle',
         idleWarnedAt: new Date(now).toISOString(),
       });
+      // Swept sessions are cut at their source too: terminating until then.
       expect(await store.getSession(gone.id)).toMatchObject({
-        status: 'disconnected',
+        status: 'terminating',
         endReason: 'idle_timeout',
         endedBy: 'sessions:sweep',
       });
       expect(await store.getSession(old.id)).toMatchObject({
-        status: 'disconnected',
+        status: 'terminating',
         endReason: 'max_lifetime',
       });
       const orders = await knex('connector_commands').select();

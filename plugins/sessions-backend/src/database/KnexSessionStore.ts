@@ -12,12 +12,18 @@ import {
 } from './sqlHelpers';
 import {
   EndReason,
+  LIVE_SESSION_STATUSES,
   OPEN_SESSION_STATUSES,
   ResourceType,
   Session,
   SessionStatus,
 } from '@internal/plugin-sessions-common';
 import { recordConnectorOrders } from './connectorOrders';
+import {
+  DEFAULT_CONFIRM_WITHIN_MS,
+  SESSION_CUTS,
+  confirmCuts,
+} from './cutConfirmations';
 import {
   NewSession,
   OpenSessionCounts,
@@ -54,6 +60,9 @@ type SessionRow = {
   end_reason: string | null;
   ended_by: string | null;
   transition_id: string | null;
+  cut_deadline_at: number | string | null;
+  cut_confirmed_at: number | string | null;
+  cut_failure: string | null;
 };
 
 type EventRow = {
@@ -101,6 +110,9 @@ function toSession(row: SessionRow): Session {
     endedAt: toIsoOrNull(row.ended_at),
     endReason: row.end_reason as EndReason | null,
     endedBy: row.ended_by,
+    cutDeadlineAt: toIsoOrNull(row.cut_deadline_at),
+    cutConfirmedAt: toIsoOrNull(row.cut_confirmed_at),
+    cutFailure: row.cut_failure,
   };
 }
 
@@ -116,7 +128,12 @@ function whereSelector(query: Knex.QueryBuilder, selector: SessionSelector) {
 
 /** The {@link SessionStore} on any database knex speaks to. */
 export class KnexSessionStore implements SessionStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly options: { confirmWithinMs: number } = {
+      confirmWithinMs: DEFAULT_CONFIRM_WITHIN_MS,
+    },
+  ) {}
 
   async insertSessions(
     sessions: NewSession[],
@@ -236,15 +253,24 @@ export class KnexSessionStore implements SessionStore {
         .modify(builder =>
           whereSelector(builder, {
             ...selector,
-            statuses: [...OPEN_SESSION_STATUSES],
+            statuses: [...LIVE_SESSION_STATUSES],
           }),
         )
         .groupBy('status')
         .select('status')
         .count({ count: '*' })
         .sum({ started: 'started_at' });
-    const counts: OpenSessionCounts = { active: 0, idle: 0, startedAtSum: 0 };
+    const counts: OpenSessionCounts = {
+      active: 0,
+      idle: 0,
+      terminating: 0,
+      startedAtSum: 0,
+    };
     for (const row of rows) {
+      if (row.status === 'terminating') {
+        counts.terminating = Number(row.count);
+        continue;
+      }
       if (row.status === 'active') counts.active = Number(row.count);
       if (row.status === 'idle') counts.idle = Number(row.count);
       counts.startedAtSum += Number(row.started ?? 0);
@@ -256,19 +282,17 @@ export class KnexSessionStore implements SessionStore {
     selector: SessionSelector,
     ending: SessionEnding,
   ): Promise<Session[]> {
+    // Ended here, a session waits for its connector to cut it; reported
+    // ended by its connector, it is cut already.
+    const to = ending.orderConnector ? 'terminating' : 'disconnected';
     return this.db.transaction(async trx => {
       const ended: SessionRow[] = [];
       for (const from of OPEN_SESSION_STATUSES) {
         const rows = await this.transition(
           trx,
           query => whereSelector(query, { ...selector, statuses: [from] }),
-          {
-            status: 'disconnected',
-            ended_at: ending.at,
-            end_reason: ending.reason,
-            ended_by: ending.endedBy,
-          },
-          { event_type: 'ended', from_status: from, to_status: 'disconnected' },
+          this.ended(to, ending.reason, ending.endedBy, ending.at),
+          { event_type: 'ended', from_status: from, to_status: to },
           {
             actor: ending.endedBy,
             reason: ending.reason,
@@ -284,6 +308,14 @@ export class KnexSessionStore implements SessionStore {
           requestedBy: ending.endedBy,
           at: ending.at,
         });
+      } else {
+        // The source reporting the end confirms a cut asked of it earlier.
+        await confirmCuts(
+          trx,
+          SESSION_CUTS,
+          query => whereSelector(query, selector),
+          { at: ending.at, actor: ending.endedBy },
+        );
       }
       return ended.map(toSession);
     });
@@ -291,12 +323,9 @@ export class KnexSessionStore implements SessionStore {
 
   async sweep(cutoffs: SweepCutoffs): Promise<SweepCounts> {
     const { at, actor } = cutoffs;
-    const ending = (reason: EndReason) => ({
-      status: 'disconnected',
-      ended_at: at,
-      end_reason: reason,
-      ended_by: actor,
-    });
+    // What the sweep ends must also be cut where it runs.
+    const ending = (reason: EndReason) =>
+      this.ended('terminating', reason, actor, at);
     const endedEvent = (reason: EndReason) => ({
       actor,
       reason,
@@ -316,7 +345,7 @@ export class KnexSessionStore implements SessionStore {
             {
               event_type: 'ended',
               from_status: from,
-              to_status: 'disconnected',
+              to_status: 'terminating',
             },
             endedEvent('max_lifetime'),
           )),
@@ -350,10 +379,9 @@ export class KnexSessionStore implements SessionStore {
             .where('status', 'idle')
             .where('last_activity_at', '<', cutoffs.disconnectBefore),
         ending('idle_timeout'),
-        { event_type: 'ended', from_status: 'idle', to_status: 'disconnected' },
+        { event_type: 'ended', from_status: 'idle', to_status: 'terminating' },
         endedEvent('idle_timeout'),
       );
-      // What the sweep disconnects must also be cut where it runs.
       for (const [rows, reason] of [
         [expired, 'max_lifetime'],
         [timedOut, 'idle_timeout'],
@@ -390,6 +418,24 @@ export class KnexSessionStore implements SessionStore {
       reason: row.reason,
       createdAt: toIso(row.created_at),
     }));
+  }
+
+  /** The columns of a session ended now, and by when its cut is due. */
+  private ended(
+    status: 'terminating' | 'disconnected',
+    reason: EndReason,
+    endedBy: string,
+    at: number,
+  ) {
+    return {
+      status,
+      ended_at: at,
+      end_reason: reason,
+      ended_by: endedBy,
+      ...(status === 'terminating'
+        ? { cut_deadline_at: at + this.options.confirmWithinMs }
+        : { cut_confirmed_at: at }),
+    };
   }
 
   private transition(

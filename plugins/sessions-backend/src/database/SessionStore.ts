@@ -69,6 +69,7 @@ export interface SessionEnding {
 export interface OpenSessionCounts {
   active: number;
   idle: number;
+  terminating: number;
   /** Sum of `started_at` over open sessions, for total duration. */
   startedAtSum: number;
 }
@@ -76,7 +77,14 @@ export interface OpenSessionCounts {
 export interface SessionEvent {
   id: number;
   sessionId: string;
-  type: 'started' | 'idle' | 'idle_warning' | 'resumed' | 'ended';
+  type:
+    | 'started'
+    | 'idle'
+    | 'idle_warning'
+    | 'resumed'
+    | 'ended'
+    | 'cut_confirmed'
+    | 'cut_failed';
   fromStatus: SessionStatus | null;
   toStatus: SessionStatus | null;
   actor: string | null;
@@ -133,7 +141,12 @@ export interface SessionStore {
   /** The sessions with these ids, in no particular order. */
   getSessions(ids: string[]): Promise<Session[]>;
   countOpenSessions(selector: SessionSelector): Promise<OpenSessionCounts>;
-  /** Ends the open sessions the selector matches; returns those it ended. */
+  /**
+   * Ends the open sessions the selector matches; returns those it ended.
+   * With `orderConnector` they become `terminating` and an order goes to
+   * their connector; without, they are `disconnected` at once, and pending
+   * ones matched are confirmed cut.
+   */
   endSessions(
     selector: SessionSelector,
     ending: SessionEnding,

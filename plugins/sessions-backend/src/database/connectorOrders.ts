@@ -1,6 +1,9 @@
 import { Knex } from 'knex';
 import { insertChunked } from './sqlHelpers';
 
+/** The actor recorded for changes a connector reports or confirms. */
+export const connectorActor = (source: string) => `connector:${source}`;
+
 /** The outbox table connectors read their orders from. */
 export const COMMANDS = 'connector_commands';
 

@@ -159,4 +159,119 @@ describe('connector command feed', () => {
       .send({ source: 'bastion', acks: [{ id: order.id, outcome: 'done' }] });
     expect(good.body).toEqual({ acknowledged: [order.id] });
   });
+
+  const ackAs = (source: string, acks: object[]) =>
+    request(app)
+      .post('/api/sessions/connector/commands/ack')
+      .set('Authorization', CONNECTOR)
+      .send({ source, acks })
+      .expect(200);
+  const sessionAs = async (userRef: string, id: string) =>
+    (
+      await request(app)
+        .get(`/api/sessions/sessions/${id}`)
+        .set('Authorization', as(userRef))
+        .expect(200)
+    ).body;
+
+  it('shows an ended session terminating until its connector confirms the cut, then disconnected with the time', async () => {
+    const id = await endAsJane('pid-1');
+    const pending = await sessionAs(JANE, id);
+    expect(pending).toMatchObject({
+      status: 'terminating',
+      cutConfirmedAt: null,
+      cutFailure: null,
+    });
+    // The default deadline: flagged unconfirmed 30 s after the end.
+    expect(
+      Date.parse(pending.cutDeadlineAt) - Date.parse(pending.endedAt),
+    ).toBe(30_000);
+    // Not in the history yet: it is still live at its source.
+    const history = await request(app)
+      .get('/api/sessions/sessions?status=disconnected')
+      .set('Authorization', as(JANE));
+    expect(history.body.items).toEqual([]);
+
+    const [order] = (await feed('source=bastion&after=0')).body.commands;
+    const before = Date.now();
+    await ackAs('bastion', [{ id: order.id, outcome: 'done' }]);
+
+    const confirmed = await sessionAs(JANE, id);
+    expect(confirmed).toMatchObject({ status: 'disconnected', endedBy: JANE });
+    expect(Date.parse(confirmed.cutConfirmedAt)).toBeGreaterThanOrEqual(before);
+    const after = await request(app)
+      .get('/api/sessions/sessions?status=disconnected')
+      .set('Authorization', as(JANE));
+    expect(after.body.items.map((s: any) => s.id)).toEqual([id]);
+  });
+
+  it('counts not_found as cut, and keeps a failed cut terminating with the connector message', async () => {
+    const gone = await endAsJane('pid-1');
+    const stuck = await endAsJane('pid-2');
+    const orders = (await feed('source=bastion&after=0')).body.commands;
+    const orderFor = (id: string) =>
+      orders.find((o: any) => o.subjectId === id);
+
+    await ackAs('bastion', [
+      { id: orderFor(gone).id, outcome: 'not_found' },
+      {
+        id: orderFor(stuck).id,
+        outcome: 'failed',
+        message: 'kill: operation not permitted',
+      },
+    ]);
+
+    expect(await sessionAs(JANE, gone)).toMatchObject({
+      status: 'disconnected',
+    });
+    expect(await sessionAs(JANE, stuck)).toMatchObject({
+      status: 'terminating',
+      cutConfirmedAt: null,
+      cutFailure: 'kill: operation not permitted',
+    });
+    // The stats count it apart: it can no longer be ended, nor is it cut.
+    const stats = await request(app)
+      .get('/api/sessions/sessions/stats')
+      .set('Authorization', as(JANE));
+    expect(stats.body).toMatchObject({ active: 1, terminating: 1 });
+  });
+
+  it('shows a revoked grant revoking until its connector confirms, then revoked', async () => {
+    await request(app)
+      .post('/api/sessions/connector/grants/report')
+      .set('Authorization', CONNECTOR)
+      .send({
+        source: 'priv-broker',
+        grants: [
+          {
+            externalId: 'g-1',
+            kind: 'device_admin',
+            userRef: JANE,
+            target: 'laptop-1',
+            targetType: 'device',
+            expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+          },
+        ],
+      })
+      .expect(200);
+    const list = await request(app)
+      .get('/api/sessions/grants')
+      .set('Authorization', as(JANE));
+    const id = list.body.items[0].id;
+    const revoked = await request(app)
+      .post(`/api/sessions/grants/${id}/revoke`)
+      .set('Authorization', as(JANE))
+      .send({});
+    expect(revoked.body).toMatchObject({ status: 'revoking' });
+
+    const [order] = (await feed('source=priv-broker&after=0')).body.commands;
+    expect(order).toMatchObject({ action: 'revoke_grant', subjectId: id });
+    await ackAs('priv-broker', [{ id: order.id, outcome: 'done' }]);
+
+    const grant = await request(app)
+      .get(`/api/sessions/grants/${id}`)
+      .set('Authorization', as(JANE));
+    expect(grant.body).toMatchObject({ status: 'revoked' });
+    expect(grant.body.cutConfirmedAt).not.toBeNull();
+  });
 });

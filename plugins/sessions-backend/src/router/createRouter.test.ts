@@ -281,12 +281,12 @@ describe('sessions API', () => {
         .set('Authorization', as(ADMIN));
       expect(mine.status).toBe(200);
       expect(mine.body).toMatchObject({
-        status: 'disconnected',
+        status: 'terminating',
         endReason: 'user',
         endedBy: JANE,
       });
       expect(admins.body).toMatchObject({
-        status: 'disconnected',
+        status: 'terminating',
         endReason: 'admin',
         endedBy: ADMIN,
       });

@@ -3,12 +3,14 @@ import { InputError } from '@backstage/errors';
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { CommandFeedService } from '../services/CommandFeedService';
+import { ConnectorRegistryService } from '../services/ConnectorRegistryService';
 import { GrantIngestService } from '../services/GrantIngestService';
 import { GrantService } from '../services/GrantService';
 import { IngestService } from '../services/IngestService';
 import { SessionService } from '../services/SessionService';
 import { createConnectorRoutes } from './connectorRoutes';
 import { createGrantRoutes } from './grantRoutes';
+import { createRegistryRoutes } from './registryRoutes';
 import { createUserRoutes } from './userRoutes';
 
 /** A body that is not JSON is bad input, not a server error. */
@@ -29,6 +31,7 @@ export function createRouter(options: {
   grants: GrantService;
   grantIngest: GrantIngestService;
   commandFeed: CommandFeedService;
+  registry: ConnectorRegistryService;
 }) {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
@@ -39,5 +42,6 @@ export function createRouter(options: {
   router.use(createUserRoutes(options));
   router.use(createGrantRoutes(options));
   router.use(createConnectorRoutes(options));
+  router.use(createRegistryRoutes(options));
   return router;
 }

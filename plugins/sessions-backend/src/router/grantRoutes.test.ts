@@ -129,7 +129,7 @@ describe('grants API', () => {
     expect((await grantsOf(BOB))[0].status).toBe('active');
     const janes = await grantsOf(JANE);
     expect(janes.find(g => g.externalId === 'j1')).toMatchObject({
-      status: 'revoked',
+      status: 'revoking',
       revokedBy: JANE,
       revokeReason: 'revoked',
     });
@@ -172,7 +172,7 @@ describe('grants API', () => {
     const admin = await request(app)
       .post(`/api/sessions/grants/${ids.get('b1')}/revoke`)
       .set('Authorization', as(ADMIN));
-    expect(admin.body).toMatchObject({ status: 'revoked', revokedBy: ADMIN });
+    expect(admin.body).toMatchObject({ status: 'revoking', revokedBy: ADMIN });
 
     const adminGivesBack = await request(app)
       .post(`/api/sessions/grants/${ids.get('j1')}/give-back`)
@@ -183,7 +183,7 @@ describe('grants API', () => {
       .post(`/api/sessions/grants/${ids.get('j1')}/give-back`)
       .set('Authorization', as(JANE));
     expect(mine.body).toMatchObject({
-      status: 'revoked',
+      status: 'revoking',
       revokeReason: 'given_back',
     });
   });

@@ -5,12 +5,13 @@ import {
 } from '@internal/plugin-sessions-common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandStore } from '../database/CommandStore';
+import { ConnectorStore } from '../database/ConnectorStore';
 
 /**
  * How often a waiting read looks for new orders. Orders may be written by
  * any replica, so the database, not this process, is the source of truth.
  */
-const POLL_INTERVAL_MS = 1000;
+const POLL_INTERVAL_MS = 250;
 
 /**
  * The order feed connectors follow: read the orders for your source after a
@@ -19,6 +20,7 @@ const POLL_INTERVAL_MS = 1000;
 export class CommandFeedService {
   constructor(
     private readonly store: CommandStore,
+    private readonly connectors: ConnectorStore,
     private readonly now: () => number = Date.now,
     private readonly pollIntervalMs: number = POLL_INTERVAL_MS,
   ) {}
@@ -31,6 +33,8 @@ export class CommandFeedService {
     query: CommandFeedQuery,
     signal?: AbortSignal,
   ): Promise<CommandFeedPage> {
+    // Reading the feed is how a connector shows it is alive.
+    await this.connectors.recordPoll(query.source, this.now());
     const deadline = this.now() + query.wait * 1000;
     for (;;) {
       const commands = await this.store.listAfter(

@@ -8,12 +8,12 @@ import {
 import { GrantStore, NewGrant } from '../database/GrantStore';
 import {
   classify,
-  connectorActor,
   groupByInstant,
   instant,
   notInserted,
   uniqueExternalIds,
 } from './batchInput';
+import { connectorActor } from '../database/connectorOrders';
 
 const isOpen = (status: string) => status === 'active';
 

@@ -9,14 +9,15 @@ import {
 import { NewSession, SessionStore } from '../database/SessionStore';
 import {
   classify,
-  connectorActor,
   groupByInstant,
   instant,
   notInserted,
   uniqueExternalIds,
 } from './batchInput';
+import { connectorActor } from '../database/connectorOrders';
 
-const isOpen = (status: string) => status !== 'disconnected';
+// A session ended here and not yet cut counts as ended: the source should cut it.
+const isOpen = (status: string) => status === 'active' || status === 'idle';
 
 /**
  * Applies what connectors report: sessions starting, showing activity and

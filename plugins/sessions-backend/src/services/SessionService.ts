@@ -93,6 +93,7 @@ export class SessionService {
     return {
       active: counts.active,
       idle: counts.idle,
+      terminating: counts.terminating,
       totalOpenDurationMs: Math.max(0, open * this.now() - counts.startedAtSum),
     };
   }

@@ -59,12 +59,12 @@ describe('SessionSweeper', () => {
       expect((await store.getSession(busy.id))?.status).toBe('active');
       expect((await store.getSession(quiet.id))?.status).toBe('idle');
       expect(await store.getSession(abandoned.id)).toMatchObject({
-        status: 'disconnected',
+        status: 'terminating',
         endReason: 'idle_timeout',
         endedBy: SWEEP_ACTOR,
       });
       expect(await store.getSession(ancient.id)).toMatchObject({
-        status: 'disconnected',
+        status: 'terminating',
         endReason: 'max_lifetime',
       });
       expect(auditor.createEvent).toHaveBeenCalledTimes(1);

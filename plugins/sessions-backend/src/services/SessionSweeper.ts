@@ -12,7 +12,10 @@ export const SWEEP_ACTOR = 'sessions:sweep';
 export class SessionSweeper {
   constructor(
     private readonly store: SessionStore,
-    private readonly settings: SessionsSettings,
+    private readonly settings: Pick<
+      SessionsSettings,
+      'idleAfterMs' | 'warnAfterMs' | 'disconnectAfterMs' | 'maxLifetimeMs'
+    >,
     private readonly logger: LoggerService,
     private readonly auditor: AuditorService,
     private readonly now: () => number = Date.now,

@@ -4,9 +4,6 @@ import { IngestResult } from '@internal/plugin-sessions-common';
 /** How far ahead of our clock a connector's timestamp may be. */
 const ALLOWED_CLOCK_SKEW_MS = 5 * 60_000;
 
-/** The actor recorded for changes a connector reports. */
-export const connectorActor = (source: string) => `connector:${source}`;
-
 /** Refuses a batch that names the same external id twice. */
 export function uniqueExternalIds(
   items: Array<{ externalId: string }>,

@@ -31,6 +31,9 @@ export function makeGrant(overrides: Partial<AccessGrant> = {}): AccessGrant {
     revokedAt: null,
     revokedBy: null,
     revokeReason: null,
+    cutDeadlineAt: null,
+    cutConfirmedAt: null,
+    cutFailure: null,
     ...overrides,
   };
 }
@@ -58,15 +61,30 @@ export function fakeGrantsBackend(
 
   const find = (id: unknown) => grants.find(grant => grant.id === id);
   const end = (found: AccessGrant, reason: AccessGrant['revokeReason']) => {
+    // Like the real one: revoked here, a grant waits for its connector.
     const ended: AccessGrant = {
       ...found,
-      status: 'revoked',
+      status: 'revoking',
+      cutDeadlineAt: new Date(Date.now() + 30_000).toISOString(),
       revokedAt: new Date().toISOString(),
       revokedBy: callerRef,
       revokeReason: reason,
     };
     grants = grants.map(grant => (grant.id === found.id ? ended : grant));
     return ended;
+  };
+
+  /** What a connector's acknowledgement does: the removal is confirmed. */
+  const confirmCut = (id: string) => {
+    grants = grants.map(grant =>
+      grant.id === id && grant.status === 'revoking'
+        ? {
+            ...grant,
+            status: 'revoked',
+            cutConfirmedAt: new Date().toISOString(),
+          }
+        : grant,
+    );
   };
 
   const handlers = [
@@ -93,6 +111,12 @@ export function fakeGrantsBackend(
         )
         .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
       return HttpResponse.json({ items: matching });
+    }),
+    http.get(`${API}/grants/:id`, ({ params }) => {
+      const found = find(params.id);
+      return found
+        ? HttpResponse.json(found)
+        : backstageError(404, 'NotFoundError', 'No such grant');
     }),
     http.post(`${API}/grants/revoke`, async ({ request }) => {
       const body = (await request.json()) as { ids: string[] };
@@ -145,5 +169,5 @@ export function fakeGrantsBackend(
     }),
   ];
 
-  return { handlers, received };
+  return { handlers, received, confirmCut };
 }

@@ -32,6 +32,9 @@ export function makeSession(overrides: Partial<Session> = {}): Session {
     endedAt: null,
     endReason: null,
     endedBy: null,
+    cutDeadlineAt: null,
+    cutConfirmedAt: null,
+    cutFailure: null,
     ...overrides,
   };
 }
@@ -61,20 +64,37 @@ export function fakeSessionsBackend(initial: Session[]) {
     endAllBodies: [] as unknown[],
   };
 
-  const isOpen = (session: Session) => session.status !== 'disconnected';
+  const isOpen = (session: Session) =>
+    session.status === 'active' || session.status === 'idle';
+  // Like the real one: ended here, a session waits for its connector.
   const endOne = (session: Session): Session => ({
     ...session,
-    status: 'disconnected',
+    status: 'terminating',
     endedAt: new Date().toISOString(),
     endReason: 'user',
     endedBy: session.userRef,
+    cutDeadlineAt: new Date(Date.now() + 30_000).toISOString(),
   });
+  /** What a connector's acknowledgement does: the cut is confirmed. */
+  const confirmCut = (id: string) => {
+    sessions = sessions.map(session =>
+      session.id === id && session.status === 'terminating'
+        ? {
+            ...session,
+            status: 'disconnected',
+            cutConfirmedAt: new Date().toISOString(),
+          }
+        : session,
+    );
+  };
 
   const stats = (): SessionStats => {
     const open = sessions.filter(isOpen);
     return {
       active: open.filter(session => session.status === 'active').length,
       idle: open.filter(session => session.status === 'idle').length,
+      terminating: sessions.filter(session => session.status === 'terminating')
+        .length,
       totalOpenDurationMs: open.reduce(
         (sum, session) => sum + durationBetween(session.startedAt),
         0,
@@ -110,6 +130,12 @@ export function fakeSessionsBackend(initial: Session[]) {
         nextCursor: end < matching.length ? String(end) : undefined,
       });
     }),
+    http.get(`${API}/sessions/:id`, ({ params }) => {
+      const found = sessions.find(session => session.id === params.id);
+      return found
+        ? HttpResponse.json(found)
+        : backstageError(404, 'NotFoundError', 'No such session');
+    }),
     http.post(`${API}/sessions/end-all`, async ({ request }) => {
       received.endAllBodies.push(await request.json());
       const ended = sessions.filter(isOpen).map(session => session.id);
@@ -133,5 +159,5 @@ export function fakeSessionsBackend(initial: Session[]) {
     }),
   ];
 
-  return { handlers, received, apiUrl: API };
+  return { handlers, received, apiUrl: API, confirmCut };
 }

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   AccessGrant,
+  ConnectorStatus,
   EndSessionsResult,
   GrantPage,
   GrantRevokeResult,
@@ -43,6 +44,9 @@ export interface SessionsApi {
   revokeGrants(ids: string[]): Promise<GrantRevokeResult>;
   /** Hands back one of the caller's own grants before it expires. */
   giveBackGrant(id: string): Promise<AccessGrant>;
+
+  /** The connectors, online or not, with the orders waiting for each. */
+  listConnectors(): Promise<ConnectorStatus[]>;
 }
 
 /** @public */

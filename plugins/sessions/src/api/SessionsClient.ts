@@ -2,6 +2,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   AccessGrant,
+  ConnectorStatus,
   EndSessionsResult,
   GrantPage,
   GrantRevokeResult,
@@ -75,6 +76,13 @@ export class SessionsClient implements SessionsApi {
       `/grants/${encodeURIComponent(id)}/revoke`,
       { method: 'POST', body: {} },
     );
+  }
+
+  async listConnectors(): Promise<ConnectorStatus[]> {
+    const { items } = await this.request<{ items: ConnectorStatus[] }>(
+      '/connectors',
+    );
+    return items;
   }
 
   async revokeGrants(ids: string[]): Promise<GrantRevokeResult> {

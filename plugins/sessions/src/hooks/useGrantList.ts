@@ -2,10 +2,12 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   AccessGrant,
   ListGrantsRequest,
+  isCutPending,
 } from '@internal/plugin-sessions-common';
 import { useCallback } from 'react';
 import { sessionsApiRef } from '../api';
 import { KeysetPagesState, useKeysetPages } from './useKeysetPages';
+import { usePendingRefresh } from './usePendingRefresh';
 
 /** What a grant list shows and can do next. */
 export type GrantListState = Omit<KeysetPagesState<AccessGrant>, 'items'> & {
@@ -27,5 +29,10 @@ export function useGrantList(
     [sessionsApi],
   );
   const { items, ...state } = useKeysetPages(fetchPage, request, reloadKey);
+  const fetchOne = useCallback(
+    (id: string) => sessionsApi.getGrant(id),
+    [sessionsApi],
+  );
+  usePendingRefresh(items, isCutPending, fetchOne, state.replaceItems);
   return { ...state, grants: items };
 }

@@ -22,6 +22,8 @@ export interface KeysetPagesState<T> {
   /** The last "load more" failed; the loaded pages are still valid. */
   loadMoreError?: Error;
   loadMore: () => void;
+  /** Puts fresher copies of loaded items in their places, matched by id. */
+  replaceItems: (fresher: T[]) => void;
 }
 
 interface LoadedPages<T> {
@@ -41,7 +43,10 @@ interface LoadedPages<T> {
  * superseded requests are dropped, so a slow response to an old search never
  * overwrites the current one.
  */
-export function useKeysetPages<R extends { cursor?: string }, T>(
+export function useKeysetPages<
+  R extends { cursor?: string },
+  T extends { id: string },
+>(
   fetchPage: (request: R) => Promise<KeysetPage<T>>,
   request: R,
   reloadKey: number,
@@ -118,6 +123,14 @@ export function useKeysetPages<R extends { cursor?: string }, T>(
     );
   }, [fetchPage, request, nextCursor, loadingMore]);
 
+  const replaceItems = useCallback((fresher: T[]) => {
+    const byId = new Map(fresher.map(item => [item.id, item]));
+    setPages(previous => ({
+      ...previous,
+      items: previous.items.map(item => byId.get(item.id) ?? item),
+    }));
+  }, []);
+
   return {
     items: pages.items,
     loaded: pages.loaded,
@@ -127,5 +140,6 @@ export function useKeysetPages<R extends { cursor?: string }, T>(
     loadingMore: pages.loadingMore,
     loadMoreError: pages.loadMoreError,
     loadMore,
+    replaceItems,
   };
 }

@@ -1,8 +1,13 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { ListSessionsRequest, Session } from '@internal/plugin-sessions-common';
+import {
+  ListSessionsRequest,
+  Session,
+  isCutPending,
+} from '@internal/plugin-sessions-common';
 import { useCallback } from 'react';
 import { sessionsApiRef } from '../api';
 import { KeysetPagesState, useKeysetPages } from './useKeysetPages';
+import { usePendingRefresh } from './usePendingRefresh';
 
 /** What a session list shows and can do next. */
 export type SessionListState = Omit<KeysetPagesState<Session>, 'items'> & {
@@ -24,5 +29,10 @@ export function useSessionList(
     [sessionsApi],
   );
   const { items, ...state } = useKeysetPages(fetchPage, request, reloadKey);
+  const fetchOne = useCallback(
+    (id: string) => sessionsApi.getSession(id),
+    [sessionsApi],
+  );
+  usePendingRefresh(items, isCutPending, fetchOne, state.replaceItems);
   return { ...state, sessions: items };
 }

@@ -9,6 +9,7 @@ import {
 import { AccessGrant } from '@internal/plugin-sessions-common';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -116,6 +117,7 @@ async function openTab(name: 'Device Admin' | 'Timed Access') {
           }),
         ],
         [alertApiRef, alertApi],
+        [permissionApiRef, mockApis.permission()],
         // Cased differently from the backend's refs, as identities may be.
         [
           identityApiRef,
@@ -149,6 +151,8 @@ describe('ActiveSessionsPage grant tabs', () => {
       'Device Admin',
       'Timed Access',
       'History',
+      // The test policy lets this person watch the connectors.
+      'Connectors',
     ]);
     expect(screen.getByRole('tab', { name: 'Device Admin' })).toHaveAttribute(
       'aria-selected',
@@ -183,7 +187,8 @@ describe('ActiveSessionsPage grant tabs', () => {
     expect(screen.queryByText('prod-db')).not.toBeInTheDocument();
     const query = backend.received.listQueries.at(-1)!;
     expect(query.get('kind')).toBe('device_admin');
-    expect(query.get('status')).toBe('active');
+    // Revoking ones stay listed until their connector confirms.
+    expect(query.get('status')).toBe('active,revoking');
     expect(query.has('all')).toBe(false);
   });
 
@@ -266,12 +271,15 @@ describe('ActiveSessionsPage grant tabs', () => {
       within(dialog).getByRole('button', { name: 'Revoke grant' }),
     );
 
-    await waitFor(() =>
-      expect(screen.queryByText('devbox-7')).not.toBeInTheDocument(),
-    );
+    // Revoking until the connector confirms; nothing more to do on it.
+    expect(await screen.findByText('Revoking…')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', {
+        name: 'Revoke grant on devbox-7 for bob.smith',
+      }),
+    ).not.toBeInTheDocument();
     expect(backend.received.revokedIds).toEqual([bobsDevbox.id]);
     expect(backend.received.revokeBodies).toEqual([{}]);
-    // The reloaded list, not a loading state in between.
     expect(await screen.findByText('laptop-jane')).toBeInTheDocument();
     expect(alertApi.post).toHaveBeenCalledWith(
       expect.objectContaining({
@@ -282,6 +290,12 @@ describe('ActiveSessionsPage grant tabs', () => {
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
     );
+
+    backend.confirmCut(bobsDevbox.id);
+    expect(await screen.findByText(/^Cut confirmed /)).toBeInTheDocument();
+    expect(
+      within(await rowOf('devbox-7')).getByText('Revoked'),
+    ).toBeInTheDocument();
   });
 
   it('revokes nothing when the confirmation is cancelled', async () => {
@@ -421,9 +435,13 @@ describe('ActiveSessionsPage grant tabs', () => {
     expect(
       await screen.findByText('101 of 101 grants revoked'),
     ).toBeInTheDocument();
+    // All revoking now: none can be ticked again.
+    await waitFor(() =>
+      expect(screen.getAllByText('Revoking…')).toHaveLength(101),
+    );
     expect(
-      await screen.findByText('No device admin grants'),
-    ).toBeInTheDocument();
+      screen.queryAllByRole('checkbox', { name: /^Select grant on / }),
+    ).toEqual([]);
     expect(
       backend.received.bulkRevokeBodies.map(
         body => (body as { ids: string[] }).ids.length,
@@ -487,8 +505,15 @@ describe('ActiveSessionsPage grant tabs', () => {
     );
 
     await waitFor(() =>
-      expect(screen.queryByText('laptop-jane')).not.toBeInTheDocument(),
+      expect(
+        screen.queryByRole('button', {
+          name: 'Give back grant on laptop-jane',
+        }),
+      ).not.toBeInTheDocument(),
     );
+    expect(
+      within(await rowOf('laptop-jane')).getByText('Revoking…'),
+    ).toBeInTheDocument();
     expect(backend.received.givenBackIds).toEqual([janesLaptop.id]);
     expect(backend.received.giveBackBodies).toEqual([{}]);
     expect(backend.received.revokeBodies).toEqual([]);

@@ -9,6 +9,7 @@ import {
 import { Session } from '@internal/plugin-sessions-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -44,6 +45,7 @@ async function renderPage() {
       apis={[
         [sessionsApiRef, sessionsApi],
         [alertApiRef, alertApi],
+        [permissionApiRef, mockApis.permission()],
       ]}
     >
       <ActiveSessionsPage />
@@ -116,7 +118,7 @@ describe('ActiveSessionsPage', () => {
     expect(statValue('Total duration').getByText('3h 30m')).toBeInTheDocument();
   });
 
-  it('ends a session after confirmation and refreshes the list and stats', async () => {
+  it('ends a session after confirmation, shows it terminating, then the confirmed cut', async () => {
     const backend = serve([bastion, gateway]);
     const { alertApi } = await renderPage();
 
@@ -137,11 +139,18 @@ describe('ActiveSessionsPage', () => {
       within(dialog).getByRole('button', { name: 'End session' }),
     );
 
-    await waitFor(() =>
-      expect(screen.queryByText('bastion-1')).not.toBeInTheDocument(),
-    );
+    // Still live at its source until the connector confirms: no End button.
+    const pending = await rowOf('bastion-1');
+    expect(
+      await within(pending).findByText('Terminating…'),
+    ).toBeInTheDocument();
+    expect(
+      within(pending).getByText('Waiting for bastion'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'End session on bastion-1' }),
+    ).not.toBeInTheDocument();
     expect(backend.received.endedIds).toEqual([bastion.id]);
-    // The reloaded list, not a loading state in between.
     expect(await screen.findByText('rdp-gateway')).toBeInTheDocument();
     await waitFor(() =>
       expect(statValue('Active sessions').getByText('0')).toBeInTheDocument(),
@@ -155,6 +164,47 @@ describe('ActiveSessionsPage', () => {
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
     );
+
+    // The connector acknowledges: the row changes in place, without Refresh.
+    backend.confirmCut(bastion.id);
+    expect(await screen.findByText(/^Cut confirmed /)).toBeInTheDocument();
+    const confirmed = await rowOf('bastion-1');
+    expect(within(confirmed).getByText('Disconnected')).toBeInTheDocument();
+  });
+
+  it('flags a cut the connector has not confirmed in time, or reported failed', async () => {
+    const overdue = makeSession({
+      resourceName: 'db-prod-1',
+      source: 'ssh-bastion',
+      status: 'terminating',
+      endedAt: hoursAgo(0.1),
+      endReason: 'user',
+      cutDeadlineAt: hoursAgo(0.05),
+    });
+    const failed = makeSession({
+      resourceName: 'jump-2',
+      source: 'ssh-bastion',
+      status: 'terminating',
+      endedAt: hoursAgo(0.1),
+      endReason: 'user',
+      cutDeadlineAt: new Date(Date.now() + HOUR).toISOString(),
+      cutFailure: 'kill: no such process group',
+    });
+    serve([overdue, failed]);
+    await renderPage();
+
+    const overdueRow = await rowOf('db-prod-1');
+    expect(within(overdueRow).getByText('Not confirmed')).toBeInTheDocument();
+    expect(
+      within(overdueRow).getByText('ssh-bastion has not confirmed the cut'),
+    ).toBeInTheDocument();
+    const failedRow = await rowOf('jump-2');
+    expect(within(failedRow).getByText('Cut failed')).toBeInTheDocument();
+    expect(
+      within(failedRow).getByText('ssh-bastion: kill: no such process group'),
+    ).toBeInTheDocument();
+    // Neither is shown as done.
+    expect(screen.queryByText('Disconnected')).not.toBeInTheDocument();
   });
 
   it('does not end anything when the dialog is cancelled', async () => {
@@ -236,7 +286,9 @@ describe('ActiveSessionsPage', () => {
       within(dialog).getByRole('button', { name: 'End 2 sessions' }),
     );
 
-    expect(await screen.findByText('No active sessions')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getAllByText('Terminating…')).toHaveLength(2),
+    );
     expect(backend.received.endAllBodies).toEqual([{}]);
     await waitFor(() =>
       expect(
@@ -298,8 +350,8 @@ describe('ActiveSessionsPage', () => {
     expect(lastQuery.get('order')).toBe('desc');
   });
 
-  it('finds an ended session in the history right after ending it', async () => {
-    serve([bastion]);
+  it('finds an ended session in the history once its cut is confirmed', async () => {
+    const backend = serve([bastion]);
     await renderPage();
 
     await userEvent.click(
@@ -310,15 +362,17 @@ describe('ActiveSessionsPage', () => {
         name: 'End session',
       }),
     );
-    expect(await screen.findByText('No active sessions')).toBeInTheDocument();
+    expect(await screen.findByText('Terminating…')).toBeInTheDocument();
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
     );
+    backend.confirmCut(bastion.id);
 
     await userEvent.click(screen.getByRole('tab', { name: 'History' }));
 
     const row = await rowOf('bastion-1');
     expect(within(row).getByText('Ended by you')).toBeInTheDocument();
+    expect(within(row).getByText(/^Cut confirmed /)).toBeInTheDocument();
   });
 
   it('searches on the server and filters by resource type', async () => {

@@ -9,7 +9,9 @@ import Button from '@material-ui/core/Button';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { useCallback, useState } from 'react';
+import { connectorReadPermission } from '@internal/plugin-sessions-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { useCallback, useMemo, useState } from 'react';
 import { useSessionStats } from '../../hooks/useSessionStats';
 import { EndAllSessionsDialog } from '../EndAllSessionsDialog/EndAllSessionsDialog';
 import { SessionStatsRow } from '../SessionStatsRow/SessionStatsRow';
@@ -26,10 +28,18 @@ export function ActiveSessionsPage() {
   const { stats, error: statsError } = useSessionStats(reloadKey);
   const openCount = stats ? stats.active + stats.idle : 0;
 
-  const [selectedTab, setSelectedTab] = useState(sessionsPageTabs[0].id);
-  const tab =
-    sessionsPageTabs.find(candidate => candidate.id === selectedTab) ??
-    sessionsPageTabs[0];
+  const { allowed: watchesConnectors } = usePermission({
+    permission: connectorReadPermission,
+  });
+  const tabs = useMemo(
+    () =>
+      sessionsPageTabs.filter(
+        candidate => !candidate.forConnectorWatchers || watchesConnectors,
+      ),
+    [watchesConnectors],
+  );
+  const [selectedTab, setSelectedTab] = useState(tabs[0].id);
+  const tab = tabs.find(candidate => candidate.id === selectedTab) ?? tabs[0];
   const [endAllOpen, setEndAllOpen] = useState(false);
 
   return (
@@ -68,7 +78,7 @@ export function ActiveSessionsPage() {
             textColor="primary"
             aria-label="Session views"
           >
-            {sessionsPageTabs.map(candidate => (
+            {tabs.map(candidate => (
               <Tab
                 key={candidate.id}
                 value={candidate.id}

@@ -1,4 +1,5 @@
 import { ReactNode } from 'react';
+import { ConnectorsTable } from '../ConnectorsTable/ConnectorsTable';
 import { GrantsTable } from '../GrantsTable/GrantsTable';
 import {
   deviceAdminGrantsView,
@@ -22,6 +23,8 @@ export interface SessionsPageTabContext {
 export interface SessionsPageTab {
   id: string;
   label: string;
+  /** Shown only to people allowed to watch the connectors. */
+  forConnectorWatchers?: boolean;
   render: (context: SessionsPageTabContext) => ReactNode;
 }
 
@@ -50,5 +53,11 @@ export const sessionsPageTabs: SessionsPageTab[] = [
     id: 'history',
     label: 'History',
     render: context => <SessionsTable view={sessionHistoryView} {...context} />,
+  },
+  {
+    id: 'connectors',
+    label: 'Connectors',
+    forConnectorWatchers: true,
+    render: context => <ConnectorsTable reloadKey={context.reloadKey} />,
   },
 ];

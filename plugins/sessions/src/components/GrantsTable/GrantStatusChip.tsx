@@ -1,9 +1,11 @@
-import { GrantStatus } from '@internal/plugin-sessions-common';
+import { AccessGrant } from '@internal/plugin-sessions-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
-import BlockIcon from '@material-ui/icons/Block';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
+import { CutStatusChip } from '../CutStatusChip/CutStatusChip';
+
+const CUT_LABELS = { pending: 'Revoking', done: 'Revoked' };
 
 const useStyles = makeStyles(theme => ({
   active: {
@@ -16,20 +18,15 @@ const useStyles = makeStyles(theme => ({
     borderColor: theme.palette.divider,
     '& svg': { color: theme.palette.text.secondary },
   },
-  revoked: {
-    color: theme.palette.status.error,
-    borderColor: theme.palette.status.error,
-    '& svg': { color: theme.palette.status.error },
-  },
 }));
 
 /**
- * A grant's status as a badge: active (green check), expired (grey) or
- * revoked (red).
+ * A grant's status as a badge: active (green check), expired (grey), or
+ * revoking until its connector confirms, then revoked.
  */
-export function GrantStatusChip(props: { status: GrantStatus }) {
+export function GrantStatusChip(props: { grant: AccessGrant }) {
   const classes = useStyles();
-  switch (props.status) {
+  switch (props.grant.status) {
     case 'active':
       return (
         <Chip
@@ -40,16 +37,9 @@ export function GrantStatusChip(props: { status: GrantStatus }) {
           label="Active"
         />
       );
+    case 'revoking':
     case 'revoked':
-      return (
-        <Chip
-          size="small"
-          variant="outlined"
-          className={classes.revoked}
-          icon={<BlockIcon />}
-          label="Revoked"
-        />
-      );
+      return <CutStatusChip item={props.grant} labels={CUT_LABELS} />;
     default:
       return (
         <Chip

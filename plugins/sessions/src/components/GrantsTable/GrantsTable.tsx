@@ -70,7 +70,8 @@ export function GrantsTable(props: {
   const request = useMemo<ListGrantsRequest>(
     () => ({
       kind: [view.kind],
-      status: ['active'],
+      // Revoking ones stay until their connector confirms the removal.
+      status: ['active', 'revoking'],
       // Soonest to expire first: those are the ones to act on.
       sort: 'expiresAt',
       order: 'asc',
@@ -85,7 +86,10 @@ export function GrantsTable(props: {
   const currentUserRef = useCurrentUserRef();
 
   const visibleIds = useMemo(
-    () => list.grants.map(grant => grant.id),
+    () =>
+      list.grants
+        .filter(grant => grant.status === 'active')
+        .map(grant => grant.id),
     [list.grants],
   );
   const selection = useSelection(visibleIds);

@@ -29,7 +29,9 @@ export function grantColumns(view: GrantListView): TableColumn<AccessGrant>[] {
     {
       title: <SelectAllGrantsCheckbox />,
       width: '48px',
-      render: grant => <SelectGrantCheckbox grant={grant} />,
+      // Only active grants can be revoked, so only they can be ticked.
+      render: grant =>
+        grant.status === 'active' && <SelectGrantCheckbox grant={grant} />,
     },
     {
       title: 'User',
@@ -71,8 +73,8 @@ export function grantColumns(view: GrantListView): TableColumn<AccessGrant>[] {
     },
     {
       title: 'Status',
-      width: '120px',
-      render: grant => <GrantStatusChip status={grant.status} />,
+      width: '170px',
+      render: grant => <GrantStatusChip grant={grant} />,
     },
     {
       title: 'Actions',

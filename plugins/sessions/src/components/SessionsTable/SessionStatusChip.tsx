@@ -2,8 +2,10 @@ import { Session } from '@internal/plugin-sessions-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
-import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import ScheduleIcon from '@material-ui/icons/Schedule';
+import { CutStatusChip } from '../CutStatusChip/CutStatusChip';
+
+const CUT_LABELS = { pending: 'Terminating', done: 'Disconnected' };
 
 const useStyles = makeStyles(theme => ({
   active: {
@@ -16,16 +18,12 @@ const useStyles = makeStyles(theme => ({
     borderColor: theme.palette.status.warning,
     '& svg': { color: theme.palette.status.warning },
   },
-  disconnected: {
-    color: theme.palette.text.secondary,
-    borderColor: theme.palette.divider,
-    '& svg': { color: theme.palette.text.secondary },
-  },
 }));
 
 /**
  * The session's status as a badge: active (green check), idle (amber clock,
- * "warned" once the idle warning went out) or disconnected (grey).
+ * "warned" once the idle warning went out), terminating until its connector
+ * confirms the cut, or disconnected (grey).
  */
 export function SessionStatusChip(props: { session: Session }) {
   const classes = useStyles();
@@ -52,14 +50,6 @@ export function SessionStatusChip(props: { session: Session }) {
         />
       );
     default:
-      return (
-        <Chip
-          size="small"
-          variant="outlined"
-          className={classes.disconnected}
-          icon={<RemoveCircleOutlineIcon />}
-          label="Disconnected"
-        />
-      );
+      return <CutStatusChip item={props.session} labels={CUT_LABELS} />;
   }
 }

@@ -15,7 +15,8 @@ import { SessionListView } from './sessionListViews';
 /** Material-table spreads columns evenly; short values must not break. */
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
-const isOpen = (session: Session) => session.status !== 'disconnected';
+const isOpen = (session: Session) =>
+  session.status === 'active' || session.status === 'idle';
 
 /**
  * The columns of a session table. Open lists end with an End button; history
@@ -58,7 +59,7 @@ export function sessionColumns(options: {
     },
     {
       title: 'Status',
-      width: '150px',
+      width: '190px',
       render: session => <SessionStatusChip session={session} />,
     },
   ];

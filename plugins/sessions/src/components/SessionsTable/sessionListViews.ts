@@ -1,6 +1,6 @@
 import {
   ListSessionsRequest,
-  OPEN_SESSION_STATUSES,
+  LIVE_SESSION_STATUSES,
 } from '@internal/plugin-sessions-common';
 
 /**
@@ -18,7 +18,8 @@ export interface SessionListView {
 export const openSessionsView: SessionListView = {
   mode: 'open',
   request: {
-    status: [...OPEN_SESSION_STATUSES],
+    // Ended ones stay until their connector confirms the cut.
+    status: [...LIVE_SESSION_STATUSES],
     sort: 'startedAt',
     order: 'desc',
   },

@@ -1,0 +1,44 @@
+import { ConnectorStatus } from '@internal/plugin-sessions-common';
+import Chip from '@material-ui/core/Chip';
+import { makeStyles } from '@material-ui/core/styles';
+import CheckCircleIcon from '@material-ui/icons/CheckCircle';
+import CloudOffIcon from '@material-ui/icons/CloudOff';
+
+const useStyles = makeStyles(theme => ({
+  online: {
+    color: theme.palette.status.ok,
+    borderColor: theme.palette.status.ok,
+    '& svg': { color: theme.palette.status.ok },
+  },
+  offline: {
+    color: theme.palette.status.error,
+    borderColor: theme.palette.status.error,
+    '& svg': { color: theme.palette.status.error },
+  },
+}));
+
+/** Online while the connector keeps reading its orders; offline otherwise. */
+export function ConnectorStatusChip(props: { connector: ConnectorStatus }) {
+  const classes = useStyles();
+  const { online, lastPollAt } = props.connector;
+  if (online) {
+    return (
+      <Chip
+        size="small"
+        variant="outlined"
+        className={classes.online}
+        icon={<CheckCircleIcon />}
+        label="Online"
+      />
+    );
+  }
+  return (
+    <Chip
+      size="small"
+      variant="outlined"
+      className={classes.offline}
+      icon={<CloudOffIcon />}
+      label={lastPollAt ? 'Offline' : 'Never connected'}
+    />
+  );
+}
