@@ -5,7 +5,11 @@
  *   1. ends a simulated session and sees it move from the active list to
  *      history;
  *   2. selects two Timed Access grants, revokes them in one go and sees both
- *      leave the list.
+ *      become revoking, no longer selectable;
+ *   3. sees the simulator's connectors online on the Connectors tab;
+ *   4. logs in over SSH to a real sshd running the OpenSSH connector, ends
+ *      the session as an admin, and sees the connection cut and confirmed,
+ *      20 times, printing press-to-cut latency (e2e/openssh.mjs).
  * Every step waits for a state (a row appears, a row leaves), never for a
  * fixed time. A failing step fails its test; the other test still runs.
  *
@@ -19,10 +23,12 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { runOpenSshTest } from './openssh.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'e2e', 'output');
@@ -210,10 +216,30 @@ async function connectorsTest() {
   await screenshot(join(root, 'docs', 'connectors.png'));
 }
 
+/** Test 4: the OpenSSH connector cuts a real SSH session on End. */
+async function openSshTest() {
+  const refresh = await fetch(
+    API.replace(/\/sessions$/, '/auth/guest/refresh'),
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  ).then(res => res.json());
+  const latencies = await runOpenSshTest({
+    api: API,
+    // The e2e portal's guest is an admin (app-config.yaml).
+    adminToken: refresh.backstageIdentity.token,
+    connectorToken: 'dev-only-simulator-token-0123456789',
+    rounds: 20,
+  });
+  writeFileSync(
+    join(output, 'openssh-latency.json'),
+    JSON.stringify(latencies, null, 2),
+  );
+}
+
 const tests = [
   ['sessions', endSessionTest],
   ['grants', revokeGrantsTest],
   ['connectors', connectorsTest],
+  ['openssh', openSshTest],
 ];
 let passed = 0;
 let failed = 0;

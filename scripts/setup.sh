@@ -15,10 +15,30 @@ if [ ! -f node_modules/.package-lock.json ] ||
   touch node_modules/.package-lock.json
 fi
 
+# Debian packages the end-to-end tests use: chromium for the browser test,
+# openssh-server for the OpenSSH connector's test (its own sshd on a
+# loopback port; the package's service is not started).
+PACKAGES=""
 if [ "${SKIP_CHROMIUM:-}" != "1" ] && [ ! -x /usr/bin/chromium ]; then
-  echo "[setup] installing Debian's chromium for the browser test"
+  PACKAGES="$PACKAGES chromium"
+fi
+if [ "${SKIP_OPENSSH:-}" != "1" ] && [ ! -x /usr/sbin/sshd ]; then
+  PACKAGES="$PACKAGES openssh-server"
+fi
+if [ -n "$PACKAGES" ]; then
+  echo "[setup] installing Debian packages:$PACKAGES"
   SUDO=""
   if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  # Keep package scripts from starting services (policy-rc.d: 101 = deny).
+  POLICY=/usr/sbin/policy-rc.d
+  ADDED_POLICY=""
+  if [ ! -e "$POLICY" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null
+    $SUDO chmod +x "$POLICY"
+    ADDED_POLICY=1
+  fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $PACKAGES >/dev/null
+  if [ -n "$ADDED_POLICY" ]; then $SUDO rm -f "$POLICY"; fi
 fi

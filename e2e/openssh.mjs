@@ -1,0 +1,352 @@
+// End-to-end test of the OpenSSH connector (connectors/openssh) against a
+// running backend: a real sshd on a loopback port with its own config and
+// PAM service running the hook, the agent following the order feed, and a
+// real SSH client logged in with a key. An admin ends the session through
+// the user API; the client's connection must close and the session must
+// show the connector's confirmation. Repeated to measure press-to-cut and
+// press-to-confirm latency.
+//
+// Needs root (a PAM service file, a test user, sshd) and Debian's
+// openssh-server; scripts/setup.sh installs it.
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const HOOK = join(root, 'connectors', 'openssh', 'active-sessions-pam-hook');
+const AGENT = join(root, 'connectors', 'openssh', 'agent.mjs');
+const SSH_PORT = 2227;
+const UNIX_USER = 'asess-e2e';
+const USER_REF = `user:default/${UNIX_USER}`;
+const SOURCE = 'openssh-e2e';
+/** The PAM service name is sshd's program name: a link gives it its own. */
+const PAM_SERVICE = 'sshd-active-sessions-e2e';
+
+const log = message => console.log(`[openssh] ${message}`);
+
+/** Waits for a condition, polling; fails with `what` after the timeout. */
+async function until(what, condition, timeoutMs = 30_000, everyMs = 20) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+const portOpen = port =>
+  new Promise(resolve => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+function percentile(sorted, p) {
+  const index = Math.min(
+    sorted.length - 1,
+    Math.ceil((p / 100) * sorted.length) - 1,
+  );
+  return sorted[Math.max(0, index)];
+}
+
+/** Sets up sshd, the hook and the agent; returns how to use and stop them. */
+function startSshd(options) {
+  if (process.getuid?.() !== 0) throw new Error('needs root');
+  if (!existsSync('/usr/sbin/sshd')) {
+    throw new Error(
+      'openssh-server is not installed (scripts/setup.sh installs it)',
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'active-sessions-openssh-'));
+  try {
+    execFileSync('id', [UNIX_USER], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', UNIX_USER]);
+  }
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-f',
+    join(dir, 'host_key'),
+  ]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-f',
+    join(dir, 'client_key'),
+  ]);
+  execFileSync('cp', [
+    join(dir, 'client_key.pub'),
+    join(dir, 'authorized_keys'),
+  ]);
+  // sshd reads the keys file as the user logging in.
+  chmodSync(dir, 0o755);
+  chmodSync(join(dir, 'authorized_keys'), 0o644);
+
+  const env = join(dir, 'openssh.env');
+  writeFileSync(
+    env,
+    [
+      `ACTIVE_SESSIONS_URL=${options.api}`,
+      `ACTIVE_SESSIONS_TOKEN=${options.connectorToken}`,
+      `ACTIVE_SESSIONS_SOURCE=${SOURCE}`,
+      `ACTIVE_SESSIONS_RESOURCE=e2e-ssh-host`,
+      `ACTIVE_SESSIONS_SPOOL=${join(dir, 'spool')}`,
+      `ACTIVE_SESSIONS_STATE=${join(dir, 'cursor')}`,
+      // Reconcile often, so a missed close shows within the test's wait.
+      'ACTIVE_SESSIONS_ACTIVITY_MS=1000',
+      '',
+    ].join('\n'),
+  );
+  const pamFile = `/etc/pam.d/${PAM_SERVICE}`;
+  writeFileSync(
+    pamFile,
+    [
+      '# Written by the Active Sessions end-to-end test; removed after it.',
+      '@include common-account',
+      `session required pam_exec.so quiet ${HOOK} ${env}`,
+      'session required pam_permit.so',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'sshd_config'),
+    [
+      `Port ${SSH_PORT}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(dir, 'host_key')}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'StrictModes no',
+      'UsePAM yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PubkeyAuthentication yes',
+      `AllowUsers ${UNIX_USER}`,
+      'LogLevel VERBOSE',
+      '',
+    ].join('\n'),
+  );
+  const sshdLink = join(dir, PAM_SERVICE);
+  symlinkSync('/usr/sbin/sshd', sshdLink);
+  execFileSync('mkdir', ['-p', '/run/sshd']);
+  const sshd = spawn(sshdLink, ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const sshdLog = [];
+  sshd.stderr.on('data', chunk => sshdLog.push(String(chunk)));
+  const agent = spawn(process.execPath, [AGENT, env], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const agentLog = [];
+  agent.stdout.on('data', chunk => agentLog.push(String(chunk)));
+  agent.stderr.on('data', chunk => agentLog.push(String(chunk)));
+
+  return {
+    dir,
+    sshdLog,
+    agentLog,
+    /** An SSH login that stays until its connection is cut. */
+    login() {
+      const client = spawn(
+        'ssh',
+        [
+          '-tt',
+          '-i',
+          join(dir, 'client_key'),
+          '-p',
+          String(SSH_PORT),
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          'LogLevel=ERROR',
+          `${UNIX_USER}@127.0.0.1`,
+          'sleep 600',
+        ],
+        { stdio: ['pipe', 'ignore', 'ignore'] },
+      );
+      const closed = new Promise(resolve =>
+        client.once('exit', () => resolve(Date.now())),
+      );
+      return { client, closed };
+    },
+    async stop() {
+      agent.kill('SIGTERM');
+      sshd.kill('SIGTERM');
+      rmSync(pamFile, { force: true });
+      await sleep(100);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Runs the test `rounds` times against the backend at `api` (…/api/sessions)
+ * and returns the latencies; throws on the first failure.
+ */
+export async function runOpenSshTest(options) {
+  const { api, adminToken, rounds = 10 } = options;
+  const asAdmin = async (path, init = {}) => {
+    const response = await fetch(`${api}${path}`, {
+      ...init,
+      headers: {
+        Authorization: `Bearer ${adminToken}`,
+        'Content-Type': 'application/json',
+      },
+    });
+    if (!response.ok) {
+      throw new Error(
+        `${path} answered ${response.status}: ${await response.text()}`,
+      );
+    }
+    return response.json();
+  };
+  const openSessions = async () =>
+    (
+      await asAdmin(
+        `/sessions?user=${encodeURIComponent(USER_REF)}&status=active,idle`,
+      )
+    ).items.filter(session => session.source === SOURCE);
+
+  const getSession = id => asAdmin(`/sessions/${id}`);
+  const listedSession = () =>
+    until(
+      'the SSH session to be listed',
+      async () => (await openSessions())[0],
+    );
+  const reportedEnded = id =>
+    until('the connector to report the end', async () => {
+      const now = await getSession(id);
+      return now.status === 'disconnected' ? now : undefined;
+    });
+
+  const host = startSshd(options);
+  try {
+    await until('sshd to listen', () => portOpen(SSH_PORT), 15_000);
+    log(
+      `sshd listens on 127.0.0.1:${SSH_PORT} with PAM service ${PAM_SERVICE}`,
+    );
+
+    // Logging out reports the end through the PAM hook's close.
+    const loggedOut = host.login();
+    const outSession = await listedSession().catch(error => {
+      throw new Error(
+        `${error.message}\nsshd: ${host.sshdLog.join('').slice(-2000)}`,
+      );
+    });
+    loggedOut.client.stdin.write('\x03');
+    loggedOut.client.kill('SIGTERM');
+    await loggedOut.closed;
+    const afterLogout = await reportedEnded(outSession.id);
+    if (afterLogout.endReason !== 'connector') {
+      throw new Error(`logout recorded as ${afterLogout.endReason}`);
+    }
+    log('logging out is reported ended by the connector');
+
+    // An sshd that dies without closing its PAM session is found by the
+    // agent's reconciliation.
+    const crashed = host.login();
+    const crashedSession = await listedSession();
+    const [, pid] = /^sshd-(\d+)-/.exec(crashedSession.externalId);
+    process.kill(Number(pid), 'SIGKILL');
+    await crashed.closed;
+    await reportedEnded(crashedSession.id);
+    log('an sshd killed outside the portal is reported ended by the agent');
+    const cutMs = [];
+    const confirmMs = [];
+    for (let round = 1; round <= rounds; round++) {
+      const { client, closed } = host.login();
+      const exited = closed.then(() => true);
+      const session = await listedSession();
+      if (round === 1) {
+        log(
+          `listed: ${session.resourceName} from ${session.ipAddress}, ${session.device}, external id ${session.externalId}`,
+        );
+      }
+      if (await Promise.race([exited, sleep(0).then(() => false)])) {
+        throw new Error('the SSH client exited before the session was ended');
+      }
+
+      const pressedAt = Date.now();
+      const ended = await asAdmin(`/sessions/${session.id}/end`, {
+        method: 'POST',
+        body: '{}',
+      });
+      if (ended.status !== 'terminating') {
+        throw new Error(`ended session is ${ended.status}, not terminating`);
+      }
+      const clientClosedAt = await Promise.race([
+        closed,
+        sleep(10_000).then(() => {
+          throw new Error('the SSH connection was not cut within 10 s');
+        }),
+      ]);
+      const confirmed = await until(
+        'the cut to be confirmed',
+        async () => {
+          const now = await getSession(session.id);
+          return now.status === 'disconnected' && now.cutConfirmedAt
+            ? now
+            : undefined;
+        },
+        10_000,
+      );
+      cutMs.push(clientClosedAt - pressedAt);
+      confirmMs.push(Date.parse(confirmed.cutConfirmedAt) - pressedAt);
+      if (client.exitCode === null) client.kill();
+    }
+    const summary = (name, values) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return `${name}: p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms, max ${sorted[sorted.length - 1]} ms over ${sorted.length} runs`;
+    };
+    log(summary('press-to-cut (End → SSH connection closed)', cutMs));
+    log(summary('press-to-confirm (End → connector acknowledged)', confirmMs));
+    return { cutMs, confirmMs };
+  } catch (error) {
+    log(`agent: ${host.agentLog.join('').slice(-2000)}`);
+    throw error;
+  } finally {
+    await host.stop();
+  }
+}
+
+// Standalone: node e2e/openssh.mjs [api] — against a running portal whose
+// guest is an admin, with the dev config's static connector token.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const api = process.argv[2] ?? 'http://localhost:7007/api/sessions';
+  const auth = api.replace(/\/sessions$/, '/auth');
+  const refresh = await fetch(`${auth}/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  }).then(res => res.json());
+  await runOpenSshTest({
+    api,
+    adminToken: refresh.backstageIdentity.token,
+    connectorToken: 'dev-only-simulator-token-0123456789',
+    rounds: Number(process.env.OPENSSH_ROUNDS ?? 10),
+  });
+}
