@@ -56,5 +56,43 @@ export interface Config {
         };
       };
     };
+    /** The plugin's own second factor (TOTP) for step-up. */
+    mfa?: {
+      /**
+       * 32 random bytes in base64 (`openssl rand -base64 32`) that encrypt
+       * TOTP secrets (AES-256-GCM) and sign step-up proofs. Without it,
+       * enrolment is refused. Take it from an environment variable.
+       * @visibility secret
+       */
+      encryptionKey?: string;
+      /**
+       * Keys secrets were encrypted with before a rotation; they are
+       * re-encrypted with encryptionKey on their next use.
+       * @visibility secret
+       */
+      previousEncryptionKeys?: string[];
+      /** Shown in authenticator apps. Default "Backstage". */
+      issuer?: string;
+      lockout?: {
+        /** Wrong codes within `window` that lock verification. Default 5. */
+        maxFailures?: number;
+        /** Default 15 minutes. */
+        window?: HumanDuration | string;
+        /** How long verification stays locked. Default 15 minutes. */
+        duration?: HumanDuration | string;
+      };
+    };
+    /** A fresh second-factor check before critical actions. */
+    stepUp?: {
+      /** Default false. Needs sessions.mfa.encryptionKey. */
+      enabled?: boolean;
+      /** How long a passed check counts as fresh. Default 5 minutes. */
+      maxAge?: HumanDuration | string;
+      /**
+       * The guarded actions; default all of them: end-all-sessions,
+       * bulk-revoke, act-for-others, offboard, disable-mfa.
+       */
+      actions?: string[];
+    };
   };
 }

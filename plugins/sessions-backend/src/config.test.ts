@@ -15,6 +15,23 @@ describe('readSessionsSettings', () => {
       confirmWithinMs: 30_000,
       offlineAfterMs: 120_000,
       connectors: [],
+      mfa: {
+        encryptionKey: undefined,
+        previousEncryptionKeys: [],
+        issuer: 'Backstage',
+        lockout: { maxFailures: 5, windowMs: 900_000, durationMs: 900_000 },
+      },
+      stepUp: {
+        enabled: false,
+        maxAgeMs: 300_000,
+        actions: [
+          'end-all-sessions',
+          'bulk-revoke',
+          'act-for-others',
+          'offboard',
+          'disable-mfa',
+        ],
+      },
     });
   });
 
@@ -80,5 +97,24 @@ describe('readSessionsSettings', () => {
     ).toThrow(
       'sessions.disconnectAfter must be longer than sessions.warnAfter',
     );
+  });
+
+  it('reads the MFA key and refuses one of the wrong length, naming the setting', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(read({ mfa: { encryptionKey: key } }).mfa.encryptionKey).toEqual(
+      Buffer.alloc(32, 7),
+    );
+    expect(() => read({ mfa: { encryptionKey: 'c2hvcnQ=' } })).toThrow(
+      'sessions.mfa.encryptionKey must be 32 random bytes in base64',
+    );
+  });
+
+  it('refuses step-up without an MFA key, and unknown step-up actions', () => {
+    expect(() => read({ stepUp: { enabled: true } })).toThrow(
+      'sessions.stepUp.enabled needs sessions.mfa.encryptionKey to be set',
+    );
+    expect(() =>
+      read({ stepUp: { actions: ['end-all-sessions', 'reboot'] } }),
+    ).toThrow('sessions.stepUp.actions[1] must be one of');
   });
 });

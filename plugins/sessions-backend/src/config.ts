@@ -1,6 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { Duration } from 'luxon';
+import { parseKey } from './mfa/SecretBox';
 
 /** Session lifetime settings, in milliseconds. */
 export interface SessionsSettings {
@@ -14,6 +15,79 @@ export interface SessionsSettings {
   /** A connector that has not read its orders for this long is offline. */
   offlineAfterMs: number;
   connectors: ConnectorSettings[];
+  mfa: MfaSettings;
+  stepUp: StepUpSettings;
+}
+
+/** The actions step-up can guard; `sessions.stepUp.actions` lists them. */
+export const STEP_UP_ACTIONS = [
+  'end-all-sessions',
+  'bulk-revoke',
+  'act-for-others',
+  'offboard',
+  'disable-mfa',
+] as const;
+export type StepUpAction = (typeof STEP_UP_ACTIONS)[number];
+
+export interface MfaSettings {
+  /** 32 bytes; absent when not configured, and enrolment is refused. */
+  encryptionKey?: Buffer;
+  previousEncryptionKeys: Buffer[];
+  issuer: string;
+  lockout: { maxFailures: number; windowMs: number; durationMs: number };
+}
+
+export interface StepUpSettings {
+  enabled: boolean;
+  maxAgeMs: number;
+  actions: StepUpAction[];
+}
+
+function readMfa(config: Config): MfaSettings {
+  const key = config.getOptionalString('sessions.mfa.encryptionKey');
+  const previous =
+    config.getOptionalStringArray('sessions.mfa.previousEncryptionKeys') ?? [];
+  return {
+    encryptionKey: key
+      ? parseKey(key, 'sessions.mfa.encryptionKey')
+      : undefined,
+    previousEncryptionKeys: previous.map((item, index) =>
+      parseKey(item, `sessions.mfa.previousEncryptionKeys[${index}]`),
+    ),
+    issuer: config.getOptionalString('sessions.mfa.issuer') ?? 'Backstage',
+    lockout: {
+      maxFailures:
+        config.getOptionalNumber('sessions.mfa.lockout.maxFailures') ?? 5,
+      windowMs: toMillis(
+        readDuration(config, 'sessions.mfa.lockout.window', { minutes: 15 }),
+      ),
+      durationMs: toMillis(
+        readDuration(config, 'sessions.mfa.lockout.duration', {
+          minutes: 15,
+        }),
+      ),
+    },
+  };
+}
+
+function readStepUp(config: Config): StepUpSettings {
+  const actions = config.getOptionalStringArray('sessions.stepUp.actions') ?? [
+    ...STEP_UP_ACTIONS,
+  ];
+  actions.forEach((action, index) => {
+    if (!(STEP_UP_ACTIONS as readonly string[]).includes(action)) {
+      throw new Error(
+        `sessions.stepUp.actions[${index}] must be one of ${STEP_UP_ACTIONS.join(', ')}`,
+      );
+    }
+  });
+  return {
+    enabled: config.getOptionalBoolean('sessions.stepUp.enabled') ?? false,
+    maxAgeMs: toMillis(
+      readDuration(config, 'sessions.stepUp.maxAge', { minutes: 5 }),
+    ),
+    actions: actions as StepUpAction[],
+  };
 }
 
 /** A connector declared in `sessions.connectors.sources`. */
@@ -100,6 +174,8 @@ export function readSessionsSettings(config: Config): SessionsSettings {
       ),
     ),
     connectors: readConnectors(config),
+    mfa: readMfa(config),
+    stepUp: readStepUp(config),
   };
   if (settings.idleAfterMs <= 0) {
     throw new Error('sessions.idleAfter must be longer than zero');
@@ -115,6 +191,11 @@ export function readSessionsSettings(config: Config): SessionsSettings {
   if (settings.confirmWithinMs <= 0) {
     throw new Error(
       'sessions.connectors.confirmWithin must be longer than zero',
+    );
+  }
+  if (settings.stepUp.enabled && !settings.mfa.encryptionKey) {
+    throw new Error(
+      'sessions.stepUp.enabled needs sessions.mfa.encryptionKey to be set',
     );
   }
   if (settings.maxLifetimeMs <= 0) {

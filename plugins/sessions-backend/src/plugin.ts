@@ -11,6 +11,9 @@ import { readSessionsSettings } from './config';
 import { KnexCommandStore } from './database/KnexCommandStore';
 import { KnexConnectorStore } from './database/KnexConnectorStore';
 import { KnexGrantStore } from './database/KnexGrantStore';
+import { KnexMfaStore } from './database/KnexMfaStore';
+import { MfaService } from './mfa/MfaService';
+import { StepUpGuard } from './mfa/StepUpGuard';
 import { KnexSessionStore } from './database/KnexSessionStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { ResourceAccess } from './permissions/ResourceAccess';
@@ -100,6 +103,14 @@ export const sessionsPlugin = createBackendPlugin({
           },
         });
 
+        const mfa = new MfaService({
+          store: new KnexMfaStore(db),
+          mfa: settings.mfa,
+          stepUp: settings.stepUp,
+          auditor: deps.auditor,
+        });
+        const stepUp = new StepUpGuard(settings.stepUp, mfa);
+
         const pusher = new OrderWebhookPusher({
           connectors: settings.connectors,
           commands: commandStore,
@@ -122,6 +133,7 @@ export const sessionsPlugin = createBackendPlugin({
                   sessionResourceRef,
                 ),
               ),
+              stepUp,
             ),
             ingest: new IngestService(store),
             grants: new GrantService(
@@ -130,6 +142,7 @@ export const sessionsPlugin = createBackendPlugin({
                 deps.permissions,
                 deps.permissionsRegistry.getPermissionRuleset(grantResourceRef),
               ),
+              stepUp,
             ),
             grantIngest: new GrantIngestService(grantStore),
             commandFeed: new CommandFeedService(commandStore, connectorStore),
@@ -139,6 +152,7 @@ export const sessionsPlugin = createBackendPlugin({
               connectors: settings.connectors,
               offlineAfterMs: settings.offlineAfterMs,
             }),
+            mfa,
           }),
         );
       },

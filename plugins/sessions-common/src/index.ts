@@ -10,3 +10,4 @@ export * from './permissions';
 export * from './schemas';
 export * from './durations';
 export * from './cuts';
+export * from './mfa';

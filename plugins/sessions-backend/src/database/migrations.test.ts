@@ -81,5 +81,60 @@ describe('migrations', () => {
       await migrateUpOnce(knex);
       expect(await knex('sessions').select('id')).toEqual([]);
     });
+
+    it('20261123020000_confirmed_cuts adds cut columns to rows already there, and goes down', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      const upTo = async (name: string) => {
+        while (
+          !(await knex.schema.hasTable('knex_migrations')) ||
+          !(await knex('knex_migrations').where('name', name).first())
+        ) {
+          await migrateUpOnce(knex);
+        }
+      };
+      await upTo('20261123010000_access_grants.js');
+      const at = Date.UTC(2026, 0, 1);
+      await knex('sessions').insert({
+        id: '00000000-0000-4000-8000-000000000003',
+        user_ref: 'user:default/jane',
+        resource_name: 'bastion',
+        resource_type: 'ssh',
+        source: 'bastion',
+        external_id: 'pid-3',
+        status: 'disconnected',
+        started_at: at,
+        last_activity_at: at,
+        ended_at: at,
+      });
+
+      await migrateUpOnce(knex);
+      // Sessions ended before confirmations existed have none, and no deadline.
+      expect(
+        await knex('sessions').select(
+          'status',
+          'cut_deadline_at',
+          'cut_confirmed_at',
+          'cut_failure',
+        ),
+      ).toEqual([
+        {
+          status: 'disconnected',
+          cut_deadline_at: null,
+          cut_confirmed_at: null,
+          cut_failure: null,
+        },
+      ]);
+      await knex('connectors').insert({ id: 'bastion', last_poll_at: at });
+
+      await migrateDownOnce(knex);
+      expect(await knex.schema.hasTable('connectors')).toBe(false);
+      expect(await knex.schema.hasColumn('sessions', 'cut_deadline_at')).toBe(
+        false,
+      );
+      // Going down keeps the sessions.
+      expect((await knex('sessions').select('id')).map(row => row.id)).toEqual([
+        '00000000-0000-4000-8000-000000000003',
+      ]);
+    });
   });
 });

@@ -2,6 +2,7 @@ import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
+import { MfaService } from '../mfa/MfaService';
 import { CommandFeedService } from '../services/CommandFeedService';
 import { ConnectorRegistryService } from '../services/ConnectorRegistryService';
 import { GrantIngestService } from '../services/GrantIngestService';
@@ -10,6 +11,7 @@ import { IngestService } from '../services/IngestService';
 import { SessionService } from '../services/SessionService';
 import { createConnectorRoutes } from './connectorRoutes';
 import { createGrantRoutes } from './grantRoutes';
+import { createMfaRoutes } from './mfaRoutes';
 import { createRegistryRoutes } from './registryRoutes';
 import { createUserRoutes } from './userRoutes';
 
@@ -32,6 +34,7 @@ export function createRouter(options: {
   grantIngest: GrantIngestService;
   commandFeed: CommandFeedService;
   registry: ConnectorRegistryService;
+  mfa: MfaService;
 }) {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
@@ -43,5 +46,6 @@ export function createRouter(options: {
   router.use(createGrantRoutes(options));
   router.use(createConnectorRoutes(options));
   router.use(createRegistryRoutes(options));
+  router.use(createMfaRoutes(options));
   return router;
 }

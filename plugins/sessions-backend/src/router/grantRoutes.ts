@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { GrantService } from '../services/GrantService';
 import { audited } from './audited';
 import { parseInput } from './parseInput';
+import { stepUpProof } from './stepUpProof';
 
 const idParams = z.object({ id: grantIdSchema });
 
@@ -41,7 +42,7 @@ export function createGrantRoutes(options: {
         request: req,
         meta: { actionType: 'revoke-many', grantIds: ids },
       },
-      () => grants.revokeMany(credentials, ids),
+      () => grants.revokeMany(credentials, ids, stepUpProof(req)),
       outcome => ({ results: outcome.results }),
     );
     res.json(result);
@@ -64,7 +65,7 @@ export function createGrantRoutes(options: {
         request: req,
         meta: { actionType: 'revoke-one', grantId: id },
       },
-      () => grants.revokeOne(credentials, id),
+      () => grants.revokeOne(credentials, id, stepUpProof(req)),
       result => ({ userRef: result.userRef, status: result.status }),
     );
     res.json(grant);

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { SessionService } from '../services/SessionService';
 import { audited } from './audited';
 import { parseInput } from './parseInput';
+import { stepUpProof } from './stepUpProof';
 
 const idParams = z.object({ id: sessionIdSchema });
 const statsQuery = listSessionsQuerySchema.pick({ user: true }).strict();
@@ -49,7 +50,7 @@ export function createUserRoutes(options: {
         request: req,
         meta: { actionType: 'end-all', exceptId: exceptId ?? null },
       },
-      () => sessions.endAll(credentials, exceptId),
+      () => sessions.endAll(credentials, exceptId, stepUpProof(req)),
       result => ({ sessionIds: result.map(session => session.id) }),
     );
     const body: EndSessionsResult = { ended: ended.map(session => session.id) };
@@ -73,7 +74,7 @@ export function createUserRoutes(options: {
         request: req,
         meta: { actionType: 'end-one', sessionId: id },
       },
-      () => sessions.endOne(credentials, id),
+      () => sessions.endOne(credentials, id, stepUpProof(req)),
       result => ({ userRef: result.userRef, status: result.status }),
     );
     res.json(session);

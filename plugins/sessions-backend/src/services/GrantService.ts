@@ -15,6 +15,7 @@ import {
 import { GrantFilter, GrantStore } from '../database/GrantStore';
 import { allowedOrThrow, ResourceAccess } from '../permissions/ResourceAccess';
 import { decodeCursor, toPage } from './cursor';
+import { StepUpGuard, noStepUp } from '../mfa/StepUpGuard';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -31,6 +32,7 @@ export class GrantService {
   constructor(
     private readonly store: GrantStore,
     private readonly access: ResourceAccess<GrantFilter>,
+    private readonly stepUp: StepUpGuard = noStepUp,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -83,6 +85,18 @@ export class GrantService {
   async revokeMany(
     credentials: UserCredentials,
     ids: string[],
+    proof?: string,
+  ): Promise<GrantRevokeResult> {
+    await this.stepUp.require(
+      { userRef: credentials.principal.userEntityRef, proof },
+      'bulk-revoke',
+    );
+    return this.revoke(credentials, ids);
+  }
+
+  private async revoke(
+    credentials: UserCredentials,
+    ids: string[],
   ): Promise<GrantRevokeResult> {
     const unique = [...new Set(ids)];
     const [read, revoke] = await Promise.all([
@@ -131,8 +145,14 @@ export class GrantService {
   async revokeOne(
     credentials: UserCredentials,
     id: string,
+    proof?: string,
   ): Promise<AccessGrant> {
-    const [{ outcome }] = (await this.revokeMany(credentials, [id])).results;
+    const caller = credentials.principal.userEntityRef;
+    const grant = await this.get(credentials, id);
+    if (grant.userRef !== caller) {
+      await this.stepUp.require({ userRef: caller, proof }, 'act-for-others');
+    }
+    const [{ outcome }] = (await this.revoke(credentials, [id])).results;
     if (outcome === 'not_found') {
       throw new NotFoundError(`No grant with id ${id}`);
     }

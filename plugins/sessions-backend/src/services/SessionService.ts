@@ -19,6 +19,7 @@ import {
 } from '../database/SessionStore';
 import { allowedOrThrow, ResourceAccess } from '../permissions/ResourceAccess';
 import { decodeCursor, toPage } from './cursor';
+import { StepUpGuard, noStepUp } from '../mfa/StepUpGuard';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -43,6 +44,7 @@ export class SessionService {
   constructor(
     private readonly store: SessionStore,
     private readonly access: ResourceAccess<SessionFilter>,
+    private readonly stepUp: StepUpGuard = noStepUp,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -114,7 +116,11 @@ export class SessionService {
    * Ends one session. Ending one that is already over changes nothing and
    * returns it as it is.
    */
-  async endOne(credentials: UserCredentials, id: string): Promise<Session> {
+  async endOne(
+    credentials: UserCredentials,
+    id: string,
+    proof?: string,
+  ): Promise<Session> {
     const session = await this.get(credentials, id);
     const { criteria } = allowedOrThrow(
       await this.access.decide(sessionTerminatePermission, credentials),
@@ -124,6 +130,9 @@ export class SessionService {
       throw new NotAllowedError('You are not allowed to end this session');
     }
     const caller = credentials.principal.userEntityRef;
+    if (session.userRef !== caller) {
+      await this.stepUp.require({ userRef: caller, proof }, 'act-for-others');
+    }
     const [ended] = await this.store.endSessions(
       { ids: [id], access: criteria },
       {
@@ -140,6 +149,7 @@ export class SessionService {
   async endAll(
     credentials: UserCredentials,
     exceptId?: string,
+    proof?: string,
   ): Promise<Session[]> {
     const read = allowedOrThrow(
       await this.access.decide(sessionReadPermission, credentials),
@@ -150,6 +160,7 @@ export class SessionService {
       'end sessions',
     );
     const caller = credentials.principal.userEntityRef;
+    await this.stepUp.require({ userRef: caller, proof }, 'end-all-sessions');
     const access = [read.criteria, terminate.criteria].filter(
       (criteria): criteria is SessionCriteria => criteria !== undefined,
     );

@@ -1,0 +1,49 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  mfaCodeBodySchema,
+  secondFactorBodySchema,
+} from '@internal/plugin-sessions-common';
+import Router from 'express-promise-router';
+import { MfaService } from '../mfa/MfaService';
+import { parseInput } from './parseInput';
+
+/** The caller's own second factor: enrol, verify (step up), disable. */
+export function createMfaRoutes(options: {
+  httpAuth: HttpAuthService;
+  mfa: MfaService;
+}) {
+  const { httpAuth, mfa } = options;
+  const router = Router();
+  const caller = async (req: Parameters<HttpAuthService['credentials']>[0]) =>
+    (await httpAuth.credentials(req, { allow: ['user'] })).principal;
+
+  router.get('/mfa', async (req, res) => {
+    res.json(await mfa.status(await caller(req)));
+  });
+
+  router.post('/mfa/enrol', async (req, res) => {
+    res.json(await mfa.startEnrolment(await caller(req)));
+  });
+
+  router.post('/mfa/activate', async (req, res) => {
+    const user = await caller(req);
+    const { code } = parseInput(mfaCodeBodySchema, req.body, 'body');
+    res.json(await mfa.activate(user, code));
+  });
+
+  router.post('/mfa/verify', async (req, res) => {
+    const user = await caller(req);
+    const factor = parseInput(secondFactorBodySchema, req.body, 'body');
+    res.json(await mfa.verify(user, factor));
+  });
+
+  // Needs a current or recovery code itself: that is its step-up.
+  router.post('/mfa/disable', async (req, res) => {
+    const user = await caller(req);
+    const factor = parseInput(secondFactorBodySchema, req.body, 'body');
+    await mfa.disable(user, factor);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,6 @@
+import { Request } from 'express';
+import { STEP_UP_HEADER } from '@internal/plugin-sessions-common';
+
+/** The step-up proof a request carries, if any. */
+export const stepUpProof = (req: Request) =>
+  req.header(STEP_UP_HEADER) ?? undefined;

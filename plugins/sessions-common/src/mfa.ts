@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** What the page shows about the caller's second factor. */
+export interface MfaStatus {
+  /** The portal has an encryption key, so people can enrol. */
+  available: boolean;
+  enrolled: boolean;
+  recoveryCodesLeft: number;
+  /** Set while too many wrong codes keep verification locked. */
+  lockedUntil: string | null;
+  stepUp: {
+    enabled: boolean;
+    maxAgeSeconds: number;
+    /** The actions that need a fresh step-up, e.g. `end-all-sessions`. */
+    actions: string[];
+  };
+}
+
+/** A started enrolment: scan the URI (as a QR code) or type the secret. */
+export interface MfaEnrolment {
+  secret: string;
+  otpauthUri: string;
+}
+
+/** A passed step-up: send `proof` in the `x-sessions-step-up` header. */
+export interface StepUpProof {
+  proof: string;
+  expiresAt: string;
+}
+
+/** The header that carries a step-up proof. */
+export const STEP_UP_HEADER = 'x-sessions-step-up';
+
+/** The `error.name`s the backend refuses critical actions with. */
+export const STEP_UP_REQUIRED = 'StepUpRequiredError';
+export const MFA_ENROLLMENT_REQUIRED = 'MfaEnrollmentRequiredError';
+export const MFA_LOCKED = 'MfaLockedError';
+
+const totpCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, { message: 'must be the 6-digit code from your app' });
+
+export const mfaCodeBodySchema = z.object({ code: totpCodeSchema }).strict();
+
+/** A current code, or one of the recovery codes. */
+export const secondFactorBodySchema = z.union(
+  [
+    z.object({ code: totpCodeSchema }).strict(),
+    z
+      .object({
+        recoveryCode: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9-]{8,20}$/, {
+            message: 'must be one of your recovery codes',
+          }),
+      })
+      .strict(),
+  ],
+  { message: 'give either code or recoveryCode' },
+);
+export type SecondFactorBody = z.output<typeof secondFactorBodySchema>;
