@@ -210,13 +210,15 @@ function startSshd(options) {
  * and returns the latencies; throws on the first failure.
  */
 export async function runOpenSshTest(options) {
-  const { api, adminToken, rounds = 10 } = options;
+  const { api, adminToken, stepUpProof, rounds = 10 } = options;
   const asAdmin = async (path, init = {}) => {
     const response = await fetch(`${api}${path}`, {
       ...init,
       headers: {
         Authorization: `Bearer ${adminToken}`,
         'Content-Type': 'application/json',
+        // Ending someone else's session may need a step-up proof.
+        ...(stepUpProof && { 'x-sessions-step-up': stepUpProof }),
       },
     });
     if (!response.ok) {
@@ -336,7 +338,8 @@ export async function runOpenSshTest(options) {
 }
 
 // Standalone: node e2e/openssh.mjs [api] — against a running portal whose
-// guest is an admin, with the dev config's static connector token.
+// guest is an admin, with the dev config's static connector token; set
+// STEP_UP_PROOF to a proof from POST /mfa/verify when step-up is on.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const api = process.argv[2] ?? 'http://localhost:7007/api/sessions';
   const auth = api.replace(/\/sessions$/, '/auth');
@@ -347,6 +350,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     api,
     adminToken: refresh.backstageIdentity.token,
     connectorToken: 'dev-only-simulator-token-0123456789',
+    stepUpProof: process.env.STEP_UP_PROOF,
     rounds: Number(process.env.OPENSSH_ROUNDS ?? 10),
   });
 }

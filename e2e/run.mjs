@@ -4,10 +4,12 @@
  * session simulator, signs in as guest in Debian's chromium, then
  *   1. ends a simulated session and sees it move from the active list to
  *      history;
- *   2. selects two Timed Access grants, revokes them in one go and sees both
- *      become revoking, no longer selectable;
- *   3. sees the simulator's connectors online on the Connectors tab;
- *   4. logs in over SSH to a real sshd running the OpenSSH connector, ends
+ *   2. sets up two-factor authentication (computing the code from the
+ *      secret on the page) and ends all sessions through the step-up dialog;
+ *   3. selects two Timed Access grants, revokes them in one go (stepping up
+ *      if asked) and sees both become revoking, no longer selectable;
+ *   4. sees the simulator's connectors online on the Connectors tab;
+ *   5. logs in over SSH to a real sshd running the OpenSSH connector, ends
  *      the session as an admin, and sees the connection cut and confirmed,
  *      20 times, printing press-to-cut latency (e2e/openssh.mjs).
  * Every step waits for a state (a row appears, a row leaves), never for a
@@ -29,6 +31,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { runOpenSshTest } from './openssh.mjs';
+import { freshCode } from './totp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'e2e', 'output');
@@ -166,7 +169,62 @@ async function endSessionTest() {
   await screenshot(join(output, 'history.png'));
 }
 
-/** Test 2: revoke two Timed Access grants at once; both leave the list. */
+/** The guest's TOTP secret, once the two-factor test enrolled it. */
+let guestSecret;
+
+/** Types a fresh code into the step-up dialog and confirms it. */
+async function stepUp(dialog) {
+  await dialog
+    .getByLabel('Authenticator code')
+    .fill(await freshCode(guestSecret));
+  await dialog.getByRole('button', { name: 'Verify' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/**
+ * Test 2: set up two-factor authentication from the QR page, computing the
+ * code from the secret shown, then end all sessions through the step-up
+ * dialog.
+ */
+async function twoFactorTest() {
+  await openSessionsPage();
+  await page.getByRole('tab', { name: 'Two-factor' }).click();
+  await page
+    .getByRole('button', { name: 'Set up two-factor authentication' })
+    .click();
+  await page
+    .getByRole('img', { name: 'QR code for your authenticator app' })
+    .waitFor();
+  guestSecret = (await page.getByLabel('Secret key').textContent()).trim();
+  await screenshot(join(root, 'docs', 'two-factor.png'));
+  await page.getByLabel('Code from the app').fill(await freshCode(guestSecret));
+  await page.getByRole('button', { name: 'Activate' }).click();
+  await page.getByRole('list', { name: 'Recovery codes' }).waitFor();
+  console.log("[e2e] enrolled with a code computed from the page's secret");
+  await page.getByRole('button', { name: 'I have saved them' }).click();
+  await page.getByText('Two-factor authentication is on.').waitFor();
+
+  await page.getByRole('tab', { name: 'Sessions', exact: true }).click();
+  const endAll = page.getByRole('button', { name: 'End All Sessions' });
+  await page.waitForFunction(
+    button => button && !button.disabled,
+    await endAll.elementHandle(),
+  );
+  await endAll.click();
+  await page
+    .getByRole('dialog', { name: 'End all sessions?' })
+    .getByRole('button', { name: /^End \d+ sessions?$/ })
+    .click();
+  const dialog = page.getByRole('dialog', { name: "Confirm it's you" });
+  await dialog.waitFor();
+  console.log('[e2e] End All asked for a code');
+  await screenshot(join(root, 'docs', 'step-up.png'));
+  await stepUp(dialog);
+  await page.getByText(/^Ended \d+ sessions?\.$/).waitFor();
+  console.log('[e2e] all sessions ended after the step-up');
+}
+
+/** Test 3: revoke two Timed Access grants at once, stepping up if asked. */
 async function revokeGrantsTest() {
   await openSessionsPage();
   const anyGrant = page.getByRole('checkbox', { name: /^Select grant on / });
@@ -192,6 +250,16 @@ async function revokeGrantsTest() {
     .getByRole('dialog')
     .getByRole('button', { name: `Revoke ${PINNED_GRANTS.length} grants` })
     .click();
+  // A fresh page has no step-up proof yet: revoking several asks for one.
+  const stepUpDialog = page.getByRole('dialog', { name: "Confirm it's you" });
+  const outcomes = page.getByText(
+    `${PINNED_GRANTS.length} of ${PINNED_GRANTS.length} grants revoked`,
+  );
+  await stepUpDialog.or(outcomes).first().waitFor();
+  if (await stepUpDialog.isVisible()) {
+    console.log('[e2e] revoking several asked for a code');
+    await stepUp(stepUpDialog);
+  }
   // The outcomes box names the targets again: wait on the rows' checkboxes.
   for (const checkbox of checkboxes) {
     await checkbox.waitFor({ state: 'detached' });
@@ -206,7 +274,7 @@ async function revokeGrantsTest() {
   await screenshot(join(output, 'grants-revoked.png'));
 }
 
-/** Test 3: an admin sees the simulator's connectors online. */
+/** Test 4: an admin sees the simulator's connectors online. */
 async function connectorsTest() {
   await openSessionsPage();
   await page.getByRole('tab', { name: 'Connectors' }).click();
@@ -216,16 +284,30 @@ async function connectorsTest() {
   await screenshot(join(root, 'docs', 'connectors.png'));
 }
 
-/** Test 4: the OpenSSH connector cuts a real SSH session on End. */
+/** Test 5: the OpenSSH connector cuts a real SSH session on End. */
 async function openSshTest() {
   const refresh = await fetch(
     API.replace(/\/sessions$/, '/auth/guest/refresh'),
     { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
   ).then(res => res.json());
+  const adminToken = refresh.backstageIdentity.token;
+  // Ending someone else's session asks for a step-up: get a proof as the
+  // page would, with a code.
+  const verified = await fetch(`${API}/mfa/verify`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${adminToken}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({ code: await freshCode(guestSecret) }),
+  });
+  if (!verified.ok) throw new Error(`step-up: ${await verified.text()}`);
+  const { proof } = await verified.json();
   const latencies = await runOpenSshTest({
     api: API,
     // The e2e portal's guest is an admin (app-config.yaml).
-    adminToken: refresh.backstageIdentity.token,
+    adminToken,
+    stepUpProof: proof,
     connectorToken: 'dev-only-simulator-token-0123456789',
     rounds: 20,
   });
@@ -237,6 +319,7 @@ async function openSshTest() {
 
 const tests = [
   ['sessions', endSessionTest],
+  ['two-factor', twoFactorTest],
   ['grants', revokeGrantsTest],
   ['connectors', connectorsTest],
   ['openssh', openSshTest],

@@ -43,6 +43,27 @@ export interface StepUpSettings {
   actions: StepUpAction[];
 }
 
+const DEFAULTS = {
+  idleAfter: { minutes: 5 },
+  warnAfter: { minutes: 10 },
+  disconnectAfter: { minutes: 30 },
+  maxLifetime: { hours: 12 },
+  sweepFrequency: { seconds: 30 },
+  confirmWithin: { seconds: 30 },
+  offlineAfter: { minutes: 2 },
+};
+
+function readDuration(
+  config: Config,
+  key: string,
+  fallback: HumanDuration,
+): HumanDuration {
+  return config.has(key) ? readDurationFromConfig(config, { key }) : fallback;
+}
+
+const toMillis = (duration: HumanDuration) =>
+  Duration.fromObject(duration).toMillis();
+
 function readMfa(config: Config): MfaSettings {
   const key = config.getOptionalString('sessions.mfa.encryptionKey');
   const previous =
@@ -113,27 +134,6 @@ function readConnectors(config: Config): ConnectorSettings[] {
     };
   });
 }
-
-const DEFAULTS = {
-  idleAfter: { minutes: 5 },
-  warnAfter: { minutes: 10 },
-  disconnectAfter: { minutes: 30 },
-  maxLifetime: { hours: 12 },
-  sweepFrequency: { seconds: 30 },
-  confirmWithin: { seconds: 30 },
-  offlineAfter: { minutes: 2 },
-};
-
-function readDuration(
-  config: Config,
-  key: string,
-  fallback: HumanDuration,
-): HumanDuration {
-  return config.has(key) ? readDurationFromConfig(config, { key }) : fallback;
-}
-
-const toMillis = (duration: HumanDuration) =>
-  Duration.fromObject(duration).toMillis();
 
 /** Reads `sessions.*` from app-config and checks the timeouts are in order. */
 export function readSessionsSettings(config: Config): SessionsSettings {

@@ -5,16 +5,35 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { SessionsClient, sessionsApiRef } from './api';
+import {
+  SessionsClient,
+  StepUpBroker,
+  sessionsApiRef,
+  stepUpApiRef,
+} from './api';
 import { rootRouteRef } from './routes';
+
+const stepUpApi = ApiBlueprint.make({
+  name: 'step-up',
+  params: defineParams =>
+    defineParams({
+      api: stepUpApiRef,
+      deps: {},
+      factory: () => new StepUpBroker(),
+    }),
+});
 
 const sessionsApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: sessionsApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) =>
-        new SessionsClient({ discoveryApi, fetchApi }),
+      deps: {
+        discoveryApi: discoveryApiRef,
+        fetchApi: fetchApiRef,
+        stepUp: stepUpApiRef,
+      },
+      factory: ({ discoveryApi, fetchApi, stepUp }) =>
+        new SessionsClient({ discoveryApi, fetchApi, stepUp }),
     }),
 });
 
@@ -44,5 +63,5 @@ export default createFrontendPlugin({
   routes: {
     root: rootRouteRef,
   },
-  extensions: [activeSessionsPage, sessionsApi],
+  extensions: [activeSessionsPage, stepUpApi, sessionsApi],
 });

@@ -5,7 +5,12 @@
  * @packageDocumentation
  */
 export { sessionsPlugin, ActiveSessionsPage } from './plugin';
-export { sessionsApiRef, SessionsClient } from './api';
+export {
+  sessionsApiRef,
+  SessionsClient,
+  StepUpBroker,
+  stepUpApiRef,
+} from './api';
 export type { SessionsApi } from './api';
 export type {
   AccessGrant,

@@ -5,7 +5,12 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { SessionsClient, sessionsApiRef } from './api';
+import {
+  SessionsClient,
+  StepUpBroker,
+  sessionsApiRef,
+  stepUpApiRef,
+} from './api';
 import { rootRouteRef } from './routes';
 
 /**
@@ -17,10 +22,19 @@ export const sessionsPlugin = createPlugin({
   id: 'sessions',
   apis: [
     createApiFactory({
+      api: stepUpApiRef,
+      deps: {},
+      factory: () => new StepUpBroker(),
+    }),
+    createApiFactory({
       api: sessionsApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) =>
-        new SessionsClient({ discoveryApi, fetchApi }),
+      deps: {
+        discoveryApi: discoveryApiRef,
+        fetchApi: fetchApiRef,
+        stepUp: stepUpApiRef,
+      },
+      factory: ({ discoveryApi, fetchApi, stepUp }) =>
+        new SessionsClient({ discoveryApi, fetchApi, stepUp }),
     }),
   ],
   routes: {

@@ -1,6 +1,15 @@
 import { StepUpAction, StepUpSettings } from '../config';
 import { MfaEnrollmentRequiredError, StepUpRequiredError } from './errors';
 
+/** Continues "… to <text>" in the guard's messages. */
+const ACTION_TEXT: Record<StepUpAction, string> = {
+  'end-all-sessions': 'end all your sessions',
+  'bulk-revoke': 'revoke several grants at once',
+  'act-for-others': "end or revoke someone else's access",
+  offboard: 'offboard a person',
+  'disable-mfa': 'turn off two-factor authentication',
+};
+
 /** Who is acting, and the proof their request carried, if any. */
 export interface StepUpContext {
   userRef: string;
@@ -37,15 +46,6 @@ export class StepUpGuard {
     );
   }
 }
-
-/** Continues "… to <text>" in the messages above. */
-const ACTION_TEXT: Record<StepUpAction, string> = {
-  'end-all-sessions': 'end all your sessions',
-  'bulk-revoke': 'revoke several grants at once',
-  'act-for-others': "end or revoke someone else's access",
-  offboard: 'offboard a person',
-  'disable-mfa': 'turn off two-factor authentication',
-};
 
 /** A guard for tests and portals that turn step-up off. */
 export const noStepUp = new StepUpGuard(

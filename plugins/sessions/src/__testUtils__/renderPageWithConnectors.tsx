@@ -9,7 +9,12 @@ import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { ConnectorStatus } from '@internal/plugin-sessions-common';
 import { HttpResponse, http } from 'msw';
 import { SetupServer } from 'msw/node';
-import { SessionsClient, sessionsApiRef } from '../api';
+import {
+  SessionsClient,
+  StepUpBroker,
+  sessionsApiRef,
+  stepUpApiRef,
+} from '../api';
 import { ActiveSessionsPage } from '../components/ActiveSessionsPage';
 import { DISCOVERY_BASE_URL, fakeSessionsBackend } from './fakeSessionsBackend';
 
@@ -63,14 +68,17 @@ export async function renderPageWithConnectors(
       }),
     ),
   );
+  const stepUp = new StepUpBroker();
   await renderInTestApp(
     <TestApiProvider
       apis={[
+        [stepUpApiRef, stepUp],
         [
           sessionsApiRef,
           new SessionsClient({
             discoveryApi: mockApis.discovery({ baseUrl: DISCOVERY_BASE_URL }),
             fetchApi: new MockFetchApi(),
+            stepUp,
           }),
         ],
         [permissionApiRef, mockApis.permission({ authorize })],

@@ -10,6 +10,10 @@ import {
   Session,
   SessionPage,
   SessionStats,
+  MfaEnrolment,
+  MfaStatus,
+  SecondFactorBody,
+  StepUpProof,
 } from '@internal/plugin-sessions-common';
 
 /**
@@ -47,6 +51,17 @@ export interface SessionsApi {
 
   /** The connectors, online or not, with the orders waiting for each. */
   listConnectors(): Promise<ConnectorStatus[]>;
+
+  /** The caller's second factor, and which actions need a step-up. */
+  getMfaStatus(): Promise<MfaStatus>;
+  /** Starts enrolment: a secret and its `otpauth://` URI to scan. */
+  startMfaEnrolment(): Promise<MfaEnrolment>;
+  /** Activates enrolment with a first code; the recovery codes, once. */
+  activateMfa(code: string): Promise<{ recoveryCodes: string[] }>;
+  /** Checks a code (or recovery code) and returns a step-up proof. */
+  verifyStepUp(factor: SecondFactorBody): Promise<StepUpProof>;
+  /** Turns the second factor off; needs a code or recovery code. */
+  disableMfa(factor: SecondFactorBody): Promise<void>;
 }
 
 /** @public */

@@ -11,8 +11,15 @@ import {
   Session,
   SessionPage,
   SessionStats,
+  MfaEnrolment,
+  MfaStatus,
+  STEP_UP_HEADER,
+  STEP_UP_REQUIRED,
+  SecondFactorBody,
+  StepUpProof,
 } from '@internal/plugin-sessions-common';
 import { SessionsApi } from './SessionsApi';
+import { StepUpBroker } from './StepUpBroker';
 
 /**
  * Talks to the sessions backend plugin over HTTP.
@@ -22,10 +29,20 @@ import { SessionsApi } from './SessionsApi';
 export class SessionsClient implements SessionsApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
+  private readonly stepUp?: StepUpBroker;
 
-  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+  /**
+   * With `stepUp`, an action the backend refuses for want of a fresh
+   * second-factor check waits for the person to confirm, then is retried.
+   */
+  constructor(options: {
+    discoveryApi: DiscoveryApi;
+    fetchApi: FetchApi;
+    stepUp?: StepUpBroker;
+  }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
+    this.stepUp = options.stepUp;
   }
 
   async listSessions(request: ListSessionsRequest = {}): Promise<SessionPage> {
@@ -99,22 +116,71 @@ export class SessionsClient implements SessionsApi {
     );
   }
 
+  async getMfaStatus(): Promise<MfaStatus> {
+    return this.request<MfaStatus>('/mfa');
+  }
+
+  async startMfaEnrolment(): Promise<MfaEnrolment> {
+    return this.request<MfaEnrolment>('/mfa/enrol', {
+      method: 'POST',
+      body: {},
+    });
+  }
+
+  async activateMfa(code: string): Promise<{ recoveryCodes: string[] }> {
+    return this.request('/mfa/activate', { method: 'POST', body: { code } });
+  }
+
+  async verifyStepUp(factor: SecondFactorBody): Promise<StepUpProof> {
+    return this.request<StepUpProof>('/mfa/verify', {
+      method: 'POST',
+      body: factor,
+    });
+  }
+
+  async disableMfa(factor: SecondFactorBody): Promise<void> {
+    await this.request<void>('/mfa/disable', { method: 'POST', body: factor });
+    this.stepUp?.forget();
+  }
+
   private async request<T>(
     path: string,
     init: { method?: 'GET' | 'POST'; body?: object } = {},
   ): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('sessions');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      ...(init.body && {
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(init.body),
-      }),
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+    const response = await this.send(path, init, this.stepUp?.currentProof());
+    if (response.ok) return this.parse<T>(response);
+    const error = await ResponseError.fromResponse(response);
+    if (!this.stepUp || error.body.error.name !== STEP_UP_REQUIRED) {
+      throw error;
     }
-    return (await response.json()) as T;
+    // Ask the person for their code, then try once more with the proof.
+    const proof = await this.stepUp.request({
+      message: error.body.error.message,
+    });
+    const retried = await this.send(path, init, proof);
+    if (!retried.ok) throw await ResponseError.fromResponse(retried);
+    return this.parse<T>(retried);
+  }
+
+  private async send(
+    path: string,
+    init: { method?: 'GET' | 'POST'; body?: object },
+    proof: string | undefined,
+  ) {
+    const baseUrl = await this.discoveryApi.getBaseUrl('sessions');
+    const headers: Record<string, string> = {};
+    if (init.body) headers['Content-Type'] = 'application/json';
+    if (proof) headers[STEP_UP_HEADER] = proof;
+    return this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers,
+      ...(init.body && { body: JSON.stringify(init.body) }),
+    });
+  }
+
+  private async parse<T>(response: Response): Promise<T> {
+    // 204 No Content has no body to parse.
+    return (response.status === 204 ? undefined : await response.json()) as T;
   }
 }
 

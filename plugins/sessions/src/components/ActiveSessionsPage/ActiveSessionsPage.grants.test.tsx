@@ -22,7 +22,12 @@ import {
   backstageError,
   fakeSessionsBackend,
 } from '../../__testUtils__/fakeSessionsBackend';
-import { SessionsClient, sessionsApiRef } from '../../api';
+import {
+  SessionsClient,
+  StepUpBroker,
+  sessionsApiRef,
+  stepUpApiRef,
+} from '../../api';
 import { formatInstant } from '../SessionsTable/formatInstant';
 import { ActiveSessionsPage } from './ActiveSessionsPage';
 
@@ -106,14 +111,17 @@ function serve(
 
 async function openTab(name: 'Device Admin' | 'Timed Access') {
   const alertApi = { post: jest.fn(), alert$: jest.fn() };
+  const stepUp = new StepUpBroker();
   await renderInTestApp(
     <TestApiProvider
       apis={[
+        [stepUpApiRef, stepUp],
         [
           sessionsApiRef,
           new SessionsClient({
             discoveryApi: mockApis.discovery({ baseUrl: DISCOVERY_BASE_URL }),
             fetchApi: new MockFetchApi(),
+            stepUp,
           }),
         ],
         [alertApiRef, alertApi],
@@ -151,6 +159,7 @@ describe('ActiveSessionsPage grant tabs', () => {
       'Device Admin',
       'Timed Access',
       'History',
+      'Two-factor',
       // The test policy lets this person watch the connectors.
       'Connectors',
     ]);

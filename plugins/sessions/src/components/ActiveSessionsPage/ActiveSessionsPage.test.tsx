@@ -18,7 +18,12 @@ import {
   fakeSessionsBackend,
   makeSession,
 } from '../../__testUtils__/fakeSessionsBackend';
-import { SessionsClient, sessionsApiRef } from '../../api';
+import {
+  SessionsClient,
+  StepUpBroker,
+  sessionsApiRef,
+  stepUpApiRef,
+} from '../../api';
 import { ActiveSessionsPage } from './ActiveSessionsPage';
 
 const server = setupServer();
@@ -36,13 +41,16 @@ function serve(sessions: Session[]) {
 
 async function renderPage() {
   const alertApi = { post: jest.fn(), alert$: jest.fn() };
+  const stepUp = new StepUpBroker();
   const sessionsApi = new SessionsClient({
     discoveryApi: mockApis.discovery({ baseUrl: DISCOVERY_BASE_URL }),
     fetchApi: new MockFetchApi(),
+    stepUp,
   });
   await renderInTestApp(
     <TestApiProvider
       apis={[
+        [stepUpApiRef, stepUp],
         [sessionsApiRef, sessionsApi],
         [alertApiRef, alertApi],
         [permissionApiRef, mockApis.permission()],

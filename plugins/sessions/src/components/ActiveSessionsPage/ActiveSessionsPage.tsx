@@ -15,6 +15,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { useSessionStats } from '../../hooks/useSessionStats';
 import { EndAllSessionsDialog } from '../EndAllSessionsDialog/EndAllSessionsDialog';
 import { SessionStatsRow } from '../SessionStatsRow/SessionStatsRow';
+import { StepUpDialog } from '../StepUpDialog/StepUpDialog';
 import { sessionsPageTabs } from './sessionsPageTabs';
 
 /**
@@ -100,6 +101,8 @@ export function ActiveSessionsPage() {
             </Box>
           </Box>
         </Box>
+        {/* Opens by itself when an action needs a fresh code. */}
+        <StepUpDialog />
         <EndAllSessionsDialog
           open={endAllOpen}
           openCount={openCount}

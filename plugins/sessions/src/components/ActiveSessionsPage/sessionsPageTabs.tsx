@@ -1,5 +1,6 @@
 import { ReactNode } from 'react';
 import { ConnectorsTable } from '../ConnectorsTable/ConnectorsTable';
+import { TwoFactorCard } from '../TwoFactorCard/TwoFactorCard';
 import { GrantsTable } from '../GrantsTable/GrantsTable';
 import {
   deviceAdminGrantsView,
@@ -53,6 +54,11 @@ export const sessionsPageTabs: SessionsPageTab[] = [
     id: 'history',
     label: 'History',
     render: context => <SessionsTable view={sessionHistoryView} {...context} />,
+  },
+  {
+    id: 'two-factor',
+    label: 'Two-factor',
+    render: () => <TwoFactorCard />,
   },
   {
     id: 'connectors',
