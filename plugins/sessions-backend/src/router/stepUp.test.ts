@@ -198,6 +198,57 @@ describe('step-up before critical actions', () => {
     ).toBe('revoking');
   });
 
+  it.each([
+    ['end all sessions', 'end-all'],
+    ['bulk revoke', 'bulk-revoke'],
+    ["end someone else's session", 'end-other'],
+    ["revoke someone else's grant", 'revoke-other'],
+  ])(
+    'refuses to %s without a proof or with an expired one, and does it with a fresh one',
+    async (_name, action) => {
+      const secret = await enrol(ADMIN);
+      const call = async (proof?: string) => {
+        switch (action) {
+          case 'end-all':
+            return post('/sessions/end-all', ADMIN, {}, proof);
+          case 'bulk-revoke':
+            return post(
+              '/grants/revoke',
+              ADMIN,
+              { ids: [(await grantOf(BOB)).id] },
+              proof,
+            );
+          case 'end-other':
+            return post(
+              `/sessions/${(await openOf(BOB))[0].id}/end`,
+              ADMIN,
+              {},
+              proof,
+            );
+          default:
+            return post(
+              `/grants/${(await grantOf(BOB)).id}/revoke`,
+              ADMIN,
+              {},
+              proof,
+            );
+        }
+      };
+      const expired = new StepUpProofs(KEY).issue(ADMIN, Date.now() - 1);
+      for (const proof of [undefined, expired]) {
+        const refused = await call(proof);
+        expect(refused.status).toBe(403);
+        expect(refused.body.error.name).toBe('StepUpRequiredError');
+      }
+      // Nothing was cut by the refused calls.
+      expect(await openOf(BOB)).toHaveLength(1);
+      expect((await grantOf(BOB)).status).toBe('active');
+
+      const done = await call(await stepUp(ADMIN, secret));
+      expect(done.status).toBe(200);
+    },
+  );
+
   it('answers bad codes with a 400 naming the field, and disables only with a valid one', async () => {
     const secret = await enrol(JANE);
     const malformed = await post('/mfa/verify', JANE, { code: '12ab' });

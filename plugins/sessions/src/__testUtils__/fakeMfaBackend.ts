@@ -57,6 +57,12 @@ export function fakeMfaBackend(options: { enrolled?: boolean } = {}) {
         expiresAt: new Date(Date.now() + 300_000).toISOString(),
       });
     }),
+    http.post(`${API}/mfa/disable`, async ({ request }) => {
+      const body = (await request.json()) as { code?: string };
+      if (body.code !== GOOD_CODE) return wrongCode();
+      enrolled = false;
+      return new HttpResponse(null, { status: 204 });
+    }),
   ];
   return { handlers, received };
 }

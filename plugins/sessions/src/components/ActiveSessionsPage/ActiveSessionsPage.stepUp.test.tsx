@@ -182,4 +182,37 @@ describe('ActiveSessionsPage step-up', () => {
     ).toBeInTheDocument();
     expect(screen.queryByText(RECOVERY_CODES[0])).not.toBeInTheDocument();
   });
+
+  it('turns two-factor authentication off only with a valid code', async () => {
+    await renderPage({ enrolled: true });
+    await userEvent.click(screen.getByRole('tab', { name: 'Two-factor' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Turn off' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Turn off two-factor authentication?',
+    });
+    const field = within(dialog).getByLabelText('Authenticator code');
+    await userEvent.type(field, '999999');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Turn off' }),
+    );
+    expect(
+      await within(dialog).findByText('body.code: not a valid code'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Two-factor authentication is on. 10 of 10 recovery codes left.',
+      ),
+    ).toBeInTheDocument();
+
+    await userEvent.clear(field);
+    await userEvent.type(field, GOOD_CODE);
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Turn off' }),
+    );
+    expect(
+      await screen.findByText('Two-factor authentication is off.'),
+    ).toBeInTheDocument();
+  });
 });
