@@ -6,6 +6,8 @@ import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   connectorReadPermission,
   grantReadPermission,
+  userOffboardPermission,
+  userUnlockPermission,
   grantRevokePermission,
   sessionReadPermission,
   sessionTerminatePermission,
@@ -96,8 +98,11 @@ describe('ActiveSessionsPolicy', () => {
     expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
-  it('lets only admins watch the connectors', async () => {
-    const permission = connectorReadPermission;
+  it.each([
+    connectorReadPermission,
+    userOffboardPermission,
+    userUnlockPermission,
+  ])('gives %s to admins only', async permission => {
     expect(
       await policy.handle({ permission }, user('user:default/jane')),
     ).toEqual({ result: AuthorizeResult.DENY });

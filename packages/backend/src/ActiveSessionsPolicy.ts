@@ -18,15 +18,24 @@ import {
   GRANT_RESOURCE_TYPE,
   SESSION_RESOURCE_TYPE,
   connectorReadPermission,
+  userOffboardPermission,
+  userUnlockPermission,
 } from '@internal/plugin-sessions-common';
+
+/** Basic permissions only admins hold. */
+const ADMIN_ONLY = [
+  connectorReadPermission.name,
+  userOffboardPermission.name,
+  userUnlockPermission.name,
+];
 
 /** Members of this group may see and cut every session and grant. */
 export const ADMINS_GROUP = 'group:default/admins';
 
 /**
- * The example policy of this portal: admins see, end and revoke anything
- * and watch the connectors; everyone else only their own sessions and
- * grants. Other permissions are allowed.
+ * The example policy of this portal: admins see, end and revoke anything,
+ * watch the connectors, offboard people and lift their locks; everyone else
+ * only their own sessions and grants. Other permissions are allowed.
  */
 export class ActiveSessionsPolicy implements PermissionPolicy {
   async handle(
@@ -36,8 +45,8 @@ export class ActiveSessionsPolicy implements PermissionPolicy {
     const { permission } = request;
     const isSession = isResourcePermission(permission, SESSION_RESOURCE_TYPE);
     const isGrant = isResourcePermission(permission, GRANT_RESOURCE_TYPE);
-    const isConnectors = permission.name === connectorReadPermission.name;
-    if (!isSession && !isGrant && !isConnectors) {
+    const isAdminOnly = ADMIN_ONLY.includes(permission.name);
+    if (!isSession && !isGrant && !isAdminOnly) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (!user) {
@@ -47,7 +56,7 @@ export class ActiveSessionsPolicy implements PermissionPolicy {
     if (claims.includes(ADMINS_GROUP)) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (isConnectors) {
+    if (isAdminOnly) {
       return { result: AuthorizeResult.DENY };
     }
     if (isResourcePermission(permission, SESSION_RESOURCE_TYPE)) {

@@ -6,12 +6,16 @@ import {
   connectorReadPermission,
   grantPermissions,
   sessionsPermissions,
+  userOffboardPermission,
+  userUnlockPermission,
 } from '@internal/plugin-sessions-common';
 import { readSessionsSettings } from './config';
 import { KnexCommandStore } from './database/KnexCommandStore';
 import { KnexConnectorStore } from './database/KnexConnectorStore';
 import { KnexGrantStore } from './database/KnexGrantStore';
 import { KnexMfaStore } from './database/KnexMfaStore';
+import { KnexUserLockStore } from './database/KnexUserLockStore';
+import { OffboardService } from './services/OffboardService';
 import { MfaService } from './mfa/MfaService';
 import { StepUpGuard } from './mfa/StepUpGuard';
 import { KnexSessionStore } from './database/KnexSessionStore';
@@ -60,7 +64,12 @@ export const sessionsPlugin = createBackendPlugin({
 
         const commandStore = new KnexCommandStore(db);
         const connectorStore = new KnexConnectorStore(db);
-        deps.permissionsRegistry.addPermissions([connectorReadPermission]);
+        const locks = new KnexUserLockStore(db);
+        deps.permissionsRegistry.addPermissions([
+          connectorReadPermission,
+          userOffboardPermission,
+          userUnlockPermission,
+        ]);
         deps.permissionsRegistry.addResourceType({
           resourceRef: sessionResourceRef,
           permissions: sessionsPermissions,
@@ -120,31 +129,24 @@ export const sessionsPlugin = createBackendPlugin({
         deps.lifecycle.addStartupHook(() => pusher.start());
         deps.lifecycle.addShutdownHook(() => pusher.stop());
 
+        const sessionAccess = new ResourceAccess(
+          deps.permissions,
+          deps.permissionsRegistry.getPermissionRuleset(sessionResourceRef),
+        );
+        const grantAccess = new ResourceAccess(
+          deps.permissions,
+          deps.permissionsRegistry.getPermissionRuleset(grantResourceRef),
+        );
+
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.use(
           createRouter({
             httpAuth,
             auditor: deps.auditor,
-            sessions: new SessionService(
-              store,
-              new ResourceAccess(
-                deps.permissions,
-                deps.permissionsRegistry.getPermissionRuleset(
-                  sessionResourceRef,
-                ),
-              ),
-              stepUp,
-            ),
-            ingest: new IngestService(store),
-            grants: new GrantService(
-              grantStore,
-              new ResourceAccess(
-                deps.permissions,
-                deps.permissionsRegistry.getPermissionRuleset(grantResourceRef),
-              ),
-              stepUp,
-            ),
-            grantIngest: new GrantIngestService(grantStore),
+            sessions: new SessionService(store, sessionAccess, stepUp),
+            ingest: new IngestService(store, locks),
+            grants: new GrantService(grantStore, grantAccess, stepUp),
+            grantIngest: new GrantIngestService(grantStore, locks),
             commandFeed: new CommandFeedService(commandStore, connectorStore),
             registry: new ConnectorRegistryService({
               store: connectorStore,
@@ -153,6 +155,16 @@ export const sessionsPlugin = createBackendPlugin({
               offlineAfterMs: settings.offlineAfterMs,
             }),
             mfa,
+            offboarding: new OffboardService({
+              sessions: store,
+              grants: grantStore,
+              locks,
+              sessionAccess,
+              grantAccess,
+              permissions: deps.permissions,
+              auditor: deps.auditor,
+              stepUp,
+            }),
           }),
         );
       },

@@ -11,3 +11,4 @@ export * from './schemas';
 export * from './durations';
 export * from './cuts';
 export * from './mfa';
+export * from './offboarding';

@@ -52,3 +52,19 @@ export const connectorReadPermission = createPermission({
   name: 'sessions.connector.read',
   attributes: { action: 'read' },
 });
+
+/**
+ * Offboard people: see the People view, end everything they hold and lock
+ * them against new sessions and grants. What is cut is still limited by
+ * the session terminate and grant revoke permissions.
+ */
+export const userOffboardPermission = createPermission({
+  name: 'sessions.user.offboard',
+  attributes: { action: 'delete' },
+});
+
+/** Lift a user lock set by offboarding. */
+export const userUnlockPermission = createPermission({
+  name: 'sessions.user.unlock',
+  attributes: { action: 'update' },
+});

@@ -106,6 +106,12 @@ export interface IngestResult {
    * them at the source if they are still live there.
    */
   ended: string[];
+  /**
+   * On start and report: external ids of new sessions or grants refused
+   * because their user is locked (offboarded). Do not let them in; cut
+   * them if they are.
+   */
+  refused?: string[];
 }
 
 /** An order for a connector: cut a session or remove a grant at the source. */

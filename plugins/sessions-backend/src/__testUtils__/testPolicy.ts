@@ -56,8 +56,14 @@ export class ActiveSessionsTestPolicy implements PermissionPolicy {
         grantConditions.isGrantOwner({ claims }),
       );
     }
-    // Connectors are the admin's to watch.
-    if (permission.name === 'sessions.connector.read') {
+    // Connectors, offboarding and locks are the admin's.
+    if (
+      [
+        'sessions.connector.read',
+        'sessions.user.offboard',
+        'sessions.user.unlock',
+      ].includes(permission.name)
+    ) {
       return { result: AuthorizeResult.DENY };
     }
     return { result: AuthorizeResult.ALLOW };

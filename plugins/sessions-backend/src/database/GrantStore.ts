@@ -80,6 +80,10 @@ export interface GrantStore {
     id: string,
     access?: GrantCriteria,
   ): Promise<AccessGrant | undefined>;
+  /** Active grants the selector matches, counted per kind. */
+  countActiveByKind(
+    selector: GrantSelector,
+  ): Promise<Array<{ kind: GrantKind; count: number }>>;
   /** Revokes the active grants the selector matches; returns those revoked. */
   revokeGrants(
     selector: GrantSelector,

@@ -186,6 +186,18 @@ export class KnexGrantStore implements GrantStore {
     return grant;
   }
 
+  async countActiveByKind(selector: GrantSelector) {
+    const rows: Array<{ kind: GrantKind; count: any }> = await this.db(GRANTS)
+      .modify(builder =>
+        whereSelector(builder, { ...selector, statuses: ['active'] }),
+      )
+      .groupBy('kind')
+      .orderBy('kind')
+      .select('kind')
+      .count({ count: '*' });
+    return rows.map(row => ({ kind: row.kind, count: Number(row.count) }));
+  }
+
   async revokeGrants(
     selector: GrantSelector,
     revocation: GrantRevocation,

@@ -278,6 +278,29 @@ export class KnexSessionStore implements SessionStore {
     return counts;
   }
 
+  async countOpenByResource(selector: SessionSelector) {
+    const rows: Array<{
+      resource_name: string;
+      resource_type: string;
+      count: any;
+    }> = await this.db(SESSIONS)
+      .modify(builder =>
+        whereSelector(builder, {
+          ...selector,
+          statuses: [...OPEN_SESSION_STATUSES],
+        }),
+      )
+      .groupBy('resource_name', 'resource_type')
+      .orderBy('resource_name')
+      .select('resource_name', 'resource_type')
+      .count({ count: '*' });
+    return rows.map(row => ({
+      resourceName: row.resource_name,
+      resourceType: row.resource_type,
+      count: Number(row.count),
+    }));
+  }
+
   async endSessions(
     selector: SessionSelector,
     ending: SessionEnding,

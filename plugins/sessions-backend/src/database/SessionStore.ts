@@ -141,6 +141,12 @@ export interface SessionStore {
   /** The sessions with these ids, in no particular order. */
   getSessions(ids: string[]): Promise<Session[]>;
   countOpenSessions(selector: SessionSelector): Promise<OpenSessionCounts>;
+  /** Open sessions the selector matches, counted per resource. */
+  countOpenByResource(
+    selector: SessionSelector,
+  ): Promise<
+    Array<{ resourceName: string; resourceType: string; count: number }>
+  >;
   /**
    * Ends the open sessions the selector matches; returns those it ended.
    * With `orderConnector` they become `terminating` and an order goes to

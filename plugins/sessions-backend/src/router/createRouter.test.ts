@@ -132,8 +132,18 @@ describe('sessions API', () => {
       const body = { source: 'bastion', sessions: [start('pid-7', JANE)] };
       const first = await ingest('start', body);
       const second = await ingest('start', body);
-      expect(first.body).toEqual({ accepted: 1, unknown: [], ended: [] });
-      expect(second.body).toEqual({ accepted: 0, unknown: [], ended: [] });
+      expect(first.body).toEqual({
+        accepted: 1,
+        unknown: [],
+        ended: [],
+        refused: [],
+      });
+      expect(second.body).toEqual({
+        accepted: 0,
+        unknown: [],
+        ended: [],
+        refused: [],
+      });
       const { items } = await listOf(JANE);
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({

@@ -8,10 +8,12 @@ import { ConnectorRegistryService } from '../services/ConnectorRegistryService';
 import { GrantIngestService } from '../services/GrantIngestService';
 import { GrantService } from '../services/GrantService';
 import { IngestService } from '../services/IngestService';
+import { OffboardService } from '../services/OffboardService';
 import { SessionService } from '../services/SessionService';
 import { createConnectorRoutes } from './connectorRoutes';
 import { createGrantRoutes } from './grantRoutes';
 import { createMfaRoutes } from './mfaRoutes';
+import { createOffboardRoutes } from './offboardRoutes';
 import { createRegistryRoutes } from './registryRoutes';
 import { createUserRoutes } from './userRoutes';
 
@@ -35,6 +37,7 @@ export function createRouter(options: {
   commandFeed: CommandFeedService;
   registry: ConnectorRegistryService;
   mfa: MfaService;
+  offboarding: OffboardService;
 }) {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
@@ -47,5 +50,6 @@ export function createRouter(options: {
   router.use(createConnectorRoutes(options));
   router.use(createRegistryRoutes(options));
   router.use(createMfaRoutes(options));
+  router.use(createOffboardRoutes(options));
   return router;
 }

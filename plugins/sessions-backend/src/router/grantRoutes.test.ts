@@ -70,7 +70,12 @@ describe('grants API', () => {
         grant('b1', BOB),
       ],
     });
-    expect(res.body).toEqual({ accepted: 3, unknown: [], ended: [] });
+    expect(res.body).toEqual({
+      accepted: 3,
+      unknown: [],
+      ended: [],
+      refused: [],
+    });
     const byExternalId = new Map<string, string>();
     for (const g of await grantsOf(ADMIN, '?all=true')) {
       byExternalId.set(g.externalId, g.id);
@@ -202,7 +207,12 @@ describe('grants API', () => {
       source: 'access-requests',
       grants: [grant('j1', JANE)],
     });
-    expect(again.body).toEqual({ accepted: 0, unknown: [], ended: ['j1'] });
+    expect(again.body).toEqual({
+      accepted: 0,
+      unknown: [],
+      ended: ['j1'],
+      refused: [],
+    });
     const janes = await grantsOf(JANE, '?status=revoked');
     expect(janes[0]).toMatchObject({
       externalId: 'j1',

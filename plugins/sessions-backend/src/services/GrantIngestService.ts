@@ -6,6 +6,8 @@ import {
   IngestResult,
 } from '@internal/plugin-sessions-common';
 import { GrantStore, NewGrant } from '../database/GrantStore';
+import { UserLockStore } from '../database/UserLockStore';
+import { USER_LOCK_ACTOR } from './IngestService';
 import {
   classify,
   groupByInstant,
@@ -24,6 +26,7 @@ const isOpen = (status: string) => status === 'active';
 export class GrantIngestService {
   constructor(
     private readonly store: GrantStore,
+    private readonly locks: UserLockStore,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -51,19 +54,54 @@ export class GrantIngestService {
         expiresAt,
       };
     });
+    // Offboarded people get no new grants.
+    const locked = await this.locks.lockedAmong(grants.map(g => g.userRef));
     const { insertedExternalIds } = await this.store.insertGrants(
-      grants,
+      grants.filter(grant => !locked.has(grant.userRef)),
       connectorActor(batch.source),
     );
-    const existing = notInserted(externalIds, insertedExternalIds);
+    const slippedIn = await this.revokeIfLockedMeanwhile(
+      batch.source,
+      grants.filter(grant => insertedExternalIds.includes(grant.externalId)),
+    );
+    const refusedIds = grants
+      .filter(grant => locked.has(grant.userRef))
+      .map(grant => grant.externalId);
+    const existing = notInserted(externalIds, insertedExternalIds).filter(
+      id => !refusedIds.includes(id),
+    );
     const statuses = await this.store.findStatusByExternalId(
       batch.source,
       existing,
     );
     return {
       ...classify(existing, statuses, isOpen),
-      accepted: insertedExternalIds.length,
+      accepted: insertedExternalIds.length - slippedIn.length,
+      refused: [...refusedIds, ...slippedIn],
     };
+  }
+
+  /** A lock set while the batch was stored: revoke what slipped in. */
+  private async revokeIfLockedMeanwhile(
+    source: string,
+    inserted: NewGrant[],
+  ): Promise<string[]> {
+    const locked = await this.locks.lockedAmong(inserted.map(g => g.userRef));
+    const slipped = inserted
+      .filter(grant => locked.has(grant.userRef))
+      .map(grant => grant.externalId);
+    if (slipped.length) {
+      await this.store.revokeGrants(
+        { source, externalIds: slipped },
+        {
+          reason: 'offboarding',
+          revokedBy: USER_LOCK_ACTOR,
+          at: this.now(),
+          orderConnector: true,
+        },
+      );
+    }
+    return slipped;
   }
 
   async end(batch: GrantEndBatch): Promise<IngestResult> {

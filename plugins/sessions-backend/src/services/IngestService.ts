@@ -7,6 +7,7 @@ import {
   SessionStartBatch,
 } from '@internal/plugin-sessions-common';
 import { NewSession, SessionStore } from '../database/SessionStore';
+import { UserLockStore } from '../database/UserLockStore';
 import {
   classify,
   groupByInstant,
@@ -15,6 +16,9 @@ import {
   uniqueExternalIds,
 } from './batchInput';
 import { connectorActor } from '../database/connectorOrders';
+
+/** Recorded as the actor when a lock cuts what slipped in. */
+export const USER_LOCK_ACTOR = 'sessions:user-lock';
 
 // A session ended here and not yet cut counts as ended: the source should cut it.
 const isOpen = (status: string) => status === 'active' || status === 'idle';
@@ -26,6 +30,7 @@ const isOpen = (status: string) => status === 'active' || status === 'idle';
 export class IngestService {
   constructor(
     private readonly store: SessionStore,
+    private readonly locks: UserLockStore,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -58,19 +63,59 @@ export class IngestService {
         lastActivityAt,
       };
     });
+    // Offboarded people get no new sessions.
+    const locked = await this.locks.lockedAmong(sessions.map(s => s.userRef));
     const { insertedExternalIds } = await this.store.insertSessions(
-      sessions,
+      sessions.filter(session => !locked.has(session.userRef)),
       connectorActor(batch.source),
     );
-    const existing = notInserted(externalIds, insertedExternalIds);
+    const slippedIn = await this.cutIfLockedMeanwhile(
+      batch.source,
+      sessions.filter(session =>
+        insertedExternalIds.includes(session.externalId),
+      ),
+    );
+    const refusedIds = sessions
+      .filter(session => locked.has(session.userRef))
+      .map(session => session.externalId);
+    const existing = notInserted(externalIds, insertedExternalIds).filter(
+      id => !refusedIds.includes(id),
+    );
     const statuses = await this.store.findStatusByExternalId(
       batch.source,
       existing,
     );
     return {
       ...classify(existing, statuses, isOpen),
-      accepted: insertedExternalIds.length,
+      accepted: insertedExternalIds.length - slippedIn.length,
+      refused: [...refusedIds, ...slippedIn],
     };
+  }
+
+  /**
+   * A lock set while the batch was stored: what slipped in is ended at
+   * once, with an order to cut it. Returns those external ids.
+   */
+  private async cutIfLockedMeanwhile(
+    source: string,
+    inserted: NewSession[],
+  ): Promise<string[]> {
+    const locked = await this.locks.lockedAmong(inserted.map(s => s.userRef));
+    const slipped = inserted
+      .filter(session => locked.has(session.userRef))
+      .map(session => session.externalId);
+    if (slipped.length) {
+      await this.store.endSessions(
+        { source, externalIds: slipped },
+        {
+          reason: 'offboarding',
+          endedBy: USER_LOCK_ACTOR,
+          at: this.now(),
+          orderConnector: true,
+        },
+      );
+    }
+    return slipped;
   }
 
   async activity(batch: SessionActivityBatch): Promise<IngestResult> {

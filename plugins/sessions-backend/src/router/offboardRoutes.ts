@@ -1,0 +1,52 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  entityRefSchema,
+  offboardBodySchema,
+} from '@internal/plugin-sessions-common';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { OffboardService } from '../services/OffboardService';
+import { parseInput } from './parseInput';
+import { stepUpProof } from './stepUpProof';
+
+const lockParams = z.object({ userRef: entityRefSchema });
+
+/** Offboarding leavers, and the locks it leaves behind. */
+export function createOffboardRoutes(options: {
+  httpAuth: HttpAuthService;
+  offboarding: OffboardService;
+}) {
+  const { httpAuth, offboarding } = options;
+  const router = Router();
+  const userCredentials = (
+    req: Parameters<HttpAuthService['credentials']>[0],
+  ) => httpAuth.credentials(req, { allow: ['user'] });
+
+  router.post('/offboard/preview', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { users } = parseInput(offboardBodySchema, req.body, 'body');
+    res.json({ items: await offboarding.preview(credentials, users) });
+  });
+
+  router.post('/offboard', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { users } = parseInput(offboardBodySchema, req.body, 'body');
+    res.json({
+      results: await offboarding.offboard(credentials, users, stepUpProof(req)),
+    });
+  });
+
+  router.get('/locks', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json({ items: await offboarding.listLocks(credentials) });
+  });
+
+  router.delete('/locks/:userRef', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { userRef } = parseInput(lockParams, req.params, 'params');
+    await offboarding.unlock(credentials, userRef);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,270 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  PermissionCriteria,
+} from '@backstage/plugin-permission-common';
+import {
+  OffboardPreview,
+  OffboardResult,
+  grantReadPermission,
+  grantRevokePermission,
+  sessionReadPermission,
+  sessionTerminatePermission,
+  userOffboardPermission,
+  userUnlockPermission,
+} from '@internal/plugin-sessions-common';
+import { GrantFilter, GrantStore } from '../database/GrantStore';
+import { SessionFilter, SessionStore } from '../database/SessionStore';
+import { UserLock, UserLockStore } from '../database/UserLockStore';
+import { StepUpGuard, noStepUp } from '../mfa/StepUpGuard';
+import { AccessDecision, ResourceAccess } from '../permissions/ResourceAccess';
+
+type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+/** Both decisions must hold: what may be read and what may be cut. */
+function both<T>(...decisions: AccessDecision<T>[]): {
+  allowed: boolean;
+  criteria?: PermissionCriteria<T>;
+} {
+  if (decisions.some(decision => !decision.allowed)) return { allowed: false };
+  const criteria = decisions.flatMap(decision =>
+    decision.allowed && decision.criteria ? [decision.criteria] : [],
+  );
+  if (criteria.length === 0) return { allowed: true };
+  if (criteria.length === 1) return { allowed: true, criteria: criteria[0] };
+  return {
+    allowed: true,
+    criteria: { allOf: criteria as [PermissionCriteria<T>] },
+  };
+}
+
+/**
+ * Offboarding a leaver in one step: a preview of everything they hold, then
+ * a lock against new sessions and grants, every session ended and every
+ * grant revoked, each with an order for its connector, and an audit event
+ * per person.
+ */
+export class OffboardService {
+  constructor(
+    private readonly options: {
+      sessions: SessionStore;
+      grants: GrantStore;
+      locks: UserLockStore;
+      sessionAccess: ResourceAccess<SessionFilter>;
+      grantAccess: ResourceAccess<GrantFilter>;
+      permissions: PermissionsService;
+      auditor: AuditorService;
+      stepUp?: StepUpGuard;
+      now?: () => number;
+    },
+  ) {}
+
+  async preview(
+    credentials: UserCredentials,
+    userRefs: string[],
+  ): Promise<OffboardPreview[]> {
+    await this.requireBasic(
+      credentials,
+      userOffboardPermission,
+      'offboard people',
+    );
+    const { sessions, grants, locks } = this.options;
+    const [sessionRead, grantRead] = await Promise.all([
+      this.options.sessionAccess.decide(sessionReadPermission, credentials),
+      this.options.grantAccess.decide(grantReadPermission, credentials),
+    ]);
+    const locked = await locks.lockedAmong(userRefs);
+    return Promise.all(
+      userRefs.map(async userRef => ({
+        userRef,
+        locked: locked.has(userRef),
+        sessions: sessionRead.allowed
+          ? await sessions.countOpenByResource({
+              userRef,
+              access: sessionRead.criteria,
+            })
+          : [],
+        grants: grantRead.allowed
+          ? await grants.countActiveByKind({
+              userRef,
+              access: grantRead.criteria,
+            })
+          : [],
+      })),
+    );
+  }
+
+  async offboard(
+    credentials: UserCredentials,
+    userRefs: string[],
+    proof?: string,
+  ): Promise<OffboardResult[]> {
+    await this.requireBasic(
+      credentials,
+      userOffboardPermission,
+      'offboard people',
+    );
+    const caller = credentials.principal.userEntityRef;
+    await (this.options.stepUp ?? noStepUp).require(
+      { userRef: caller, proof },
+      'offboard',
+    );
+    const [sessionRead, terminate, grantRead, revoke] = await Promise.all([
+      this.options.sessionAccess.decide(sessionReadPermission, credentials),
+      this.options.sessionAccess.decide(
+        sessionTerminatePermission,
+        credentials,
+      ),
+      this.options.grantAccess.decide(grantReadPermission, credentials),
+      this.options.grantAccess.decide(grantRevokePermission, credentials),
+    ]);
+    const endable = both(sessionRead, terminate);
+    const revocable = both(grantRead, revoke);
+    const results: OffboardResult[] = [];
+    for (const userRef of [...new Set(userRefs)]) {
+      results.push(
+        await this.offboardOne(caller, userRef, {
+          sessionRead,
+          grantRead,
+          endable,
+          revocable,
+        }),
+      );
+    }
+    return results;
+  }
+
+  private async offboardOne(
+    caller: string,
+    userRef: string,
+    access: {
+      sessionRead: AccessDecision<SessionFilter>;
+      grantRead: AccessDecision<GrantFilter>;
+      endable: ReturnType<typeof both<SessionFilter>>;
+      revocable: ReturnType<typeof both<GrantFilter>>;
+    },
+  ): Promise<OffboardResult> {
+    const { sessions, grants, locks, auditor } = this.options;
+    const at = (this.options.now ?? Date.now)();
+    const event = await auditor.createEvent({
+      eventId: 'user-offboard',
+      severityLevel: 'high',
+      meta: { userRef, offboardedBy: caller },
+    });
+    try {
+      // Lock first: whatever a connector reports from now on is refused,
+      // and what it reported before is cut below.
+      await locks.lock(userRef, caller, at);
+      const ended = access.endable.allowed
+        ? await sessions.endSessions(
+            { userRef, access: access.endable.criteria },
+            {
+              reason: 'offboarding',
+              endedBy: caller,
+              at,
+              orderConnector: true,
+            },
+          )
+        : [];
+      const revoked = access.revocable.allowed
+        ? await grants.revokeGrants(
+            { userRef, access: access.revocable.criteria },
+            {
+              reason: 'offboarding',
+              revokedBy: caller,
+              at,
+              orderConnector: true,
+            },
+          )
+        : [];
+      const leftSessions = access.sessionRead.allowed
+        ? await sessions.countOpenByResource({
+            userRef,
+            access: access.sessionRead.criteria,
+          })
+        : [];
+      const leftGrants = access.grantRead.allowed
+        ? await grants.countActiveByKind({
+            userRef,
+            access: access.grantRead.criteria,
+          })
+        : [];
+      const result: OffboardResult = {
+        userRef,
+        locked: true,
+        endedSessions: ended.map(s => ({
+          id: s.id,
+          resourceName: s.resourceName,
+        })),
+        revokedGrants: revoked.map(g => ({
+          id: g.id,
+          target: g.target,
+          kind: g.kind,
+        })),
+        notAllowed: {
+          sessions: leftSessions.reduce((sum, item) => sum + item.count, 0),
+          grants: leftGrants.reduce((sum, item) => sum + item.count, 0),
+        },
+      };
+      await event.success({
+        meta: {
+          endedSessions: result.endedSessions.map(s => s.id),
+          revokedGrants: result.revokedGrants.map(g => g.id),
+          notAllowed: result.notAllowed,
+        },
+      });
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  async listLocks(credentials: UserCredentials): Promise<UserLock[]> {
+    await this.requireBasic(
+      credentials,
+      userOffboardPermission,
+      'see user locks',
+    );
+    return this.options.locks.listLocks();
+  }
+
+  async unlock(credentials: UserCredentials, userRef: string): Promise<void> {
+    await this.requireBasic(
+      credentials,
+      userUnlockPermission,
+      'lift user locks',
+    );
+    const event = await this.options.auditor.createEvent({
+      eventId: 'user-unlock',
+      severityLevel: 'high',
+      meta: { userRef, unlockedBy: credentials.principal.userEntityRef },
+    });
+    if (!(await this.options.locks.unlock(userRef))) {
+      await event.fail({ error: new Error('not locked') });
+      throw new NotFoundError(`${userRef} is not locked`);
+    }
+    await event.success();
+  }
+
+  private async requireBasic(
+    credentials: UserCredentials,
+    permission: BasicPermission,
+    action: string,
+  ) {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You are not allowed to ${action}`);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { entityRefSchema } from './schemas';
+
+/** What offboarding a person would cut, as far as the caller may see. */
+export interface OffboardPreview {
+  userRef: string;
+  locked: boolean;
+  sessions: Array<{
+    resourceName: string;
+    resourceType: string;
+    count: number;
+  }>;
+  grants: Array<{ kind: string; count: number }>;
+}
+
+/** What offboarding did for one person. */
+export interface OffboardResult {
+  userRef: string;
+  /** The lock is in place (set now, or already). */
+  locked: boolean;
+  endedSessions: Array<{ id: string; resourceName: string }>;
+  revokedGrants: Array<{ id: string; target: string; kind: string }>;
+  /** Open sessions and active grants the caller may see but not cut. */
+  notAllowed: { sessions: number; grants: number };
+}
+
+export const offboardBodySchema = z
+  .object({ users: z.array(entityRefSchema).min(1).max(50) })
+  .strict();
