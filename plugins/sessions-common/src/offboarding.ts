@@ -24,6 +24,14 @@ export interface OffboardResult {
   notAllowed: { sessions: number; grants: number };
 }
 
+/** A person whose new sessions and grants are refused. */
+export interface UserLock {
+  userRef: string;
+  lockedAt: string;
+  lockedBy: string;
+  reason: 'offboarding';
+}
+
 export const offboardBodySchema = z
   .object({ users: z.array(entityRefSchema).min(1).max(50) })
   .strict();

@@ -1,10 +1,6 @@
-/** A person whose new sessions and grants are refused. */
-export interface UserLock {
-  userRef: string;
-  lockedAt: string;
-  lockedBy: string;
-  reason: 'offboarding';
-}
+import { UserLock } from '@internal/plugin-sessions-common';
+
+export type { UserLock };
 
 /** Persistence of user locks. */
 export interface UserLockStore {

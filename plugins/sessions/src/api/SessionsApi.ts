@@ -12,6 +12,9 @@ import {
   SessionStats,
   MfaEnrolment,
   MfaStatus,
+  OffboardPreview,
+  OffboardResult,
+  UserLock,
   SecondFactorBody,
   StepUpProof,
 } from '@internal/plugin-sessions-common';
@@ -62,6 +65,13 @@ export interface SessionsApi {
   verifyStepUp(factor: SecondFactorBody): Promise<StepUpProof>;
   /** Turns the second factor off; needs a code or recovery code. */
   disableMfa(factor: SecondFactorBody): Promise<void>;
+
+  /** What offboarding these people would cut. */
+  previewOffboarding(userRefs: string[]): Promise<OffboardPreview[]>;
+  /** Locks these people and cuts everything they hold. */
+  offboard(userRefs: string[]): Promise<OffboardResult[]>;
+  listLocks(): Promise<UserLock[]>;
+  unlock(userRef: string): Promise<void>;
 }
 
 /** @public */

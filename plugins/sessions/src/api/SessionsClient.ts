@@ -13,6 +13,9 @@ import {
   SessionStats,
   MfaEnrolment,
   MfaStatus,
+  OffboardPreview,
+  OffboardResult,
+  UserLock,
   STEP_UP_HEADER,
   STEP_UP_REQUIRED,
   SecondFactorBody,
@@ -143,9 +146,36 @@ export class SessionsClient implements SessionsApi {
     this.stepUp?.forget();
   }
 
+  async previewOffboarding(userRefs: string[]): Promise<OffboardPreview[]> {
+    const { items } = await this.request<{ items: OffboardPreview[] }>(
+      '/offboard/preview',
+      { method: 'POST', body: { users: userRefs } },
+    );
+    return items;
+  }
+
+  async offboard(userRefs: string[]): Promise<OffboardResult[]> {
+    const { results } = await this.request<{ results: OffboardResult[] }>(
+      '/offboard',
+      { method: 'POST', body: { users: userRefs } },
+    );
+    return results;
+  }
+
+  async listLocks(): Promise<UserLock[]> {
+    const { items } = await this.request<{ items: UserLock[] }>('/locks');
+    return items;
+  }
+
+  async unlock(userRef: string): Promise<void> {
+    await this.request<void>(`/locks/${encodeURIComponent(userRef)}`, {
+      method: 'DELETE',
+    });
+  }
+
   private async request<T>(
     path: string,
-    init: { method?: 'GET' | 'POST'; body?: object } = {},
+    init: { method?: 'GET' | 'POST' | 'DELETE'; body?: object } = {},
   ): Promise<T> {
     const response = await this.send(path, init, this.stepUp?.currentProof());
     if (response.ok) return this.parse<T>(response);
@@ -164,7 +194,7 @@ export class SessionsClient implements SessionsApi {
 
   private async send(
     path: string,
-    init: { method?: 'GET' | 'POST'; body?: object },
+    init: { method?: 'GET' | 'POST' | 'DELETE'; body?: object },
     proof: string | undefined,
   ) {
     const baseUrl = await this.discoveryApi.getBaseUrl('sessions');

@@ -160,7 +160,8 @@ describe('ActiveSessionsPage grant tabs', () => {
       'Timed Access',
       'History',
       'Two-factor',
-      // The test policy lets this person watch the connectors.
+      // The test policy lets this person offboard and watch the connectors.
+      'Offboard',
       'Connectors',
     ]);
     expect(screen.getByRole('tab', { name: 'Device Admin' })).toHaveAttribute(

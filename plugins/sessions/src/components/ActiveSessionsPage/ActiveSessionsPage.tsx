@@ -9,7 +9,10 @@ import Button from '@material-ui/core/Button';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { connectorReadPermission } from '@internal/plugin-sessions-common';
+import {
+  connectorReadPermission,
+  userOffboardPermission,
+} from '@internal/plugin-sessions-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { useCallback, useMemo, useState } from 'react';
 import { useSessionStats } from '../../hooks/useSessionStats';
@@ -32,12 +35,18 @@ export function ActiveSessionsPage() {
   const { allowed: watchesConnectors } = usePermission({
     permission: connectorReadPermission,
   });
+  const { allowed: offboards } = usePermission({
+    permission: userOffboardPermission,
+  });
   const tabs = useMemo(
     () =>
       sessionsPageTabs.filter(
-        candidate => !candidate.forConnectorWatchers || watchesConnectors,
+        candidate =>
+          !candidate.requires ||
+          (candidate.requires === 'connectors' && watchesConnectors) ||
+          (candidate.requires === 'offboarding' && offboards),
       ),
-    [watchesConnectors],
+    [watchesConnectors, offboards],
   );
   const [selectedTab, setSelectedTab] = useState(tabs[0].id);
   const tab = tabs.find(candidate => candidate.id === selectedTab) ?? tabs[0];

@@ -1,5 +1,6 @@
 import { ReactNode } from 'react';
 import { ConnectorsTable } from '../ConnectorsTable/ConnectorsTable';
+import { OffboardPanel } from '../OffboardPanel/OffboardPanel';
 import { TwoFactorCard } from '../TwoFactorCard/TwoFactorCard';
 import { GrantsTable } from '../GrantsTable/GrantsTable';
 import {
@@ -24,8 +25,8 @@ export interface SessionsPageTabContext {
 export interface SessionsPageTab {
   id: string;
   label: string;
-  /** Shown only to people allowed to watch the connectors. */
-  forConnectorWatchers?: boolean;
+  /** Shown only to people the policy gives this basic permission. */
+  requires?: 'connectors' | 'offboarding';
   render: (context: SessionsPageTabContext) => ReactNode;
 }
 
@@ -61,9 +62,15 @@ export const sessionsPageTabs: SessionsPageTab[] = [
     render: () => <TwoFactorCard />,
   },
   {
+    id: 'offboard',
+    label: 'Offboard',
+    requires: 'offboarding',
+    render: context => <OffboardPanel onChanged={context.onSessionsChanged} />,
+  },
+  {
     id: 'connectors',
     label: 'Connectors',
-    forConnectorWatchers: true,
+    requires: 'connectors',
     render: context => <ConnectorsTable reloadKey={context.reloadKey} />,
   },
 ];

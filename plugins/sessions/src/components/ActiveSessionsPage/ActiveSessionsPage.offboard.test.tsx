@@ -1,0 +1,149 @@
+import {
+  MockFetchApi,
+  TestApiProvider,
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { UserLock } from '@internal/plugin-sessions-common';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  DISCOVERY_BASE_URL,
+  fakeSessionsBackend,
+} from '../../__testUtils__/fakeSessionsBackend';
+import {
+  SessionsClient,
+  StepUpBroker,
+  sessionsApiRef,
+  stepUpApiRef,
+} from '../../api';
+import { ActiveSessionsPage } from './ActiveSessionsPage';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const API = `${DISCOVERY_BASE_URL}/api/sessions`;
+const JANE = 'user:default/jane.doe';
+
+/** An offboarding backend behind msw that remembers the locks it set. */
+function serveOffboarding() {
+  let locks: UserLock[] = [];
+  const offboarded: unknown[] = [];
+  server.use(
+    ...fakeSessionsBackend([]).handlers,
+    http.post(`${API}/offboard/preview`, async ({ request }) => {
+      const { users } = (await request.json()) as { users: string[] };
+      return HttpResponse.json({
+        items: users.map(userRef => ({
+          userRef,
+          locked: false,
+          sessions: [{ resourceName: 'db-1', resourceType: 'ssh', count: 2 }],
+          grants: [{ kind: 'device_admin', count: 1 }],
+        })),
+      });
+    }),
+    http.post(`${API}/offboard`, async ({ request }) => {
+      const body = (await request.json()) as { users: string[] };
+      offboarded.push(body);
+      locks = body.users.map(userRef => ({
+        userRef,
+        lockedAt: new Date().toISOString(),
+        lockedBy: 'user:default/admin',
+        reason: 'offboarding',
+      }));
+      return HttpResponse.json({
+        results: body.users.map(userRef => ({
+          userRef,
+          locked: true,
+          endedSessions: [
+            { id: 's1', resourceName: 'db-1' },
+            { id: 's2', resourceName: 'db-1' },
+          ],
+          revokedGrants: [
+            { id: 'g1', target: 'laptop-7', kind: 'device_admin' },
+          ],
+          notAllowed: { sessions: 0, grants: 0 },
+        })),
+      });
+    }),
+    http.get(`${API}/locks`, () => HttpResponse.json({ items: locks })),
+    http.delete(`${API}/locks/:userRef`, ({ params }) => {
+      locks = locks.filter(lock => lock.userRef !== params.userRef);
+      return new HttpResponse(null, { status: 204 });
+    }),
+  );
+  return { offboarded };
+}
+
+async function renderPage() {
+  const stepUp = new StepUpBroker();
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [stepUpApiRef, stepUp],
+        [
+          sessionsApiRef,
+          new SessionsClient({
+            discoveryApi: mockApis.discovery({ baseUrl: DISCOVERY_BASE_URL }),
+            fetchApi: new MockFetchApi(),
+            stepUp,
+          }),
+        ],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
+      <ActiveSessionsPage />
+    </TestApiProvider>,
+  );
+}
+
+describe('ActiveSessionsPage offboarding', () => {
+  it('previews a leaver, offboards them after confirmation, and lifts the lock', async () => {
+    const backend = serveOffboarding();
+    await renderPage();
+    await userEvent.click(await screen.findByRole('tab', { name: 'Offboard' }));
+    expect(await screen.findByText('Nobody is locked.')).toBeInTheDocument();
+
+    await userEvent.type(
+      screen.getByLabelText('People to offboard (entity refs)'),
+      JANE,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    const preview = await screen.findByRole('list', {
+      name: 'What offboarding cuts',
+    });
+    expect(
+      within(preview).getByText(
+        '2 sessions (db-1 × 2) · 1 grant (Device Admin × 1)',
+      ),
+    ).toBeInTheDocument();
+    expect(backend.offboarded).toEqual([]);
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Offboard 1 person' }),
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Offboard now?' });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Offboard' }),
+    );
+
+    const result = await screen.findByLabelText(`Offboarded ${JANE}`);
+    expect(result).toHaveTextContent(
+      `${JANE}: locked; ended 2 sessions (db-1, db-1); revoked 1 grants (laptop-7).`,
+    );
+    expect(backend.offboarded).toEqual([{ users: [JANE] }]);
+    const locked = await screen.findByRole('list', { name: 'Locked people' });
+    expect(within(locked).getByText(JANE)).toBeInTheDocument();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: `Lift the lock on ${JANE}` }),
+    );
+    await waitFor(() =>
+      expect(screen.getByText('Nobody is locked.')).toBeInTheDocument(),
+    );
+  });
+});

@@ -1,0 +1,49 @@
+import { OffboardPreview } from '@internal/plugin-sessions-common';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+
+const KIND_LABELS: Record<string, string> = {
+  device_admin: 'Device Admin',
+  timed_access: 'Timed Access',
+};
+
+const plural = (count: number, noun: string) =>
+  `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** Per person: their open sessions by resource and active grants by kind. */
+export function OffboardPreviewList(props: { preview: OffboardPreview[] }) {
+  return (
+    <Box component="ul" aria-label="What offboarding cuts" pl={0} mb={2}>
+      {props.preview.map(person => {
+        const sessions = person.sessions.reduce((n, s) => n + s.count, 0);
+        const grants = person.grants.reduce((n, g) => n + g.count, 0);
+        return (
+          <Box
+            component="li"
+            key={person.userRef}
+            mb={1}
+            style={{ listStyle: 'none' }}
+          >
+            <Typography variant="subtitle1">
+              <strong>{person.userRef}</strong>
+              {person.locked && ' · already locked'}
+            </Typography>
+            <Typography variant="body2">
+              {plural(sessions, 'session')}
+              {person.sessions.length > 0 &&
+                ` (${person.sessions
+                  .map(s => `${s.resourceName} × ${s.count}`)
+                  .join(', ')})`}
+              {' · '}
+              {plural(grants, 'grant')}
+              {person.grants.length > 0 &&
+                ` (${person.grants
+                  .map(g => `${KIND_LABELS[g.kind] ?? g.kind} × ${g.count}`)
+                  .join(', ')})`}
+            </Typography>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
