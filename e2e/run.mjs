@@ -12,6 +12,7 @@
  *   5. logs in over SSH to a real sshd running the OpenSSH connector, ends
  *      the session as an admin, and sees the connection cut and confirmed,
  *      20 times, printing press-to-cut latency (e2e/openssh.mjs).
+ *   6. offboards a simulated leaver from the People tab.
  * Every step waits for a state (a row appears, a row leaves), never for a
  * fixed time. A failing step fails its test; the other test still runs.
  *
@@ -284,6 +285,41 @@ async function connectorsTest() {
   await screenshot(join(root, 'docs', 'connectors.png'));
 }
 
+/**
+ * Test 6: an admin finds the simulated leaver on the People tab, previews
+ * what they hold, offboards them through the step-up dialog and sees the
+ * lock.
+ */
+async function offboardTest() {
+  const leaver = 'user:default/alex.leaver';
+  await openSessionsPage();
+  await page.getByRole('tab', { name: 'People' }).click();
+  await page.getByLabel('Search people').fill('leaver');
+  await page
+    .getByRole('button', { name: `Add ${leaver} to offboarding` })
+    .click();
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const preview = page.getByRole('list', { name: 'What offboarding cuts' });
+  await preview.getByText(/^2 sessions .* · 1 grant /).waitFor();
+  console.log("[e2e] the preview lists the leaver's 2 sessions and 1 grant");
+  await screenshot(join(root, 'docs', 'people.png'));
+  await page.getByRole('button', { name: 'Offboard 1 person' }).click();
+  await page
+    .getByRole('dialog', { name: 'Offboard now?' })
+    .getByRole('button', { name: 'Offboard', exact: true })
+    .click();
+  const stepUpDialog = page.getByRole('dialog', { name: "Confirm it's you" });
+  const result = page.getByLabel(`Offboarded ${leaver}`);
+  await stepUpDialog.or(result).first().waitFor();
+  if (await stepUpDialog.isVisible()) await stepUp(stepUpDialog);
+  await result.getByText(/ended 2 sessions .* revoked 1 grants/).waitFor();
+  await page
+    .getByRole('list', { name: 'Locked people' })
+    .getByText(leaver)
+    .waitFor();
+  console.log('[e2e] offboarded: everything cut and the leaver locked');
+}
+
 /** Test 5: the OpenSSH connector cuts a real SSH session on End. */
 async function openSshTest() {
   const refresh = await fetch(
@@ -323,6 +359,7 @@ const tests = [
   ['grants', revokeGrantsTest],
   ['connectors', connectorsTest],
   ['openssh', openSshTest],
+  ['offboard', offboardTest],
 ];
 let passed = 0;
 let failed = 0;

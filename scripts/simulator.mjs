@@ -31,6 +31,8 @@ const STOP_AT =
 const pick = list => list[Math.floor(Math.random() * list.length)];
 
 const GUEST = 'user:development/guest';
+/** Someone leaving: a few sessions and a grant to offboard from People. */
+const LEAVER = 'user:default/alex.leaver';
 const USERS = [
   GUEST,
   'user:default/jane.doe',
@@ -519,11 +521,44 @@ async function followOrders() {
   }
 }
 
+/** The leaver's access, pinned: only offboarding ends it. */
+async function seedLeaver() {
+  await start(
+    'ssh-bastion',
+    [
+      newSession('ssh-bastion', {
+        userRef: LEAVER,
+        resourceName: 'bastion-prod-2',
+        startedMinutesAgo: 45,
+      }),
+    ],
+    { busy: true, pinned: true },
+  );
+  await start(
+    'web-proxy',
+    [newSession('web-proxy', { userRef: LEAVER, startedMinutesAgo: 10 })],
+    { busy: true, pinned: true },
+  );
+  await reportGrants(
+    'priv-broker',
+    [
+      newGrant('priv-broker', {
+        userRef: LEAVER,
+        target: 'lnx-gpu-02',
+        startedMinutesAgo: 30,
+        minutesLeft: 6 * HOUR,
+      }),
+    ],
+    { pinned: true },
+  );
+}
+
 async function main() {
   console.log(`[simulator] waiting for ${API}`);
   await waitForBackend();
   await seedSessions();
   await seedGrants();
+  await seedLeaver();
   console.log(
     `[simulator] seeded ${live.size} sessions and ${granted.size} grants; ticking every ${TICK_MS} ms`,
   );

@@ -32,6 +32,21 @@ export interface UserLock {
   reason: 'offboarding';
 }
 
+/** A person in the People view, with what they hold right now. */
+export interface PersonSummary {
+  userRef: string;
+  openSessions: number;
+  activeGrants: number;
+  locked: boolean;
+}
+
+export const peopleQuerySchema = z
+  .object({
+    q: z.string().trim().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
 export const offboardBodySchema = z
   .object({ users: z.array(entityRefSchema).min(1).max(50) })
   .strict();

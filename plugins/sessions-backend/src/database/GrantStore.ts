@@ -80,6 +80,12 @@ export interface GrantStore {
     id: string,
     access?: GrantCriteria,
   ): Promise<AccessGrant | undefined>;
+  /** Active grants counted per user whose entity ref contains `text`. */
+  countActiveByUser(
+    selector: GrantSelector,
+    text: string | undefined,
+    limit: number,
+  ): Promise<Array<{ userRef: string; count: number }>>;
   /** Active grants the selector matches, counted per kind. */
   countActiveByKind(
     selector: GrantSelector,

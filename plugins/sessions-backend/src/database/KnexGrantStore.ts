@@ -186,6 +186,27 @@ export class KnexGrantStore implements GrantStore {
     return grant;
   }
 
+  async countActiveByUser(
+    selector: GrantSelector,
+    text: string | undefined,
+    limit: number,
+  ) {
+    const rows: Array<{ user_ref: string; count: any }> = await this.db(GRANTS)
+      .modify(builder => {
+        whereSelector(builder, { ...selector, statuses: ['active'] });
+        if (text) whereContains(builder, ['user_ref'], text);
+      })
+      .groupBy('user_ref')
+      .orderBy('user_ref')
+      .limit(limit)
+      .select('user_ref')
+      .count({ count: '*' });
+    return rows.map(row => ({
+      userRef: row.user_ref,
+      count: Number(row.count),
+    }));
+  }
+
   async countActiveByKind(selector: GrantSelector) {
     const rows: Array<{ kind: GrantKind; count: any }> = await this.db(GRANTS)
       .modify(builder =>

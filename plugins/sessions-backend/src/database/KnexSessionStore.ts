@@ -278,6 +278,32 @@ export class KnexSessionStore implements SessionStore {
     return counts;
   }
 
+  async countOpenByUser(
+    selector: SessionSelector,
+    text: string | undefined,
+    limit: number,
+  ) {
+    const rows: Array<{ user_ref: string; count: any }> = await this.db(
+      SESSIONS,
+    )
+      .modify(builder => {
+        whereSelector(builder, {
+          ...selector,
+          statuses: [...OPEN_SESSION_STATUSES],
+        });
+        if (text) whereContains(builder, ['user_ref'], text);
+      })
+      .groupBy('user_ref')
+      .orderBy('user_ref')
+      .limit(limit)
+      .select('user_ref')
+      .count({ count: '*' });
+    return rows.map(row => ({
+      userRef: row.user_ref,
+      count: Number(row.count),
+    }));
+  }
+
   async countOpenByResource(selector: SessionSelector) {
     const rows: Array<{
       resource_name: string;

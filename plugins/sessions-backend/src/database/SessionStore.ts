@@ -141,6 +141,15 @@ export interface SessionStore {
   /** The sessions with these ids, in no particular order. */
   getSessions(ids: string[]): Promise<Session[]>;
   countOpenSessions(selector: SessionSelector): Promise<OpenSessionCounts>;
+  /**
+   * Open sessions the selector matches, counted per user whose entity ref
+   * contains `text`; the first `limit` users in entity ref order.
+   */
+  countOpenByUser(
+    selector: SessionSelector,
+    text: string | undefined,
+    limit: number,
+  ): Promise<Array<{ userRef: string; count: number }>>;
   /** Open sessions the selector matches, counted per resource. */
   countOpenByResource(
     selector: SessionSelector,

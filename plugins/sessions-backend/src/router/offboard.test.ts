@@ -86,6 +86,20 @@ describe('offboarding', () => {
     ]).expect(200);
   });
 
+  it('lists people with what they hold, searching by entity ref', async () => {
+    const all = await asUser(ADMIN, 'get', '/people');
+    expect(all.body.items).toEqual([
+      { userRef: BOB, openSessions: 1, activeGrants: 1, locked: false },
+      { userRef: JANE, openSessions: 3, activeGrants: 2, locked: false },
+    ]);
+    const found = await asUser(ADMIN, 'get', '/people?q=JAN');
+    expect(found.body.items.map((p: any) => p.userRef)).toEqual([JANE]);
+    expect((await asUser(JANE, 'get', '/people')).status).toBe(403);
+    expect(
+      (await asUser(ADMIN, 'get', '/people?limit=0')).body.error.message,
+    ).toContain('query.limit');
+  });
+
   it('previews what would be cut: sessions by resource, grants by kind', async () => {
     const res = await asUser(ADMIN, 'post', '/offboard/preview').send({
       users: [JANE],

@@ -2,6 +2,7 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
   entityRefSchema,
   offboardBodySchema,
+  peopleQuerySchema,
 } from '@internal/plugin-sessions-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -21,6 +22,14 @@ export function createOffboardRoutes(options: {
   const userCredentials = (
     req: Parameters<HttpAuthService['credentials']>[0],
   ) => httpAuth.credentials(req, { allow: ['user'] });
+
+  router.get('/people', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { q, limit } = parseInput(peopleQuerySchema, req.query, 'query');
+    res.json({
+      items: await offboarding.people(credentials, q || undefined, limit),
+    });
+  });
 
   router.post('/offboard/preview', async (req, res) => {
     const credentials = await userCredentials(req);

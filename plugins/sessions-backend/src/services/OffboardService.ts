@@ -13,6 +13,7 @@ import {
 import {
   OffboardPreview,
   OffboardResult,
+  PersonSummary,
   grantReadPermission,
   grantRevokePermission,
   sessionReadPermission,
@@ -65,6 +66,51 @@ export class OffboardService {
       now?: () => number;
     },
   ) {}
+
+  /**
+   * People holding open sessions or active grants the caller may read,
+   * whose entity ref contains `text`, with their counts.
+   */
+  async people(
+    credentials: UserCredentials,
+    text: string | undefined,
+    limit: number,
+  ): Promise<PersonSummary[]> {
+    await this.requireBasic(credentials, userOffboardPermission, 'see people');
+    const [sessionRead, grantRead] = await Promise.all([
+      this.options.sessionAccess.decide(sessionReadPermission, credentials),
+      this.options.grantAccess.decide(grantReadPermission, credentials),
+    ]);
+    const [sessionCounts, grantCounts] = await Promise.all([
+      sessionRead.allowed
+        ? this.options.sessions.countOpenByUser(
+            { access: sessionRead.criteria },
+            text,
+            limit,
+          )
+        : [],
+      grantRead.allowed
+        ? this.options.grants.countActiveByUser(
+            { access: grantRead.criteria },
+            text,
+            limit,
+          )
+        : [],
+    ]);
+    const sessionsOf = new Map(sessionCounts.map(c => [c.userRef, c.count]));
+    const grantsOf = new Map(grantCounts.map(c => [c.userRef, c.count]));
+    // Both lists are the first `limit` by entity ref; so is their union's start.
+    const userRefs = [...new Set([...sessionsOf.keys(), ...grantsOf.keys()])]
+      .sort()
+      .slice(0, limit);
+    const locked = await this.options.locks.lockedAmong(userRefs);
+    return userRefs.map(userRef => ({
+      userRef,
+      openSessions: sessionsOf.get(userRef) ?? 0,
+      activeGrants: grantsOf.get(userRef) ?? 0,
+      locked: locked.has(userRef),
+    }));
+  }
 
   async preview(
     credentials: UserCredentials,

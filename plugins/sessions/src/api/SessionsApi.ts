@@ -14,6 +14,7 @@ import {
   MfaStatus,
   OffboardPreview,
   OffboardResult,
+  PersonSummary,
   UserLock,
   SecondFactorBody,
   StepUpProof,
@@ -66,6 +67,8 @@ export interface SessionsApi {
   /** Turns the second factor off; needs a code or recovery code. */
   disableMfa(factor: SecondFactorBody): Promise<void>;
 
+  /** People holding access you may see, whose entity ref contains `q`. */
+  listPeople(q?: string): Promise<PersonSummary[]>;
   /** What offboarding these people would cut. */
   previewOffboarding(userRefs: string[]): Promise<OffboardPreview[]>;
   /** Locks these people and cuts everything they hold. */

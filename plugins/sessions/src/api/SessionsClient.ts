@@ -15,6 +15,7 @@ import {
   MfaStatus,
   OffboardPreview,
   OffboardResult,
+  PersonSummary,
   UserLock,
   STEP_UP_HEADER,
   STEP_UP_REQUIRED,
@@ -144,6 +145,14 @@ export class SessionsClient implements SessionsApi {
   async disableMfa(factor: SecondFactorBody): Promise<void> {
     await this.request<void>('/mfa/disable', { method: 'POST', body: factor });
     this.stepUp?.forget();
+  }
+
+  async listPeople(q?: string): Promise<PersonSummary[]> {
+    const query = q?.trim() ? `?q=${encodeURIComponent(q.trim())}` : '';
+    const { items } = await this.request<{ items: PersonSummary[] }>(
+      `/people${query}`,
+    );
+    return items;
   }
 
   async previewOffboarding(userRefs: string[]): Promise<OffboardPreview[]> {

@@ -161,7 +161,7 @@ describe('ActiveSessionsPage grant tabs', () => {
       'History',
       'Two-factor',
       // The test policy lets this person offboard and watch the connectors.
-      'Offboard',
+      'People',
       'Connectors',
     ]);
     expect(screen.getByRole('tab', { name: 'Device Admin' })).toHaveAttribute(

@@ -35,6 +35,21 @@ function serveOffboarding() {
   const offboarded: unknown[] = [];
   server.use(
     ...fakeSessionsBackend([]).handlers,
+    http.get(`${API}/people`, ({ request }) => {
+      const q = new URL(request.url).searchParams.get('q') ?? '';
+      const everyone = [
+        {
+          userRef: 'user:default/bob',
+          openSessions: 1,
+          activeGrants: 0,
+          locked: false,
+        },
+        { userRef: JANE, openSessions: 2, activeGrants: 1, locked: false },
+      ];
+      return HttpResponse.json({
+        items: everyone.filter(person => person.userRef.includes(q)),
+      });
+    }),
     http.post(`${API}/offboard/preview`, async ({ request }) => {
       const { users } = (await request.json()) as { users: string[] };
       return HttpResponse.json({
@@ -105,13 +120,20 @@ describe('ActiveSessionsPage offboarding', () => {
   it('previews a leaver, offboards them after confirmation, and lifts the lock', async () => {
     const backend = serveOffboarding();
     await renderPage();
-    await userEvent.click(await screen.findByRole('tab', { name: 'Offboard' }));
+    await userEvent.click(await screen.findByRole('tab', { name: 'People' }));
     expect(await screen.findByText('Nobody is locked.')).toBeInTheDocument();
+    expect(await screen.findByText('user:default/bob')).toBeInTheDocument();
 
-    await userEvent.type(
-      screen.getByLabelText('People to offboard (entity refs)'),
-      JANE,
+    await userEvent.type(screen.getByLabelText('Search people'), 'jane');
+    await waitFor(() =>
+      expect(screen.queryByText('user:default/bob')).not.toBeInTheDocument(),
     );
+    await userEvent.click(
+      screen.getByRole('button', { name: `Add ${JANE} to offboarding` }),
+    );
+    expect(
+      screen.getByLabelText('People to offboard (entity refs)'),
+    ).toHaveValue(JANE);
     await userEvent.click(screen.getByRole('button', { name: 'Preview' }));
     const preview = await screen.findByRole('list', {
       name: 'What offboarding cuts',

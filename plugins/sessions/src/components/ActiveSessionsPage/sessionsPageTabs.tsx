@@ -62,8 +62,8 @@ export const sessionsPageTabs: SessionsPageTab[] = [
     render: () => <TwoFactorCard />,
   },
   {
-    id: 'offboard',
-    label: 'Offboard',
+    id: 'people',
+    label: 'People',
     requires: 'offboarding',
     render: context => <OffboardPanel onChanged={context.onSessionsChanged} />,
   },

@@ -16,6 +16,7 @@ import { errorMessage } from '../errorMessage';
 import { LockedPeopleCard } from './LockedPeopleCard';
 import { OffboardPreviewList } from './OffboardPreviewList';
 import { OffboardResultList } from './OffboardResultList';
+import { PeopleCard } from './PeopleCard';
 
 /** Entity refs typed one per line, or separated by commas or spaces. */
 const parseUserRefs = (text: string) => [
@@ -23,8 +24,9 @@ const parseUserRefs = (text: string) => [
 ];
 
 /**
- * Offboarding leavers: name them, see everything they still hold, then cut
- * it all and lock them against new access in one confirmed step.
+ * The People view: find people and what they hold, pick leavers, see
+ * everything they still hold, then cut it all and lock them against new
+ * access in one confirmed step.
  */
 export function OffboardPanel(props: { onChanged: () => void }) {
   const sessionsApi = useApi(sessionsApiRef);
@@ -65,6 +67,16 @@ export function OffboardPanel(props: { onChanged: () => void }) {
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 24 }}>
+      <PeopleCard
+        reloadKey={locksKey}
+        onPick={userRef =>
+          setText(previous =>
+            parseUserRefs(previous).includes(userRef)
+              ? previous
+              : [...parseUserRefs(previous), userRef].join('\n'),
+          )
+        }
+      />
       <InfoCard title="Offboard people">
         <Box component="form" onSubmit={showPreview}>
           <TextField

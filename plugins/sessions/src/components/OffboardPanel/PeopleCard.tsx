@@ -1,0 +1,104 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { PersonSummary } from '@internal/plugin-sessions-common';
+import Button from '@material-ui/core/Button';
+import TextField from '@material-ui/core/TextField';
+import { useId, useMemo, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import useDebounce from 'react-use/esm/useDebounce';
+import { sessionsApiRef } from '../../api';
+import { errorMessage } from '../errorMessage';
+
+const SEARCH_DEBOUNCE_MS = 300;
+const TABLE_OPTIONS = {
+  toolbar: false,
+  paging: false,
+  search: false,
+  sorting: false,
+  draggable: false,
+  padding: 'dense',
+} as const;
+
+/**
+ * Everyone who holds access you may see, with their open sessions and
+ * active grants; pick people from here to offboard them.
+ */
+export function PeopleCard(props: {
+  reloadKey: number;
+  onPick: (userRef: string) => void;
+}) {
+  const sessionsApi = useApi(sessionsApiRef);
+  const searchId = useId();
+  const [text, setText] = useState('');
+  const [query, setQuery] = useState('');
+  useDebounce(() => setQuery(text.trim()), SEARCH_DEBOUNCE_MS, [text]);
+  const people = useAsync(
+    () => sessionsApi.listPeople(query || undefined),
+    [sessionsApi, query, props.reloadKey],
+  );
+  // material-table writes bookkeeping into the row objects; give it copies.
+  const rows = useMemo(
+    () => people.value?.map(person => ({ ...person })),
+    [people.value],
+  );
+
+  let body;
+  if (people.error) {
+    body = (
+      <ResponseErrorPanel
+        title={`Could not load people: ${errorMessage(people.error)}`}
+        error={people.error}
+      />
+    );
+  } else if (!rows) {
+    body = <Progress />;
+  } else {
+    body = (
+      <Table<PersonSummary>
+        data={rows}
+        isLoading={people.loading}
+        options={TABLE_OPTIONS}
+        columns={[
+          { title: 'Person', field: 'userRef' },
+          { title: 'Open sessions', field: 'openSessions' },
+          { title: 'Active grants', field: 'activeGrants' },
+          {
+            title: '',
+            align: 'right',
+            render: person => (
+              <Button
+                size="small"
+                variant="outlined"
+                aria-label={`Add ${person.userRef} to offboarding`}
+                onClick={() => props.onPick(person.userRef)}
+              >
+                Add
+              </Button>
+            ),
+          },
+        ]}
+        emptyContent={<div style={{ padding: 16 }}>Nobody matches.</div>}
+      />
+    );
+  }
+  return (
+    <InfoCard title="People">
+      <TextField
+        id={searchId}
+        fullWidth
+        variant="outlined"
+        margin="dense"
+        label="Search people"
+        placeholder="Name or entity ref"
+        value={text}
+        onChange={event => setText(event.target.value)}
+      />
+      {body}
+    </InfoCard>
+  );
+}
