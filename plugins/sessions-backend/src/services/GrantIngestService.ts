@@ -7,12 +7,11 @@ import {
 } from '@internal/plugin-sessions-common';
 import { GrantStore, NewGrant } from '../database/GrantStore';
 import { UserLockStore } from '../database/UserLockStore';
-import { USER_LOCK_ACTOR } from './IngestService';
+import { USER_LOCK_ACTOR, insertUnlessLocked } from './lockedIngest';
 import {
   classify,
   groupByInstant,
   instant,
-  notInserted,
   uniqueExternalIds,
 } from './batchInput';
 import { connectorActor } from '../database/connectorOrders';
@@ -32,7 +31,8 @@ export class GrantIngestService {
 
   async report(batch: GrantReportBatch): Promise<IngestResult> {
     const now = this.now();
-    const externalIds = uniqueExternalIds(batch.grants, 'grants');
+    // Refuses a batch naming the same external id twice.
+    uniqueExternalIds(batch.grants, 'grants');
     const grants: NewGrant[] = batch.grants.map((report, index) => {
       const field = `grants.${index}`;
       const startsAt = instant(report.startsAt, now, `${field}.startsAt`);
@@ -55,53 +55,32 @@ export class GrantIngestService {
       };
     });
     // Offboarded people get no new grants.
-    const locked = await this.locks.lockedAmong(grants.map(g => g.userRef));
-    const { insertedExternalIds } = await this.store.insertGrants(
-      grants.filter(grant => !locked.has(grant.userRef)),
-      connectorActor(batch.source),
-    );
-    const slippedIn = await this.revokeIfLockedMeanwhile(
-      batch.source,
-      grants.filter(grant => insertedExternalIds.includes(grant.externalId)),
-    );
-    const refusedIds = grants
-      .filter(grant => locked.has(grant.userRef))
-      .map(grant => grant.externalId);
-    const existing = notInserted(externalIds, insertedExternalIds).filter(
-      id => !refusedIds.includes(id),
-    );
+    const { inserted, refused, existing } = await insertUnlessLocked(grants, {
+      locks: this.locks,
+      insert: async items =>
+        (await this.store.insertGrants(items, connectorActor(batch.source)))
+          .insertedExternalIds,
+      cut: async externalIds => {
+        await this.store.revokeGrants(
+          { source: batch.source, externalIds },
+          {
+            reason: 'offboarding',
+            revokedBy: USER_LOCK_ACTOR,
+            at: this.now(),
+            orderConnector: true,
+          },
+        );
+      },
+    });
     const statuses = await this.store.findStatusByExternalId(
       batch.source,
       existing,
     );
     return {
       ...classify(existing, statuses, isOpen),
-      accepted: insertedExternalIds.length - slippedIn.length,
-      refused: [...refusedIds, ...slippedIn],
+      accepted: inserted,
+      refused,
     };
-  }
-
-  /** A lock set while the batch was stored: revoke what slipped in. */
-  private async revokeIfLockedMeanwhile(
-    source: string,
-    inserted: NewGrant[],
-  ): Promise<string[]> {
-    const locked = await this.locks.lockedAmong(inserted.map(g => g.userRef));
-    const slipped = inserted
-      .filter(grant => locked.has(grant.userRef))
-      .map(grant => grant.externalId);
-    if (slipped.length) {
-      await this.store.revokeGrants(
-        { source, externalIds: slipped },
-        {
-          reason: 'offboarding',
-          revokedBy: USER_LOCK_ACTOR,
-          at: this.now(),
-          orderConnector: true,
-        },
-      );
-    }
-    return slipped;
   }
 
   async end(batch: GrantEndBatch): Promise<IngestResult> {

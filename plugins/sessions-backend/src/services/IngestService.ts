@@ -8,17 +8,14 @@ import {
 } from '@internal/plugin-sessions-common';
 import { NewSession, SessionStore } from '../database/SessionStore';
 import { UserLockStore } from '../database/UserLockStore';
+import { USER_LOCK_ACTOR, insertUnlessLocked } from './lockedIngest';
 import {
   classify,
   groupByInstant,
   instant,
-  notInserted,
   uniqueExternalIds,
 } from './batchInput';
 import { connectorActor } from '../database/connectorOrders';
-
-/** Recorded as the actor when a lock cuts what slipped in. */
-export const USER_LOCK_ACTOR = 'sessions:user-lock';
 
 // A session ended here and not yet cut counts as ended: the source should cut it.
 const isOpen = (status: string) => status === 'active' || status === 'idle';
@@ -36,7 +33,8 @@ export class IngestService {
 
   async start(batch: SessionStartBatch): Promise<IngestResult> {
     const now = this.now();
-    const externalIds = uniqueExternalIds(batch.sessions, 'sessions');
+    // Refuses a batch naming the same external id twice.
+    uniqueExternalIds(batch.sessions, 'sessions');
     const sessions: NewSession[] = batch.sessions.map((start, index) => {
       const field = `sessions.${index}`;
       const startedAt = instant(start.startedAt, now, `${field}.startedAt`);
@@ -64,58 +62,32 @@ export class IngestService {
       };
     });
     // Offboarded people get no new sessions.
-    const locked = await this.locks.lockedAmong(sessions.map(s => s.userRef));
-    const { insertedExternalIds } = await this.store.insertSessions(
-      sessions.filter(session => !locked.has(session.userRef)),
-      connectorActor(batch.source),
-    );
-    const slippedIn = await this.cutIfLockedMeanwhile(
-      batch.source,
-      sessions.filter(session =>
-        insertedExternalIds.includes(session.externalId),
-      ),
-    );
-    const refusedIds = sessions
-      .filter(session => locked.has(session.userRef))
-      .map(session => session.externalId);
-    const existing = notInserted(externalIds, insertedExternalIds).filter(
-      id => !refusedIds.includes(id),
-    );
+    const { inserted, refused, existing } = await insertUnlessLocked(sessions, {
+      locks: this.locks,
+      insert: async items =>
+        (await this.store.insertSessions(items, connectorActor(batch.source)))
+          .insertedExternalIds,
+      cut: async externalIds => {
+        await this.store.endSessions(
+          { source: batch.source, externalIds },
+          {
+            reason: 'offboarding',
+            endedBy: USER_LOCK_ACTOR,
+            at: this.now(),
+            orderConnector: true,
+          },
+        );
+      },
+    });
     const statuses = await this.store.findStatusByExternalId(
       batch.source,
       existing,
     );
     return {
       ...classify(existing, statuses, isOpen),
-      accepted: insertedExternalIds.length - slippedIn.length,
-      refused: [...refusedIds, ...slippedIn],
+      accepted: inserted,
+      refused,
     };
-  }
-
-  /**
-   * A lock set while the batch was stored: what slipped in is ended at
-   * once, with an order to cut it. Returns those external ids.
-   */
-  private async cutIfLockedMeanwhile(
-    source: string,
-    inserted: NewSession[],
-  ): Promise<string[]> {
-    const locked = await this.locks.lockedAmong(inserted.map(s => s.userRef));
-    const slipped = inserted
-      .filter(session => locked.has(session.userRef))
-      .map(session => session.externalId);
-    if (slipped.length) {
-      await this.store.endSessions(
-        { source, externalIds: slipped },
-        {
-          reason: 'offboarding',
-          endedBy: USER_LOCK_ACTOR,
-          at: this.now(),
-          orderConnector: true,
-        },
-      );
-    }
-    return slipped;
   }
 
   async activity(batch: SessionActivityBatch): Promise<IngestResult> {

@@ -64,12 +64,3 @@ export function classify(
   }
   return result;
 }
-
-/** The external ids of a batch that an insert did not store as new. */
-export function notInserted(
-  externalIds: string[],
-  insertedExternalIds: string[],
-): string[] {
-  const inserted = new Set(insertedExternalIds);
-  return externalIds.filter(id => !inserted.has(id));
-}
