@@ -163,6 +163,9 @@ describe('ActiveSessionsPage', () => {
     await waitFor(() =>
       expect(statValue('Active sessions').getByText('0')).toBeInTheDocument(),
     );
+    expect(
+      statValue('Active sessions').getByText('Open and in use · 1 being cut'),
+    ).toBeInTheDocument();
     expect(alertApi.post).toHaveBeenCalledWith(
       expect.objectContaining({
         message: 'Ended your session on bastion-1.',

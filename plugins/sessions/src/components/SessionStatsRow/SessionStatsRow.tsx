@@ -39,7 +39,10 @@ export function SessionStatsRow(props: {
     {
       label: 'Active sessions',
       value: stats ? String(stats.active) : PENDING,
-      description: 'Open and in use',
+      // Ended but not yet cut at their source: still live until confirmed.
+      description: stats?.terminating
+        ? `Open and in use · ${stats.terminating} being cut`
+        : 'Open and in use',
     },
     {
       label: 'Idle sessions',
