@@ -1,21 +1,8 @@
-import {
-  MockFetchApi,
-  TestApiProvider,
-  mockApis,
-  renderInTestApp,
-} from '@backstage/test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { ConnectorStatus } from '@internal/plugin-sessions-common';
 import { HttpResponse, http } from 'msw';
 import { SetupServer } from 'msw/node';
-import {
-  SessionsClient,
-  StepUpBroker,
-  sessionsApiRef,
-  stepUpApiRef,
-} from '../api';
-import { ActiveSessionsPage } from '../components/ActiveSessionsPage';
+import { renderSessionsPage } from './renderSessionsPage';
 import { DISCOVERY_BASE_URL, fakeSessionsBackend } from './fakeSessionsBackend';
 
 const connector = (overrides: Partial<ConnectorStatus>): ConnectorStatus => ({
@@ -68,23 +55,5 @@ export async function renderPageWithConnectors(
       }),
     ),
   );
-  const stepUp = new StepUpBroker();
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [stepUpApiRef, stepUp],
-        [
-          sessionsApiRef,
-          new SessionsClient({
-            discoveryApi: mockApis.discovery({ baseUrl: DISCOVERY_BASE_URL }),
-            fetchApi: new MockFetchApi(),
-            stepUp,
-          }),
-        ],
-        [permissionApiRef, mockApis.permission({ authorize })],
-      ]}
-    >
-      <ActiveSessionsPage />
-    </TestApiProvider>,
-  );
+  await renderSessionsPage(authorize);
 }

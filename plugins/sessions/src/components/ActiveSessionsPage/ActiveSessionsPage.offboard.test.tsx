@@ -1,11 +1,4 @@
-import {
-  MockFetchApi,
-  TestApiProvider,
-  mockApis,
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/test-utils';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { registerMswTestHooks } from '@backstage/test-utils';
 import { UserLock } from '@internal/plugin-sessions-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -15,13 +8,7 @@ import {
   DISCOVERY_BASE_URL,
   fakeSessionsBackend,
 } from '../../__testUtils__/fakeSessionsBackend';
-import {
-  SessionsClient,
-  StepUpBroker,
-  sessionsApiRef,
-  stepUpApiRef,
-} from '../../api';
-import { ActiveSessionsPage } from './ActiveSessionsPage';
+import { renderSessionsPage } from '../../__testUtils__/renderSessionsPage';
 
 const server = setupServer();
 registerMswTestHooks(server);
@@ -94,32 +81,10 @@ function serveOffboarding() {
   return { offboarded };
 }
 
-async function renderPage() {
-  const stepUp = new StepUpBroker();
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [stepUpApiRef, stepUp],
-        [
-          sessionsApiRef,
-          new SessionsClient({
-            discoveryApi: mockApis.discovery({ baseUrl: DISCOVERY_BASE_URL }),
-            fetchApi: new MockFetchApi(),
-            stepUp,
-          }),
-        ],
-        [permissionApiRef, mockApis.permission()],
-      ]}
-    >
-      <ActiveSessionsPage />
-    </TestApiProvider>,
-  );
-}
-
 describe('ActiveSessionsPage offboarding', () => {
   it('previews a leaver, offboards them after confirmation, and lifts the lock', async () => {
     const backend = serveOffboarding();
-    await renderPage();
+    await renderSessionsPage();
     await userEvent.click(await screen.findByRole('tab', { name: 'People' }));
     expect(await screen.findByText('Nobody is locked.')).toBeInTheDocument();
     expect(await screen.findByText('user:default/bob')).toBeInTheDocument();

@@ -1,11 +1,4 @@
-import {
-  MockFetchApi,
-  TestApiProvider,
-  mockApis,
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/test-utils';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { registerMswTestHooks } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http } from 'msw';
@@ -22,13 +15,7 @@ import {
   fakeSessionsBackend,
   makeSession,
 } from '../../__testUtils__/fakeSessionsBackend';
-import {
-  SessionsClient,
-  StepUpBroker,
-  sessionsApiRef,
-  stepUpApiRef,
-} from '../../api';
-import { ActiveSessionsPage } from './ActiveSessionsPage';
+import { renderSessionsPage } from '../../__testUtils__/renderSessionsPage';
 
 const server = setupServer();
 registerMswTestHooks(server);
@@ -52,25 +39,7 @@ async function renderPage(options: { enrolled: boolean }) {
     ...sessions.handlers,
     ...mfa.handlers,
   );
-  const stepUp = new StepUpBroker();
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [stepUpApiRef, stepUp],
-        [
-          sessionsApiRef,
-          new SessionsClient({
-            discoveryApi: mockApis.discovery({ baseUrl: DISCOVERY_BASE_URL }),
-            fetchApi: new MockFetchApi(),
-            stepUp,
-          }),
-        ],
-        [permissionApiRef, mockApis.permission()],
-      ]}
-    >
-      <ActiveSessionsPage />
-    </TestApiProvider>,
-  );
+  await renderSessionsPage();
   return { mfa, endAllCalls };
 }
 

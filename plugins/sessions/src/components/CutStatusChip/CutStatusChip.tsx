@@ -6,6 +6,7 @@ import HourglassEmptyIcon from '@material-ui/icons/HourglassEmpty';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import WarningIcon from '@material-ui/icons/Warning';
 import { DateTime } from 'luxon';
+import { ReactElement } from 'react';
 import { useNow } from '../../hooks/useNow';
 import { StackedText } from '../SessionsTable/StackedText';
 
@@ -57,77 +58,75 @@ export function CutStatusChip(props: {
   return <DoneCut item={item} labels={labels} />;
 }
 
-function PendingCut(props: {
-  item: CutProgress & { source: string };
-  labels: CutStatusLabels;
+/** One status badge with the line beneath it. */
+function CutBadge(props: {
+  tone: 'waiting' | 'alarm' | 'done';
+  icon: ReactElement;
+  label: string;
+  detail?: string;
 }) {
   const classes = useStyles();
-  const now = useNow(DEADLINE_TICK_MS);
-  const { item, labels } = props;
-  const state = cutState(item, now);
-  if (state === 'failed') {
-    return (
-      <StackedText
-        primary={
-          <Chip
-            size="small"
-            variant="outlined"
-            className={classes.alarm}
-            icon={<ErrorIcon />}
-            label="Cut failed"
-          />
-        }
-        secondary={`${item.source}: ${item.cutFailure}`}
-      />
-    );
-  }
-  if (state === 'unconfirmed') {
-    return (
-      <StackedText
-        primary={
-          <Chip
-            size="small"
-            variant="outlined"
-            className={classes.alarm}
-            icon={<WarningIcon />}
-            label="Not confirmed"
-          />
-        }
-        secondary={`${item.source} has not confirmed the cut`}
-      />
-    );
-  }
   return (
     <StackedText
       primary={
         <Chip
           size="small"
           variant="outlined"
-          className={classes.waiting}
-          icon={<HourglassEmptyIcon />}
-          label={`${labels.pending}…`}
+          className={classes[props.tone]}
+          icon={props.icon}
+          label={props.label}
         />
       }
-      secondary={`Waiting for ${item.source}`}
+      secondary={props.detail}
     />
   );
 }
 
+function PendingCut(props: {
+  item: CutProgress & { source: string };
+  labels: CutStatusLabels;
+}) {
+  const now = useNow(DEADLINE_TICK_MS);
+  const { item, labels } = props;
+  switch (cutState(item, now)) {
+    case 'failed':
+      return (
+        <CutBadge
+          tone="alarm"
+          icon={<ErrorIcon />}
+          label="Cut failed"
+          detail={`${item.source}: ${item.cutFailure}`}
+        />
+      );
+    case 'unconfirmed':
+      return (
+        <CutBadge
+          tone="alarm"
+          icon={<WarningIcon />}
+          label="Not confirmed"
+          detail={`${item.source} has not confirmed the cut`}
+        />
+      );
+    default:
+      return (
+        <CutBadge
+          tone="waiting"
+          icon={<HourglassEmptyIcon />}
+          label={`${labels.pending}…`}
+          detail={`Waiting for ${item.source}`}
+        />
+      );
+  }
+}
+
 function DoneCut(props: { item: CutProgress; labels: CutStatusLabels }) {
-  const classes = useStyles();
   const { item, labels } = props;
   return (
-    <StackedText
-      primary={
-        <Chip
-          size="small"
-          variant="outlined"
-          className={classes.done}
-          icon={<RemoveCircleOutlineIcon />}
-          label={labels.done}
-        />
-      }
-      secondary={
+    <CutBadge
+      tone="done"
+      icon={<RemoveCircleOutlineIcon />}
+      label={labels.done}
+      detail={
         item.cutConfirmedAt
           ? `Cut confirmed ${timeOfDay(item.cutConfirmedAt)}`
           : undefined

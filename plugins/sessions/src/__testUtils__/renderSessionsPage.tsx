@@ -1,0 +1,46 @@
+import {
+  MockFetchApi,
+  TestApiProvider,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  SessionsClient,
+  StepUpBroker,
+  sessionsApiRef,
+  stepUpApiRef,
+} from '../api';
+import { ActiveSessionsPage } from '../components/ActiveSessionsPage';
+import { DISCOVERY_BASE_URL } from './fakeSessionsBackend';
+
+/**
+ * Renders the page with the real API client (talking to msw) and a real
+ * step-up broker, for someone the permission API answers `authorize` to.
+ */
+export async function renderSessionsPage(
+  authorize:
+    AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
+  const stepUp = new StepUpBroker();
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [stepUpApiRef, stepUp],
+        [
+          sessionsApiRef,
+          new SessionsClient({
+            discoveryApi: mockApis.discovery({ baseUrl: DISCOVERY_BASE_URL }),
+            fetchApi: new MockFetchApi(),
+            stepUp,
+          }),
+        ],
+        [permissionApiRef, mockApis.permission({ authorize })],
+      ]}
+    >
+      <ActiveSessionsPage />
+    </TestApiProvider>,
+  );
+  return { stepUp };
+}
