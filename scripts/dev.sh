@@ -2,9 +2,15 @@
 # `npm run dev`: installs what is missing, then runs the portal backend
 # (http://localhost:7007), the app (http://localhost:3000) and the session
 # simulator together. Ctrl-C stops all three.
+# `npm run dev:manager` does the same signed in as a manager
+# (app-config.manager.yaml) instead of the admin guest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SKIP_CHROMIUM=1 bash scripts/setup.sh
+BACKEND="npm run start:backend"
+if [ "${1:-}" = "manager" ]; then
+  BACKEND="$BACKEND -- --config $PWD/app-config.yaml --config $PWD/app-config.manager.yaml"
+fi
 exec npx concurrently --kill-others --names backend,app,simulator \
   --prefix-colors blue,green,magenta \
-  "npm run start:backend" "npm run start:app" "npm run simulate"
+  "$BACKEND" "npm run start:app" "npm run simulate"

@@ -27,6 +27,18 @@ export interface Config {
       /** How often the idle and lifetime sweep runs. Default 30 seconds. */
       frequency?: HumanDuration | string;
     };
+    /**
+     * Managers from the catalog: owners of a Group (its `ownedBy`
+     * relations) manage its members and the members of groups below it.
+     * The IS_MANAGED_BY permission rules read a copy of this that a task
+     * refreshes.
+     */
+    managers?: {
+      /** Read group owners from the catalog. Default true. */
+      enabled?: boolean;
+      /** How often the copy is refreshed. Default 5 minutes. */
+      syncFrequency?: HumanDuration | string;
+    };
     /** The connectors that report sessions and grants and carry out cuts. */
     connectors?: {
       /**

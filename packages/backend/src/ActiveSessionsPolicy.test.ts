@@ -6,6 +6,7 @@ import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   connectorReadPermission,
   grantReadPermission,
+  userLockPermission,
   userOffboardPermission,
   userUnlockPermission,
   grantRevokePermission,
@@ -13,6 +14,8 @@ import {
   sessionTerminatePermission,
 } from '@internal/plugin-sessions-common';
 import { ActiveSessionsPolicy, ADMINS_GROUP } from './ActiveSessionsPolicy';
+
+const MARIA = 'user:default/maria';
 
 function user(userEntityRef: string, groups: string[] = []): PolicyQueryUser {
   const ownershipEntityRefs = [userEntityRef, ...groups];
@@ -23,10 +26,13 @@ function user(userEntityRef: string, groups: string[] = []): PolicyQueryUser {
 }
 
 describe('ActiveSessionsPolicy', () => {
-  const policy = new ActiveSessionsPolicy();
+  // Maria owns a catalog group; nobody else does.
+  const policy = new ActiveSessionsPolicy({
+    ownsAGroup: async claims => claims.includes(MARIA),
+  });
 
   it.each([sessionReadPermission, sessionTerminatePermission])(
-    'limits a user to their own sessions for %s',
+    "limits a user to their own sessions and their people's for $name",
     async permission => {
       const decision = await policy.handle(
         { permission },
@@ -37,16 +43,25 @@ describe('ActiveSessionsPolicy', () => {
         pluginId: 'sessions',
         resourceType: 'session',
         conditions: {
-          rule: 'IS_SESSION_OWNER',
-          resourceType: 'session',
-          params: { claims: ['user:default/jane'] },
+          anyOf: [
+            {
+              rule: 'IS_SESSION_OWNER',
+              resourceType: 'session',
+              params: { claims: ['user:default/jane'] },
+            },
+            {
+              rule: 'IS_MANAGED_BY',
+              resourceType: 'session',
+              params: { claims: ['user:default/jane'] },
+            },
+          ],
         },
       });
     },
   );
 
   it.each([grantReadPermission, grantRevokePermission])(
-    'limits a user to their own grants for %s',
+    "limits a user to their own grants and their people's for $name",
     async permission => {
       const decision = await policy.handle(
         { permission },
@@ -57,9 +72,18 @@ describe('ActiveSessionsPolicy', () => {
         pluginId: 'sessions',
         resourceType: 'access-grant',
         conditions: {
-          rule: 'IS_GRANT_OWNER',
-          resourceType: 'access-grant',
-          params: { claims: ['user:default/jane'] },
+          anyOf: [
+            {
+              rule: 'IS_GRANT_OWNER',
+              resourceType: 'access-grant',
+              params: { claims: ['user:default/jane'] },
+            },
+            {
+              rule: 'IS_MANAGED_BY',
+              resourceType: 'access-grant',
+              params: { claims: ['user:default/jane'] },
+            },
+          ],
         },
       });
     },
@@ -98,19 +122,54 @@ describe('ActiveSessionsPolicy', () => {
     expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
-  it.each([
-    connectorReadPermission,
-    userOffboardPermission,
-    userUnlockPermission,
-  ])('gives %s to admins only', async permission => {
+  it.each([connectorReadPermission, userUnlockPermission])(
+    'gives $name to admins only',
+    async permission => {
+      expect(
+        await policy.handle({ permission }, user('user:default/jane')),
+      ).toEqual({ result: AuthorizeResult.DENY });
+      expect(
+        await policy.handle(
+          { permission },
+          user('user:default/ada', [ADMINS_GROUP]),
+        ),
+      ).toEqual({ result: AuthorizeResult.ALLOW });
+    },
+  );
+
+  it('lets owners of a group offboard, and only the members of their groups', async () => {
     expect(
-      await policy.handle({ permission }, user('user:default/jane')),
-    ).toEqual({ result: AuthorizeResult.DENY });
+      await policy.handle({ permission: userOffboardPermission }, user(MARIA)),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
     expect(
       await policy.handle(
-        { permission },
-        user('user:default/ada', [ADMINS_GROUP]),
+        { permission: userOffboardPermission },
+        user('user:default/jane'),
       ),
-    ).toEqual({ result: AuthorizeResult.ALLOW });
+    ).toEqual({ result: AuthorizeResult.DENY });
+    expect(
+      await policy.handle({ permission: userLockPermission }, user(MARIA)),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'sessions',
+      resourceType: 'sessions-user',
+      conditions: {
+        rule: 'IS_MANAGED_BY',
+        resourceType: 'sessions-user',
+        params: { claims: [MARIA] },
+      },
+    });
   });
+
+  it.each([userOffboardPermission, userLockPermission])(
+    'lets admins offboard anyone ($name)',
+    async permission => {
+      expect(
+        await policy.handle(
+          { permission },
+          user('user:default/ada', [ADMINS_GROUP]),
+        ),
+      ).toEqual({ result: AuthorizeResult.ALLOW });
+    },
+  );
 });

@@ -11,42 +11,55 @@ import {
 import {
   createGrantConditionalDecision,
   createSessionConditionalDecision,
+  createUserConditionalDecision,
   grantConditions,
   sessionConditions,
+  userConditions,
 } from '@internal/plugin-sessions-backend';
 import {
   GRANT_RESOURCE_TYPE,
   SESSION_RESOURCE_TYPE,
+  USER_RESOURCE_TYPE,
   connectorReadPermission,
   userOffboardPermission,
   userUnlockPermission,
 } from '@internal/plugin-sessions-common';
 
-/** Basic permissions only admins hold. */
-const ADMIN_ONLY = [
-  connectorReadPermission.name,
-  userOffboardPermission.name,
-  userUnlockPermission.name,
-];
-
 /** Members of this group may see and cut every session and grant. */
 export const ADMINS_GROUP = 'group:default/admins';
 
+/** Basic permissions only admins hold. */
+const ADMIN_ONLY = [connectorReadPermission.name, userUnlockPermission.name];
+
+/** Whether someone manages anyone: owns a catalog group. */
+export interface ManagerDirectory {
+  ownsAGroup(claims: string[]): Promise<boolean>;
+}
+
 /**
- * The example policy of this portal: admins see, end and revoke anything,
- * watch the connectors, offboard people and lift their locks; everyone else
- * only their own sessions and grants. Other permissions are allowed.
+ * The example policy of this portal:
+ * - everyone sees, ends and revokes their own sessions and grants;
+ * - owners of a catalog group also those of the group's members (and of
+ *   groups below it), and may offboard those members from People;
+ * - members of group `admins` everything: every session and grant, the
+ *   Connectors tab, offboarding anyone, lifting locks.
+ * Other plugins' permissions are allowed.
  */
 export class ActiveSessionsPolicy implements PermissionPolicy {
+  constructor(private readonly managers: ManagerDirectory) {}
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
-    const isSession = isResourcePermission(permission, SESSION_RESOURCE_TYPE);
-    const isGrant = isResourcePermission(permission, GRANT_RESOURCE_TYPE);
-    const isAdminOnly = ADMIN_ONLY.includes(permission.name);
-    if (!isSession && !isGrant && !isAdminOnly) {
+    const isOurs =
+      isResourcePermission(permission, SESSION_RESOURCE_TYPE) ||
+      isResourcePermission(permission, GRANT_RESOURCE_TYPE) ||
+      isResourcePermission(permission, USER_RESOURCE_TYPE) ||
+      ADMIN_ONLY.includes(permission.name) ||
+      permission.name === userOffboardPermission.name;
+    if (!isOurs) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (!user) {
@@ -56,20 +69,34 @@ export class ActiveSessionsPolicy implements PermissionPolicy {
     if (claims.includes(ADMINS_GROUP)) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (isAdminOnly) {
-      return { result: AuthorizeResult.DENY };
-    }
     if (isResourcePermission(permission, SESSION_RESOURCE_TYPE)) {
-      return createSessionConditionalDecision(
-        permission,
-        sessionConditions.isSessionOwner({ claims }),
-      );
+      return createSessionConditionalDecision(permission, {
+        anyOf: [
+          sessionConditions.isSessionOwner({ claims }),
+          sessionConditions.isManagedBy({ claims }),
+        ],
+      });
     }
     if (isResourcePermission(permission, GRANT_RESOURCE_TYPE)) {
-      return createGrantConditionalDecision(
+      return createGrantConditionalDecision(permission, {
+        anyOf: [
+          grantConditions.isGrantOwner({ claims }),
+          grantConditions.isGrantManagedBy({ claims }),
+        ],
+      });
+    }
+    if (isResourcePermission(permission, USER_RESOURCE_TYPE)) {
+      return createUserConditionalDecision(
         permission,
-        grantConditions.isGrantOwner({ claims }),
+        userConditions.isUserManagedBy({ claims }),
       );
+    }
+    if (permission.name === userOffboardPermission.name) {
+      return {
+        result: (await this.managers.ownsAGroup(claims))
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
     }
     return { result: AuthorizeResult.DENY };
   }

@@ -1,6 +1,11 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { ActiveSessionsPolicy } from './ActiveSessionsPolicy';
+import { CatalogManagerDirectory } from './CatalogManagerDirectory';
 
 /** Installs {@link ActiveSessionsPolicy} as the portal's permission policy. */
 export default createBackendModule({
@@ -8,9 +13,15 @@ export default createBackendModule({
   moduleId: 'active-sessions-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new ActiveSessionsPolicy());
+      deps: {
+        policy: policyExtensionPoint,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
+      },
+      async init({ policy, catalog, auth }) {
+        policy.setPolicy(
+          new ActiveSessionsPolicy(new CatalogManagerDirectory(catalog, auth)),
+        );
       },
     });
   },

@@ -32,7 +32,14 @@ describe('readSessionsSettings', () => {
           'disable-mfa',
         ],
       },
+      managers: { enabled: true, syncFrequency: { minutes: 5 } },
     });
+  });
+
+  it('reads how managers come from the catalog', () => {
+    expect(
+      read({ managers: { enabled: false, syncFrequency: '30s' } }).managers,
+    ).toEqual({ enabled: false, syncFrequency: { seconds: 30 } });
   });
 
   it('reads the connectors, their titles and webhooks', () => {

@@ -17,6 +17,13 @@ export interface SessionsSettings {
   connectors: ConnectorSettings[];
   mfa: MfaSettings;
   stepUp: StepUpSettings;
+  managers: ManagerSettings;
+}
+
+/** Mirroring group owners from the catalog for the IS_MANAGED_BY rules. */
+export interface ManagerSettings {
+  enabled: boolean;
+  syncFrequency: HumanDuration;
 }
 
 /** The actions step-up can guard; `sessions.stepUp.actions` lists them. */
@@ -51,6 +58,7 @@ const DEFAULTS = {
   sweepFrequency: { seconds: 30 },
   confirmWithin: { seconds: 30 },
   offlineAfter: { minutes: 2 },
+  managersSyncFrequency: { minutes: 5 },
 };
 
 function readDuration(
@@ -176,6 +184,14 @@ export function readSessionsSettings(config: Config): SessionsSettings {
     connectors: readConnectors(config),
     mfa: readMfa(config),
     stepUp: readStepUp(config),
+    managers: {
+      enabled: config.getOptionalBoolean('sessions.managers.enabled') ?? true,
+      syncFrequency: readDuration(
+        config,
+        'sessions.managers.syncFrequency',
+        DEFAULTS.managersSyncFrequency,
+      ),
+    },
   };
   if (settings.idleAfterMs <= 0) {
     throw new Error('sessions.idleAfter must be longer than zero');

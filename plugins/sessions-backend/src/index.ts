@@ -18,3 +18,14 @@ export {
 } from './permissions/grantRules';
 export type { SessionFilter, SessionCriteria } from './database/SessionStore';
 export type { GrantFilter, GrantCriteria } from './database/GrantStore';
+export {
+  userConditions,
+  createUserConditionalDecision,
+  userRules,
+  userResourceRef,
+} from './permissions/userRules';
+export type { SessionsUser, UserFilter } from './permissions/userRules';
+export type { SessionResource } from './permissions/rules';
+export type { GrantResource } from './permissions/grantRules';
+export { catalogModuleGroupOwners } from './catalog/catalogModuleGroupOwners';
+export { GroupOwnerProcessor } from './catalog/GroupOwnerProcessor';

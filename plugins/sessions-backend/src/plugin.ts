@@ -6,9 +6,15 @@ import {
   connectorReadPermission,
   grantPermissions,
   sessionsPermissions,
+  userLockPermission,
   userOffboardPermission,
   userUnlockPermission,
 } from '@internal/plugin-sessions-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { KnexManagedMembersStore } from './database/KnexManagedMembersStore';
+import { ManagedMembersSync } from './services/ManagedMembersSync';
+import { withManagers } from './permissions/withManagers';
+import { userResourceRef, userRules } from './permissions/userRules';
 import { readSessionsSettings } from './config';
 import { KnexCommandStore } from './database/KnexCommandStore';
 import { KnexConnectorStore } from './database/KnexConnectorStore';
@@ -53,6 +59,8 @@ export const sessionsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, httpAuth } = deps;
@@ -65,6 +73,7 @@ export const sessionsPlugin = createBackendPlugin({
         const commandStore = new KnexCommandStore(db);
         const connectorStore = new KnexConnectorStore(db);
         const locks = new KnexUserLockStore(db);
+        const managedMembers = new KnexManagedMembersStore(db);
         deps.permissionsRegistry.addPermissions([
           connectorReadPermission,
           userOffboardPermission,
@@ -74,13 +83,31 @@ export const sessionsPlugin = createBackendPlugin({
           resourceRef: sessionResourceRef,
           permissions: sessionsPermissions,
           rules: Object.values(sessionRules),
-          getResources: ids => store.getSessions(ids),
+          getResources: async ids =>
+            withManagers(ids, await store.getSessions(ids), managedMembers),
         });
         deps.permissionsRegistry.addResourceType({
           resourceRef: grantResourceRef,
           permissions: grantPermissions,
           rules: Object.values(grantRules),
-          getResources: ids => grantStore.findGrants({ ids }),
+          getResources: async ids =>
+            withManagers(
+              ids,
+              await grantStore.findGrants({ ids }),
+              managedMembers,
+            ),
+        });
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: userResourceRef,
+          permissions: [userLockPermission],
+          rules: Object.values(userRules),
+          getResources: async userRefs => {
+            const managers = await managedMembers.managersOf(userRefs);
+            return userRefs.map(userRef => ({
+              userRef,
+              managedBy: managers.get(userRef) ?? [],
+            }));
+          },
         });
 
         const sweeper = new SessionSweeper(
@@ -112,6 +139,25 @@ export const sessionsPlugin = createBackendPlugin({
           },
         });
 
+        if (settings.managers.enabled) {
+          const managersSync = new ManagedMembersSync({
+            catalog: deps.catalog,
+            auth: deps.auth,
+            store: managedMembers,
+            logger,
+          });
+          await deps.scheduler.scheduleTask({
+            id: 'sessions-managers-from-catalog',
+            frequency: settings.managers.syncFrequency,
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 10 },
+            scope: 'global',
+            fn: async () => {
+              await managersSync.run();
+            },
+          });
+        }
+
         const mfa = new MfaService({
           store: new KnexMfaStore(db),
           mfa: settings.mfa,
@@ -137,6 +183,10 @@ export const sessionsPlugin = createBackendPlugin({
           deps.permissions,
           deps.permissionsRegistry.getPermissionRuleset(grantResourceRef),
         );
+        const userAccess = new ResourceAccess(
+          deps.permissions,
+          deps.permissionsRegistry.getPermissionRuleset(userResourceRef),
+        );
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.use(
@@ -161,6 +211,8 @@ export const sessionsPlugin = createBackendPlugin({
               locks,
               sessionAccess,
               grantAccess,
+              userAccess,
+              managedMembers,
               permissions: deps.permissions,
               auditor: deps.auditor,
               stepUp,

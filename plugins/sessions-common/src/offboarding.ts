@@ -5,6 +5,8 @@ import { entityRefSchema } from './schemas';
 export interface OffboardPreview {
   userRef: string;
   locked: boolean;
+  /** The caller may offboard (lock) this person; false: outside their scope. */
+  mayOffboard: boolean;
   sessions: Array<{
     resourceName: string;
     resourceType: string;
@@ -38,6 +40,8 @@ export interface PersonSummary {
   openSessions: number;
   activeGrants: number;
   locked: boolean;
+  /** The caller may offboard (lock) this person. */
+  mayOffboard: boolean;
 }
 
 export const peopleQuerySchema = z

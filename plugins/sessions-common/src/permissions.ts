@@ -68,3 +68,17 @@ export const userUnlockPermission = createPermission({
   name: 'sessions.user.unlock',
   attributes: { action: 'update' },
 });
+
+/** The permission resource type of a person, as offboarding sees them. */
+export const USER_RESOURCE_TYPE = 'sessions-user';
+
+/**
+ * Lock a person against new sessions and grants. Offboarding locks each
+ * person first and needs this for every one of them; a policy narrows it,
+ * for example to the members of groups the caller owns.
+ */
+export const userLockPermission = createPermission({
+  name: 'sessions.user.lock',
+  attributes: { action: 'update' },
+  resourceType: USER_RESOURCE_TYPE,
+});

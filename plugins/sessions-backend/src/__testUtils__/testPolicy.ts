@@ -16,16 +16,21 @@ import {
   createSessionConditionalDecision,
   sessionConditions,
 } from '../permissions/rules';
+import {
+  createUserConditionalDecision,
+  userConditions,
+} from '../permissions/userRules';
 
 /**
  * The policy the router tests run against: `admin` may do anything; others
  * read and cut their own sessions and grants, except that users listed in
- * `readOnly` may read their grants but not revoke them.
+ * `readOnly` may read their grants but not revoke them; `managers` also
+ * see, cut and offboard the members of groups they own.
  */
 export class ActiveSessionsTestPolicy implements PermissionPolicy {
   constructor(
     private readonly admin: string,
-    private readonly options: { readOnly?: string[] } = {},
+    private readonly options: { readOnly?: string[]; managers?: string[] } = {},
   ) {}
 
   async handle(
@@ -38,11 +43,23 @@ export class ActiveSessionsTestPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
     const claims = user.info.ownershipEntityRefs;
+    const isManager = this.options.managers?.includes(user.info.userEntityRef);
     if (isResourcePermission(permission, 'session')) {
+      const own = sessionConditions.isSessionOwner({ claims });
       return createSessionConditionalDecision(
         permission,
-        sessionConditions.isSessionOwner({ claims }),
+        isManager
+          ? { anyOf: [own, sessionConditions.isManagedBy({ claims })] }
+          : own,
       );
+    }
+    if (isResourcePermission(permission, 'sessions-user')) {
+      return isManager
+        ? createUserConditionalDecision(
+            permission,
+            userConditions.isUserManagedBy({ claims }),
+          )
+        : { result: AuthorizeResult.DENY };
     }
     if (isResourcePermission(permission, 'access-grant')) {
       if (
@@ -51,10 +68,16 @@ export class ActiveSessionsTestPolicy implements PermissionPolicy {
       ) {
         return { result: AuthorizeResult.DENY };
       }
+      const own = grantConditions.isGrantOwner({ claims });
       return createGrantConditionalDecision(
         permission,
-        grantConditions.isGrantOwner({ claims }),
+        isManager
+          ? { anyOf: [own, grantConditions.isGrantManagedBy({ claims })] }
+          : own,
       );
+    }
+    if (isManager && permission.name === 'sessions.user.offboard') {
+      return { result: AuthorizeResult.ALLOW };
     }
     // Connectors, offboarding and locks are the admin's.
     if (

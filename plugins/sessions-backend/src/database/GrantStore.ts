@@ -10,7 +10,7 @@ import { PropertyFilter } from './sqlHelpers';
 
 /** A property a grant permission rule may constrain. */
 export type GrantFilter = PropertyFilter<
-  'userRef' | 'kind' | 'target' | 'status' | 'source'
+  'userRef' | 'managedBy' | 'kind' | 'target' | 'status' | 'source'
 >;
 export type GrantCriteria = PermissionCriteria<GrantFilter>;
 

@@ -28,7 +28,9 @@ import {
   whereAfter,
   whereContains,
   whereCriteria,
+  FilterColumn,
 } from './sqlHelpers';
+import { whereManagedBy } from './KnexManagedMembersStore';
 
 const GRANTS = 'access_grants';
 const EVENTS = 'grant_events';
@@ -54,8 +56,10 @@ type GrantRow = {
   cut_failure: string | null;
 };
 
-const FILTER_COLUMNS: Record<GrantFilter['property'], string> = {
+const FILTER_COLUMNS: Record<GrantFilter['property'], FilterColumn> = {
   userRef: 'user_ref',
+  managedBy: (query, managerRefs) =>
+    whereManagedBy(query, 'user_ref', managerRefs),
   kind: 'kind',
   target: 'target',
   status: 'status',

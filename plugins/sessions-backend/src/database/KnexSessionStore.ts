@@ -9,7 +9,9 @@ import {
   whereAfter,
   whereContains,
   whereCriteria,
+  FilterColumn,
 } from './sqlHelpers';
+import { whereManagedBy } from './KnexManagedMembersStore';
 import {
   EndReason,
   LIVE_SESSION_STATUSES,
@@ -75,8 +77,10 @@ type EventRow = {
   created_at: number;
 };
 
-const FILTER_COLUMNS: Record<SessionFilter['property'], string> = {
+const FILTER_COLUMNS: Record<SessionFilter['property'], FilterColumn> = {
   userRef: 'user_ref',
+  managedBy: (query, managerRefs) =>
+    whereManagedBy(query, 'user_ref', managerRefs),
   resourceType: 'resource_type',
   status: 'status',
   source: 'source',

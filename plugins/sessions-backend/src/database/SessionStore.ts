@@ -10,7 +10,7 @@ import {
 
 /** A property a permission rule may constrain, and the values it allows. */
 export type SessionFilter = PropertyFilter<
-  'userRef' | 'resourceType' | 'status' | 'source'
+  'userRef' | 'managedBy' | 'resourceType' | 'status' | 'source'
 >;
 
 /** Permission conditions, as the store turns them into SQL. */

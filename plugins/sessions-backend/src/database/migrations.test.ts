@@ -136,5 +136,25 @@ describe('migrations', () => {
         '00000000-0000-4000-8000-000000000003',
       ]);
     });
+
+    it('20261124000000_managed_members goes up with data in it, and down', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      await knex('managed_members').insert([
+        { manager_ref: 'user:default/maria', member_ref: 'user:default/jane' },
+        { manager_ref: 'group:default/leads', member_ref: 'user:default/jane' },
+      ]);
+
+      while (
+        await knex('knex_migrations')
+          .where('name', '20261124000000_managed_members.js')
+          .first()
+      ) {
+        await migrateDownOnce(knex);
+      }
+      expect(await knex.schema.hasTable('managed_members')).toBe(false);
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await knex('managed_members').select()).toEqual([]);
+    });
   });
 });

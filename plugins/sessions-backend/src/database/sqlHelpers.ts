@@ -25,11 +25,18 @@ export interface PropertyFilter<P extends string> {
   values: string[];
 }
 
+/**
+ * Where a property lives: a column, or a clause for properties that need
+ * more than one (such as a semi-join).
+ */
+export type FilterColumn =
+  string | ((query: Knex.QueryBuilder, values: string[]) => void);
+
 /** Adds permission criteria to a query as a WHERE clause. */
 export function whereCriteria<P extends string>(
   query: Knex.QueryBuilder,
   criteria: PermissionCriteria<PropertyFilter<P>>,
-  columns: Record<P, string>,
+  columns: Record<P, FilterColumn>,
 ) {
   if ('allOf' in criteria) {
     query.where(all => {
@@ -52,7 +59,12 @@ export function whereCriteria<P extends string>(
   } else if (criteria.values.length === 0) {
     query.whereRaw('1 = 0');
   } else {
-    query.whereIn(columns[criteria.property], criteria.values);
+    const column = columns[criteria.property];
+    if (typeof column === 'string') {
+      query.whereIn(column, criteria.values);
+    } else {
+      column(query, criteria.values);
+    }
   }
 }
 

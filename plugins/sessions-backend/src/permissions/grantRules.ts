@@ -11,9 +11,12 @@ import {
 import { z } from 'zod';
 import { GrantFilter } from '../database/GrantStore';
 
+/** A grant as permission rules see it: with its holder's managers. */
+export type GrantResource = AccessGrant & { managedBy: string[] };
+
 /** The `access-grant` resource type, with the store's filter as its query. */
 export const grantResourceRef = createPermissionResourceRef<
-  AccessGrant,
+  GrantResource,
   GrantFilter
 >().with({ pluginId: 'sessions', resourceType: GRANT_RESOURCE_TYPE });
 
@@ -32,6 +35,23 @@ const isGrantOwner = createPermissionRule({
   }),
   apply: (grant, { claims }) => lower(claims).includes(grant.userRef),
   toQuery: ({ claims }) => ({ property: 'userRef', values: lower(claims) }),
+});
+
+const isGrantManagedBy = createPermissionRule({
+  name: 'IS_MANAGED_BY',
+  description:
+    'Allow grants held by members of catalog groups owned by one of the claims (the group or a group below it), typically the caller (user.info.ownershipEntityRefs)',
+  resourceRef: grantResourceRef,
+  paramsSchema: z.object({
+    claims: z
+      .array(z.string())
+      .describe(
+        'Entity refs of the caller and their groups; owners of a group manage its members',
+      ),
+  }),
+  apply: (grant, { claims }) =>
+    grant.managedBy.some(manager => lower(claims).includes(manager)),
+  toQuery: ({ claims }) => ({ property: 'managedBy', values: lower(claims) }),
 });
 
 const hasGrantUser = createPermissionRule({
@@ -70,7 +90,13 @@ const hasTarget = createPermissionRule({
 });
 
 /** Every rule a policy may use in a conditional decision on grants. */
-export const grantRules = { isGrantOwner, hasGrantUser, hasKind, hasTarget };
+export const grantRules = {
+  isGrantOwner,
+  isGrantManagedBy,
+  hasGrantUser,
+  hasKind,
+  hasTarget,
+};
 
 const { conditions, createConditionalDecision } = createConditionExports({
   resourceRef: grantResourceRef,

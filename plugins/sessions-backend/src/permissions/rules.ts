@@ -12,9 +12,15 @@ import {
 import { z } from 'zod';
 import { SessionFilter } from '../database/SessionStore';
 
+/**
+ * A session as permission rules see it: with its user's managers from the
+ * catalog mirror, so IS_MANAGED_BY can decide on one loaded session too.
+ */
+export type SessionResource = Session & { managedBy: string[] };
+
 /** The `session` resource type, with the store's filter as its query. */
 export const sessionResourceRef = createPermissionResourceRef<
-  Session,
+  SessionResource,
   SessionFilter
 >().with({ pluginId: 'sessions', resourceType: SESSION_RESOURCE_TYPE });
 
@@ -33,6 +39,23 @@ const isSessionOwner = createPermissionRule({
   }),
   apply: (session, { claims }) => lower(claims).includes(session.userRef),
   toQuery: ({ claims }) => ({ property: 'userRef', values: lower(claims) }),
+});
+
+const isManagedBy = createPermissionRule({
+  name: 'IS_MANAGED_BY',
+  description:
+    'Allow sessions of members of catalog groups owned by one of the claims (the group or a group below it), typically the caller (user.info.ownershipEntityRefs)',
+  resourceRef: sessionResourceRef,
+  paramsSchema: z.object({
+    claims: z
+      .array(z.string())
+      .describe(
+        'Entity refs of the caller and their groups; owners of a group manage its members',
+      ),
+  }),
+  apply: (session, { claims }) =>
+    session.managedBy.some(manager => lower(claims).includes(manager)),
+  toQuery: ({ claims }) => ({ property: 'managedBy', values: lower(claims) }),
 });
 
 const hasUser = createPermissionRule({
@@ -90,6 +113,7 @@ const hasSource = createPermissionRule({
 /** Every rule a policy may use in a conditional decision on sessions. */
 export const sessionRules = {
   isSessionOwner,
+  isManagedBy,
   hasUser,
   hasResourceType,
   hasStatus,

@@ -3,64 +3,20 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import request from 'supertest';
 import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
+import { offboardClient } from '../__testUtils__/offboardClient';
 
 jest.setTimeout(60_000);
 
 const ADMIN = 'user:default/admin';
 const JANE = 'user:default/jane';
 const BOB = 'user:default/bob';
-const as = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
-const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
-const HOUR = 3_600_000;
 
 describe('offboarding', () => {
   let app: any;
-
-  const connector = (path: string, body: object) =>
-    request(app)
-      .post(`/api/sessions/connector/${path}`)
-      .set('Authorization', CONNECTOR)
-      .send(body);
-  const startSessions = (items: Array<[string, string, string]>) =>
-    connector('sessions/start', {
-      source: 'bastion',
-      sessions: items.map(([externalId, userRef, resourceName]) => ({
-        externalId,
-        userRef,
-        resourceName,
-        resourceType: 'ssh',
-      })),
-    });
-  const reportGrants = (items: Array<[string, string, string]>) =>
-    connector('grants/report', {
-      source: 'priv-broker',
-      grants: items.map(([externalId, userRef, kind]) => ({
-        externalId,
-        kind,
-        userRef,
-        target: `target-${externalId}`,
-        targetType: 'device',
-        expiresAt: new Date(Date.now() + HOUR).toISOString(),
-      })),
-    });
-  const asUser = (
-    userRef: string,
-    method: 'get' | 'post' | 'delete',
-    path: string,
-  ) =>
-    request(app)
-      [method](`/api/sessions${path}`)
-      .set('Authorization', as(userRef));
-  const openOf = async (userRef: string) =>
-    (await asUser(ADMIN, 'get', `/sessions?status=active,idle&user=${userRef}`))
-      .body.items as any[];
-  const activeGrantsOf = async (userRef: string) =>
-    (await asUser(ADMIN, 'get', `/grants?status=active&user=${userRef}`)).body
-      .items as any[];
+  let client: ReturnType<typeof offboardClient>;
 
   beforeEach(async () => {
     const backend = await startTestBackend({
@@ -73,35 +29,52 @@ describe('offboarding', () => {
       ],
     });
     app = backend.server;
-    await startSessions([
-      ['j1', JANE, 'db-1'],
-      ['j2', JANE, 'db-1'],
-      ['j3', JANE, 'web-1'],
-      ['b1', BOB, 'db-1'],
-    ]).expect(200);
-    await reportGrants([
-      ['g1', JANE, 'device_admin'],
-      ['g2', JANE, 'timed_access'],
-      ['g3', BOB, 'device_admin'],
-    ]).expect(200);
+    client = offboardClient(app);
+    await client
+      .startSessions([
+        ['j1', JANE, 'db-1'],
+        ['j2', JANE, 'db-1'],
+        ['j3', JANE, 'web-1'],
+        ['b1', BOB, 'db-1'],
+      ])
+      .expect(200);
+    await client
+      .reportGrants([
+        ['g1', JANE, 'device_admin'],
+        ['g2', JANE, 'timed_access'],
+        ['g3', BOB, 'device_admin'],
+      ])
+      .expect(200);
   });
 
   it('lists people with what they hold, searching by entity ref', async () => {
-    const all = await asUser(ADMIN, 'get', '/people');
+    const all = await client.asUser(ADMIN, 'get', '/people');
     expect(all.body.items).toEqual([
-      { userRef: BOB, openSessions: 1, activeGrants: 1, locked: false },
-      { userRef: JANE, openSessions: 3, activeGrants: 2, locked: false },
+      {
+        userRef: BOB,
+        openSessions: 1,
+        activeGrants: 1,
+        locked: false,
+        mayOffboard: true,
+      },
+      {
+        userRef: JANE,
+        openSessions: 3,
+        activeGrants: 2,
+        locked: false,
+        mayOffboard: true,
+      },
     ]);
-    const found = await asUser(ADMIN, 'get', '/people?q=JAN');
+    const found = await client.asUser(ADMIN, 'get', '/people?q=JAN');
     expect(found.body.items.map((p: any) => p.userRef)).toEqual([JANE]);
-    expect((await asUser(JANE, 'get', '/people')).status).toBe(403);
+    expect((await client.asUser(JANE, 'get', '/people')).status).toBe(403);
     expect(
-      (await asUser(ADMIN, 'get', '/people?limit=0')).body.error.message,
+      (await client.asUser(ADMIN, 'get', '/people?limit=0')).body.error.message,
     ).toContain('query.limit');
   });
 
   it('previews what would be cut: sessions by resource, grants by kind', async () => {
-    const res = await asUser(ADMIN, 'post', '/offboard/preview').send({
+    const res = await client.asUser(ADMIN, 'post', '/offboard/preview').send({
       users: [JANE],
     });
     expect(res.status).toBe(200);
@@ -109,6 +82,7 @@ describe('offboarding', () => {
       {
         userRef: JANE,
         locked: false,
+        mayOffboard: true,
         sessions: [
           { resourceName: 'db-1', resourceType: 'ssh', count: 2 },
           { resourceName: 'web-1', resourceType: 'ssh', count: 1 },
@@ -120,11 +94,11 @@ describe('offboarding', () => {
       },
     ]);
     // A preview changes nothing.
-    expect(await openOf(JANE)).toHaveLength(3);
+    expect(await client.openOf(JANE, ADMIN)).toHaveLength(3);
   });
 
   it('ends everything a leaver holds, orders every cut, and locks them against new access until lifted', async () => {
-    const res = await asUser(ADMIN, 'post', '/offboard').send({
+    const res = await client.asUser(ADMIN, 'post', '/offboard').send({
       users: [JANE],
     });
 
@@ -140,17 +114,12 @@ describe('offboarding', () => {
       'device_admin',
       'timed_access',
     ]);
-    expect(await openOf(JANE)).toEqual([]);
-    expect(await activeGrantsOf(JANE)).toEqual([]);
-    expect(await openOf(BOB)).toHaveLength(1);
-    expect(await activeGrantsOf(BOB)).toHaveLength(1);
+    expect(await client.openOf(JANE, ADMIN)).toEqual([]);
+    expect(await client.activeGrantsOf(JANE, ADMIN)).toEqual([]);
+    expect(await client.openOf(BOB, ADMIN)).toHaveLength(1);
+    expect(await client.activeGrantsOf(BOB, ADMIN)).toHaveLength(1);
     // Every cut is an order for the connector, with reason offboarding.
-    const feed = async (source: string) =>
-      (
-        await request(app)
-          .get(`/api/sessions/connector/commands?source=${source}&after=0`)
-          .set('Authorization', CONNECTOR)
-      ).body.commands as any[];
+    const { feed } = client;
     expect((await feed('bastion')).map(c => [c.externalId, c.reason])).toEqual(
       expect.arrayContaining([
         ['j1', 'offboarding'],
@@ -164,27 +133,29 @@ describe('offboarding', () => {
     ]);
 
     // Locked: new sessions and grants are refused, others still come in.
-    const started = await startSessions([
+    const started = await client.startSessions([
       ['j9', JANE, 'db-2'],
       ['b9', BOB, 'db-2'],
     ]);
     expect(started.body).toMatchObject({ accepted: 1, refused: ['j9'] });
-    const granted = await reportGrants([['g9', JANE, 'device_admin']]);
+    const granted = await client.reportGrants([['g9', JANE, 'device_admin']]);
     expect(granted.body).toMatchObject({ accepted: 0, refused: ['g9'] });
-    expect(await openOf(JANE)).toEqual([]);
-    expect(await activeGrantsOf(JANE)).toEqual([]);
+    expect(await client.openOf(JANE, ADMIN)).toEqual([]);
+    expect(await client.activeGrantsOf(JANE, ADMIN)).toEqual([]);
     expect(
-      (await asUser(ADMIN, 'get', '/locks')).body.items.map((l: any) => [
+      (await client.asUser(ADMIN, 'get', '/locks')).body.items.map((l: any) => [
         l.userRef,
         l.lockedBy,
       ]),
     ).toEqual([[JANE, ADMIN]]);
 
     // Lifted by an admin: Jane can come back.
-    await asUser(ADMIN, 'delete', `/locks/${encodeURIComponent(JANE)}`).expect(
-      204,
-    );
-    expect((await startSessions([['j10', JANE, 'db-2']])).body).toMatchObject({
+    await client
+      .asUser(ADMIN, 'delete', `/locks/${encodeURIComponent(JANE)}`)
+      .expect(204);
+    expect(
+      (await client.startSessions([['j10', JANE, 'db-2']])).body,
+    ).toMatchObject({
       accepted: 1,
       refused: [],
     });
@@ -192,23 +163,27 @@ describe('offboarding', () => {
 
   it('refuses people without the offboard permission, cutting and locking nothing', async () => {
     for (const path of ['/offboard/preview', '/offboard']) {
-      const res = await asUser(JANE, 'post', path).send({ users: [BOB] });
+      const res = await client
+        .asUser(JANE, 'post', path)
+        .send({ users: [BOB] });
       expect(res.status).toBe(403);
     }
     expect(
-      (await asUser(JANE, 'delete', `/locks/${encodeURIComponent(BOB)}`))
+      (await client.asUser(JANE, 'delete', `/locks/${encodeURIComponent(BOB)}`))
         .status,
     ).toBe(403);
-    expect(await openOf(BOB)).toHaveLength(1);
-    expect((await asUser(ADMIN, 'get', '/locks')).body.items).toEqual([]);
+    expect(await client.openOf(BOB, ADMIN)).toHaveLength(1);
+    expect((await client.asUser(ADMIN, 'get', '/locks')).body.items).toEqual(
+      [],
+    );
   });
 
   it('answers bad input with a 400 naming the field', async () => {
-    const res = await asUser(ADMIN, 'post', '/offboard').send({
+    const res = await client.asUser(ADMIN, 'post', '/offboard').send({
       users: ['not a ref'],
     });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('body.users.0');
-    expect(await openOf(JANE)).toHaveLength(3);
+    expect(await client.openOf(JANE, ADMIN)).toHaveLength(3);
   });
 });

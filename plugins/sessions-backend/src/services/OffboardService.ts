@@ -18,9 +18,12 @@ import {
   grantRevokePermission,
   sessionReadPermission,
   sessionTerminatePermission,
+  userLockPermission,
   userOffboardPermission,
   userUnlockPermission,
 } from '@internal/plugin-sessions-common';
+import { ManagedMembersStore } from '../database/ManagedMembersStore';
+import { UserFilter, userMatches } from '../permissions/userRules';
 import { GrantFilter, GrantStore } from '../database/GrantStore';
 import { SessionFilter, SessionStore } from '../database/SessionStore';
 import { UserLock, UserLockStore } from '../database/UserLockStore';
@@ -60,6 +63,8 @@ export class OffboardService {
       locks: UserLockStore;
       sessionAccess: ResourceAccess<SessionFilter>;
       grantAccess: ResourceAccess<GrantFilter>;
+      userAccess: ResourceAccess<UserFilter>;
+      managedMembers: ManagedMembersStore;
       permissions: PermissionsService;
       auditor: AuditorService;
       stepUp?: StepUpGuard;
@@ -103,12 +108,16 @@ export class OffboardService {
     const userRefs = [...new Set([...sessionsOf.keys(), ...grantsOf.keys()])]
       .sort()
       .slice(0, limit);
-    const locked = await this.options.locks.lockedAmong(userRefs);
+    const [locked, mayOffboard] = await Promise.all([
+      this.options.locks.lockedAmong(userRefs),
+      this.mayLock(credentials, userRefs),
+    ]);
     return userRefs.map(userRef => ({
       userRef,
       openSessions: sessionsOf.get(userRef) ?? 0,
       activeGrants: grantsOf.get(userRef) ?? 0,
       locked: locked.has(userRef),
+      mayOffboard: mayOffboard.has(userRef),
     }));
   }
 
@@ -126,11 +135,15 @@ export class OffboardService {
       this.options.sessionAccess.decide(sessionReadPermission, credentials),
       this.options.grantAccess.decide(grantReadPermission, credentials),
     ]);
-    const locked = await locks.lockedAmong(userRefs);
+    const [locked, mayOffboard] = await Promise.all([
+      locks.lockedAmong(userRefs),
+      this.mayLock(credentials, userRefs),
+    ]);
     return Promise.all(
       userRefs.map(async userRef => ({
         userRef,
         locked: locked.has(userRef),
+        mayOffboard: mayOffboard.has(userRef),
         sessions: sessionRead.allowed
           ? await sessions.countOpenByResource({
               userRef,
@@ -158,6 +171,15 @@ export class OffboardService {
       'offboard people',
     );
     const caller = credentials.principal.userEntityRef;
+    const people = [...new Set(userRefs)];
+    const mayOffboard = await this.mayLock(credentials, people);
+    const outside = people.filter(userRef => !mayOffboard.has(userRef));
+    if (outside.length > 0) {
+      // Nobody is touched unless every one of them may be.
+      throw new NotAllowedError(
+        `You are not allowed to offboard ${outside.join(', ')}`,
+      );
+    }
     await (this.options.stepUp ?? noStepUp).require(
       { userRef: caller, proof },
       'offboard',
@@ -174,7 +196,7 @@ export class OffboardService {
     const endable = both(sessionRead, terminate);
     const revocable = both(grantRead, revoke);
     const results: OffboardResult[] = [];
-    for (const userRef of [...new Set(userRefs)]) {
+    for (const userRef of people) {
       results.push(
         await this.offboardOne(caller, userRef, {
           sessionRead,
@@ -298,6 +320,29 @@ export class OffboardService {
       throw new NotFoundError(`${userRef} is not locked`);
     }
     await event.success();
+  }
+
+  /** Which of these people the caller may lock, and so offboard. */
+  private async mayLock(
+    credentials: UserCredentials,
+    userRefs: string[],
+  ): Promise<Set<string>> {
+    const decision = await this.options.userAccess.decide(
+      userLockPermission,
+      credentials,
+    );
+    if (!decision.allowed) return new Set();
+    const { criteria } = decision;
+    if (!criteria) return new Set(userRefs);
+    const managers = await this.options.managedMembers.managersOf(userRefs);
+    return new Set(
+      userRefs.filter(userRef =>
+        userMatches(criteria, {
+          userRef,
+          managedBy: managers.get(userRef) ?? [],
+        }),
+      ),
+    );
   }
 
   private async requireBasic(

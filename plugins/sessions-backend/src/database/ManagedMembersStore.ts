@@ -1,0 +1,18 @@
+/** One manager of one person: the owner of a group and a member below it. */
+export interface ManagedMember {
+  managerRef: string;
+  memberRef: string;
+}
+
+/** The catalog's "who manages whom", mirrored for permission rules. */
+export interface ManagedMembersStore {
+  /**
+   * Makes the stored pairs exactly `pairs`, in one transaction, touching
+   * only what changed.
+   */
+  replaceAll(
+    pairs: ManagedMember[],
+  ): Promise<{ added: number; removed: number }>;
+  /** Each of these people's managers (people without any are left out). */
+  managersOf(memberRefs: string[]): Promise<Map<string, string[]>>;
+}
