@@ -7,7 +7,12 @@ import { setupServer } from 'msw/node';
 import {
   DISCOVERY_BASE_URL,
   fakeSessionsBackend,
+  makeSession,
 } from '../../__testUtils__/fakeSessionsBackend';
+import {
+  fakeGrantsBackend,
+  makeGrant,
+} from '../../__testUtils__/fakeGrantsBackend';
 import { renderSessionsPage } from '../../__testUtils__/renderSessionsPage';
 
 const server = setupServer();
@@ -15,13 +20,23 @@ registerMswTestHooks(server);
 
 const API = `${DISCOVERY_BASE_URL}/api/sessions`;
 const JANE = 'user:default/jane.doe';
+const BOB = 'user:default/bob';
 
 /** An offboarding backend behind msw that remembers the locks it set. */
 function serveOffboarding() {
   let locks: UserLock[] = [];
   const offboarded: unknown[] = [];
   server.use(
-    ...fakeSessionsBackend([]).handlers,
+    ...fakeSessionsBackend([
+      makeSession({
+        userRef: JANE,
+        resourceName: 'bastion-prod-2',
+        device: 'ThinkPad X1',
+      }),
+    ]).handlers,
+    ...fakeGrantsBackend([
+      makeGrant({ userRef: JANE, kind: 'device_admin', target: 'lnx-gpu-02' }),
+    ]).handlers,
     http.get(`${API}/people`, ({ request }) => {
       const q = new URL(request.url).searchParams.get('q') ?? '';
       const everyone = [
@@ -30,8 +45,15 @@ function serveOffboarding() {
           openSessions: 1,
           activeGrants: 0,
           locked: false,
+          mayOffboard: false,
         },
-        { userRef: JANE, openSessions: 2, activeGrants: 1, locked: false },
+        {
+          userRef: JANE,
+          openSessions: 2,
+          activeGrants: 1,
+          locked: false,
+          mayOffboard: true,
+        },
       ];
       return HttpResponse.json({
         items: everyone.filter(person => person.userRef.includes(q)),
@@ -43,6 +65,8 @@ function serveOffboarding() {
         items: users.map(userRef => ({
           userRef,
           locked: false,
+          // Bob is outside the caller's groups.
+          mayOffboard: userRef !== BOB,
           sessions: [{ resourceName: 'db-1', resourceType: 'ssh', count: 2 }],
           grants: [{ kind: 'device_admin', count: 1 }],
         })),
@@ -132,5 +156,49 @@ describe('ActiveSessionsPage offboarding', () => {
     await waitFor(() =>
       expect(screen.getByText('Nobody is locked.')).toBeInTheDocument(),
     );
+  });
+
+  it('opens a person to show what they hold, and keeps people outside your groups out of offboarding', async () => {
+    const backend = serveOffboarding();
+    await renderSessionsPage();
+    await userEvent.click(await screen.findByRole('tab', { name: 'People' }));
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: `Open ${JANE}` }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: `What ${JANE} holds`,
+    });
+    const sessions = await within(dialog).findByRole('list', {
+      name: `Open sessions of ${JANE}`,
+    });
+    expect(within(sessions).getByText('bastion-prod-2 · ssh')).toBeVisible();
+    const grants = within(dialog).getByRole('list', {
+      name: `Active grants of ${JANE}`,
+    });
+    expect(within(grants).getByText('Device Admin · lnx-gpu-02')).toBeVisible();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Close' }),
+    );
+
+    // Bob is listed, but not the caller's to offboard.
+    expect(screen.getByText(BOB)).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: `Add ${BOB} to offboarding` }),
+    ).not.toBeInTheDocument();
+    await userEvent.type(
+      screen.getByLabelText('People to offboard (entity refs)'),
+      `${JANE} ${BOB}`,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    expect(
+      await screen.findByText(
+        `You may not offboard ${BOB}: they are not among the people you manage. Remove them to go on.`,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Offboard 2 people' }),
+    ).toBeDisabled();
+    expect(backend.offboarded).toEqual([]);
   });
 });

@@ -54,6 +54,12 @@ export function OffboardPanel(props: { onChanged: () => void }) {
     () => preview?.map(item => item.userRef) ?? [],
     [preview],
   );
+  const outside = useMemo(
+    () =>
+      preview?.filter(item => !item.mayOffboard).map(item => item.userRef) ??
+      [],
+    [preview],
+  );
   const offboard = useConfirmedAction(
     confirming ? people : undefined,
     async list => {
@@ -108,9 +114,16 @@ export function OffboardPanel(props: { onChanged: () => void }) {
         {preview && (
           <Box mt={2}>
             <OffboardPreviewList preview={preview} />
+            {outside.length > 0 && (
+              <Alert severity="warning" style={{ marginBottom: 16 }}>
+                You may not offboard {outside.join(', ')}: they are not among
+                the people you manage. Remove them to go on.
+              </Alert>
+            )}
             <Button
               variant="contained"
               color="secondary"
+              disabled={outside.length > 0}
               onClick={() => setConfirming(true)}
             >
               Offboard{' '}

@@ -27,6 +27,7 @@ export function OffboardPreviewList(props: { preview: OffboardPreview[] }) {
             <Typography variant="subtitle1">
               <strong>{person.userRef}</strong>
               {person.locked && ' · already locked'}
+              {!person.mayOffboard && ' · not yours to offboard'}
             </Typography>
             <Typography variant="body2">
               {plural(sessions, 'session')}

@@ -8,11 +8,13 @@ import { useApi } from '@backstage/core-plugin-api';
 import { PersonSummary } from '@internal/plugin-sessions-common';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
+import Tooltip from '@material-ui/core/Tooltip';
 import { useId, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { sessionsApiRef } from '../../api';
 import { errorMessage } from '../errorMessage';
+import { PersonHoldingsDialog } from './PersonHoldingsDialog';
 
 const SEARCH_DEBOUNCE_MS = 300;
 const TABLE_OPTIONS = {
@@ -26,7 +28,8 @@ const TABLE_OPTIONS = {
 
 /**
  * Everyone who holds access you may see, with their open sessions and
- * active grants; pick people from here to offboard them.
+ * active grants; open a person to see what they hold, and pick people you
+ * may offboard from here.
  */
 export function PeopleCard(props: {
   reloadKey: number;
@@ -36,6 +39,7 @@ export function PeopleCard(props: {
   const searchId = useId();
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
+  const [opened, setOpened] = useState<string>();
   useDebounce(() => setQuery(text.trim()), SEARCH_DEBOUNCE_MS, [text]);
   const people = useAsync(
     () => sessionsApi.listPeople(query || undefined),
@@ -71,14 +75,33 @@ export function PeopleCard(props: {
             title: '',
             align: 'right',
             render: person => (
-              <Button
-                size="small"
-                variant="outlined"
-                aria-label={`Add ${person.userRef} to offboarding`}
-                onClick={() => props.onPick(person.userRef)}
-              >
-                Add
-              </Button>
+              <>
+                <Button
+                  size="small"
+                  aria-label={`Open ${person.userRef}`}
+                  onClick={() => setOpened(person.userRef)}
+                >
+                  Open
+                </Button>{' '}
+                {person.mayOffboard ? (
+                  <Button
+                    size="small"
+                    variant="outlined"
+                    aria-label={`Add ${person.userRef} to offboarding`}
+                    onClick={() => props.onPick(person.userRef)}
+                  >
+                    Add
+                  </Button>
+                ) : (
+                  <Tooltip title="Not among the people you may offboard">
+                    <span>
+                      <Button size="small" variant="outlined" disabled>
+                        Add
+                      </Button>
+                    </span>
+                  </Tooltip>
+                )}
+              </>
             ),
           },
         ]}
@@ -99,6 +122,10 @@ export function PeopleCard(props: {
         onChange={event => setText(event.target.value)}
       />
       {body}
+      <PersonHoldingsDialog
+        userRef={opened}
+        onClose={() => setOpened(undefined)}
+      />
     </InfoCard>
   );
 }
