@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 SKIP_CHROMIUM=1 bash scripts/setup.sh
 BACKEND="npm run start:backend"
 if [ "${1:-}" = "manager" ]; then
-  BACKEND="$BACKEND -- --config $PWD/app-config.yaml --config $PWD/app-config.manager.yaml"
+  BACKEND="npm --workspace backend run start -- --config $PWD/app-config.yaml --config $PWD/app-config.manager.yaml"
 fi
 exec npx concurrently --kill-others --names backend,app,simulator \
   --prefix-colors blue,green,magenta \
