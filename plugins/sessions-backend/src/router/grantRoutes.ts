@@ -57,7 +57,7 @@ export function createGrantRoutes(options: {
   router.post('/grants/:id/revoke', async (req, res) => {
     const credentials = await userCredentials(req);
     const { id } = parseInput(idParams, req.params, 'params');
-    const grant = await audited(
+    const { grant } = await audited(
       auditor,
       {
         eventId: 'grant-revoke',
@@ -66,7 +66,11 @@ export function createGrantRoutes(options: {
         meta: { actionType: 'revoke-one', grantId: id },
       },
       () => grants.revokeOne(credentials, id, stepUpProof(req)),
-      result => ({ userRef: result.userRef, status: result.status }),
+      result => ({
+        userRef: result.grant.userRef,
+        status: result.grant.status,
+        revoked: result.revoked,
+      }),
     );
     res.json(grant);
   });
@@ -74,7 +78,7 @@ export function createGrantRoutes(options: {
   router.post('/grants/:id/give-back', async (req, res) => {
     const credentials = await userCredentials(req);
     const { id } = parseInput(idParams, req.params, 'params');
-    const grant = await audited(
+    const { grant } = await audited(
       auditor,
       {
         eventId: 'grant-revoke',
@@ -83,7 +87,7 @@ export function createGrantRoutes(options: {
         meta: { actionType: 'give-back', grantId: id },
       },
       () => grants.giveBack(credentials, id),
-      result => ({ status: result.status }),
+      result => ({ status: result.grant.status, revoked: result.revoked }),
     );
     res.json(grant);
   });

@@ -66,7 +66,7 @@ export function createUserRoutes(options: {
   router.post('/sessions/:id/end', async (req, res) => {
     const credentials = await userCredentials(req);
     const { id } = parseInput(idParams, req.params, 'params');
-    const session = await audited(
+    const { session } = await audited(
       auditor,
       {
         eventId: 'session-end',
@@ -75,7 +75,11 @@ export function createUserRoutes(options: {
         meta: { actionType: 'end-one', sessionId: id },
       },
       () => sessions.endOne(credentials, id, stepUpProof(req)),
-      result => ({ userRef: result.userRef, status: result.status }),
+      result => ({
+        userRef: result.session.userRef,
+        status: result.session.status,
+        ended: result.ended,
+      }),
     );
     res.json(session);
   });

@@ -146,7 +146,7 @@ export class GrantService {
     credentials: UserCredentials,
     id: string,
     proof?: string,
-  ): Promise<AccessGrant> {
+  ): Promise<{ grant: AccessGrant; revoked: boolean }> {
     const caller = credentials.principal.userEntityRef;
     const grant = await this.get(credentials, id);
     if (grant.userRef !== caller) {
@@ -159,14 +159,18 @@ export class GrantService {
     if (outcome === 'denied') {
       throw new NotAllowedError('You are not allowed to revoke this grant');
     }
-    return this.get(credentials, id);
+    // `already_ended`: it had ended, or another replica revoked it first.
+    return {
+      grant: await this.get(credentials, id),
+      revoked: outcome === 'revoked',
+    };
   }
 
   /** The holder gives their own grant back before it expires. */
   async giveBack(
     credentials: UserCredentials,
     id: string,
-  ): Promise<AccessGrant> {
+  ): Promise<{ grant: AccessGrant; revoked: boolean }> {
     const caller = credentials.principal.userEntityRef;
     const grant = await this.get(credentials, id);
     if (grant.userRef !== caller) {
@@ -181,6 +185,8 @@ export class GrantService {
         orderConnector: true,
       },
     );
-    return givenBack ?? grant;
+    return givenBack
+      ? { grant: givenBack, revoked: true }
+      : { grant, revoked: false };
   }
 }

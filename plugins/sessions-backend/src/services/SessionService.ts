@@ -120,7 +120,7 @@ export class SessionService {
     credentials: UserCredentials,
     id: string,
     proof?: string,
-  ): Promise<Session> {
+  ): Promise<{ session: Session; ended: boolean }> {
     const session = await this.get(credentials, id);
     const { criteria } = allowedOrThrow(
       await this.access.decide(sessionTerminatePermission, credentials),
@@ -142,7 +142,11 @@ export class SessionService {
         orderConnector: true,
       },
     );
-    return ended ?? (await this.get(credentials, id));
+    // `ended` is false when the session had already ended (or another
+    // replica ended it first): the call then changed nothing.
+    return ended
+      ? { session: ended, ended: true }
+      : { session: await this.get(credentials, id), ended: false };
   }
 
   /** Ends every open session of the caller, except `exceptId` if given. */
