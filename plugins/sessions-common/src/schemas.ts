@@ -44,7 +44,7 @@ function commaList<T extends readonly [string, ...string[]]>(values: T) {
  * Query of `GET /sessions` as it arrives on the wire. Build it with
  * {@link ListSessionsRequest} on the client side.
  */
-export const listSessionsQuerySchema = z
+export const listSessionsFields = z
   .object({
     status: commaList(SESSION_STATUSES).optional(),
     type: commaList(RESOURCE_TYPES).optional(),
@@ -59,9 +59,33 @@ export const listSessionsQuerySchema = z
       .default(DEFAULT_PAGE_SIZE),
     cursor: z.string().min(1).max(1000).optional(),
     user: entityRefSchema.optional(),
+    /** Every session the policy lets the caller read, of any user. */
+    all: z
+      .enum(['true', 'false'])
+      .transform(value => value === 'true')
+      .optional(),
   })
   .strict();
+
+/** `user` names one person, `all=true` everyone: not both. */
+export const notUserAndAll: [
+  (query: { user?: string; all?: boolean }) => boolean,
+  { message: string; path: string[] },
+] = [
+  query => !(query.all && query.user),
+  { message: 'user and all=true cannot be combined', path: ['all'] },
+];
+
+export const listSessionsQuerySchema = listSessionsFields.refine(
+  ...notUserAndAll,
+);
 export type ListSessionsQuery = z.output<typeof listSessionsQuerySchema>;
+
+/** Query of `GET /sessions/stats`: the caller's, someone's, or everyone's. */
+export const sessionStatsQuerySchema = listSessionsFields
+  .pick({ user: true, all: true })
+  .strict()
+  .refine(...notUserAndAll);
 
 /** What a client asks the list route for. */
 export interface ListSessionsRequest {
@@ -74,6 +98,8 @@ export interface ListSessionsRequest {
   cursor?: string;
   /** Whose sessions; the caller's own when missing. */
   user?: string;
+  /** Every session the policy lets the caller read, of any user. */
+  all?: boolean;
 }
 
 export const sessionIdSchema = z.uuid({
@@ -178,10 +204,7 @@ export const listGrantsQuerySchema = z
       .optional(),
   })
   .strict()
-  .refine(query => !(query.all && query.user), {
-    message: 'user and all=true cannot be combined',
-    path: ['all'],
-  });
+  .refine(...notUserAndAll);
 export type ListGrantsQuery = z.output<typeof listGrantsQuerySchema>;
 
 /** What a client asks the grants list for. */

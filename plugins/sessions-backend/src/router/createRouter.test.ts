@@ -267,6 +267,36 @@ describe('sessions API', () => {
       ]);
     });
 
+    it("lists and counts everyone's sessions with all=true, as far as the policy allows", async () => {
+      await seed();
+      const stats = (userRef: string, query: string) =>
+        request(app)
+          .get(`/api/sessions/sessions/stats${query}`)
+          .set('Authorization', as(userRef));
+      const everyone = await listOf(ADMIN, '?all=true');
+      expect(everyone.items.map((s: any) => s.externalId).sort()).toEqual([
+        'b1',
+        'j1',
+        'j2',
+      ]);
+      expect((await stats(ADMIN, '?all=true')).body).toMatchObject({
+        active: 3,
+        idle: 0,
+      });
+      // Jane's "everyone" is herself.
+      expect(
+        (await listOf(JANE, '?all=true')).items
+          .map((s: any) => s.externalId)
+          .sort(),
+      ).toEqual(['j1', 'j2']);
+      expect((await stats(JANE, '?all=true')).body).toMatchObject({
+        active: 2,
+      });
+      const both = await stats(ADMIN, `?all=true&user=${BOB}`);
+      expect(both.status).toBe(400);
+      expect(both.body.error.message).toContain('query.all');
+    });
+
     it('neither reads nor ends another user session, and nothing changes', async () => {
       const { bob } = await seed();
       const id = bob[0].id;

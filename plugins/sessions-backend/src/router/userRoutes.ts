@@ -3,6 +3,7 @@ import {
   endAllSessionsBodySchema,
   EndSessionsResult,
   listSessionsQuerySchema,
+  sessionStatsQuerySchema,
   sessionIdSchema,
 } from '@internal/plugin-sessions-common';
 import Router from 'express-promise-router';
@@ -13,7 +14,6 @@ import { parseInput } from './parseInput';
 import { stepUpProof } from './stepUpProof';
 
 const idParams = z.object({ id: sessionIdSchema });
-const statsQuery = listSessionsQuerySchema.pick({ user: true }).strict();
 
 /** Routes for people in the portal: their sessions and what they may do. */
 export function createUserRoutes(options: {
@@ -35,8 +35,8 @@ export function createUserRoutes(options: {
 
   router.get('/sessions/stats', async (req, res) => {
     const credentials = await userCredentials(req);
-    const { user } = parseInput(statsQuery, req.query, 'query');
-    res.json(await sessions.stats(credentials, user));
+    const scope = parseInput(sessionStatsQuerySchema, req.query, 'query');
+    res.json(await sessions.stats(credentials, scope));
   });
 
   router.post('/sessions/end-all', async (req, res) => {

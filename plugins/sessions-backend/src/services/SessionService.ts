@@ -60,7 +60,9 @@ export class SessionService {
       'read sessions',
     );
     const rows = await this.store.listSessions({
-      userRef: query.user ?? credentials.principal.userEntityRef,
+      userRef: query.all
+        ? undefined
+        : (query.user ?? credentials.principal.userEntityRef),
       statuses: query.status,
       types: query.type,
       text: query.q || undefined,
@@ -79,16 +81,19 @@ export class SessionService {
     return toPage(rows, query.limit, query, row => sortValue(row, query.sort));
   }
 
+  /** Counters of the caller's open sessions, `user`'s, or (`all`) everyone's. */
   async stats(
     credentials: UserCredentials,
-    user?: string,
+    scope: { user?: string; all?: boolean } = {},
   ): Promise<SessionStats> {
     const { criteria } = allowedOrThrow(
       await this.access.decide(sessionReadPermission, credentials),
       'read sessions',
     );
     const counts = await this.store.countOpenSessions({
-      userRef: user ?? credentials.principal.userEntityRef,
+      userRef: scope.all
+        ? undefined
+        : (scope.user ?? credentials.principal.userEntityRef),
       access: criteria,
     });
     const open = counts.active + counts.idle;

@@ -30,7 +30,7 @@ export interface SessionsApi {
   /** One page of the caller's sessions; pass `nextCursor` back for the next. */
   listSessions(request?: ListSessionsRequest): Promise<SessionPage>;
   /** Counters of the caller's open sessions. */
-  getStats(options?: { user?: string }): Promise<SessionStats>;
+  getStats(options?: { user?: string; all?: boolean }): Promise<SessionStats>;
   getSession(id: string): Promise<Session>;
   /** Ends one session; resolves to the session, now disconnected. */
   endSession(id: string): Promise<Session>;

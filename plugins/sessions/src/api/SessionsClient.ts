@@ -55,9 +55,14 @@ export class SessionsClient implements SessionsApi {
     );
   }
 
-  async getStats(options: { user?: string } = {}): Promise<SessionStats> {
+  async getStats(
+    options: { user?: string; all?: boolean } = {},
+  ): Promise<SessionStats> {
     return this.request<SessionStats>(
-      `/sessions/stats${toQueryString({ user: options.user })}`,
+      `/sessions/stats${toQueryString({
+        user: options.user,
+        all: options.all ? 'true' : undefined,
+      })}`,
     );
   }
 
@@ -234,6 +239,7 @@ function listQuery(request: ListSessionsRequest): Record<string, unknown> {
     limit: request.limit,
     cursor: request.cursor,
     user: request.user,
+    all: request.all ? 'true' : undefined,
   };
 }
 
