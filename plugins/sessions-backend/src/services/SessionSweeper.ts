@@ -22,6 +22,7 @@ export class SessionSweeper {
   ) {}
 
   async run() {
+    const began = Date.now();
     const at = this.now();
     const counts = await this.store.sweep({
       at,
@@ -47,7 +48,8 @@ export class SessionSweeper {
     if (counts.idled + counts.warned + counts.endedIds.length > 0) {
       this.logger.info(
         `Session sweep: ${counts.idled} idle, ${counts.warned} warned, ` +
-          `${counts.timedOut} timed out, ${counts.expired} past max lifetime`,
+          `${counts.timedOut} timed out, ${counts.expired} past max lifetime ` +
+          `in ${Date.now() - began} ms`,
       );
     }
     return counts;

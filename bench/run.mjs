@@ -1,0 +1,455 @@
+#!/usr/bin/env node
+/*
+ * `npm run bench`: how the Active Sessions backend scales, on the local
+ * PostgreSQL through its HTTP API. It starts the portal backend on port
+ * 7027 with bench/app-config.bench.yaml, fills the plugin's database with
+ * 10k, 100k and 1M sessions (SQL straight into the table: seeding is not
+ * what is measured), and at each size measures, over BENCH_REQUESTS
+ * requests each (default 200):
+ *   - the list (50 rows, by last activity) for one user and for all users
+ *     (the guest is an admin), with and without a status filter;
+ *   - the stats, for one user and for all users;
+ *   - the backend's resident memory (RSS).
+ * At the largest size also:
+ *   - activity ingest through the API (batches of 500, two clients) against
+ *     a raw knex UPDATE of the same rows, in the same run;
+ *   - the idle sweep with 10% of the sessions due against one raw SQL
+ *     UPDATE of the same rows.
+ * It prints one table (and writes bench/output/results.json).
+ *
+ * Environment: BENCH_SIZES (default 10000,100000,1000000), BENCH_REQUESTS,
+ * BENCH_PG_HOST/PORT/USER (default 127.0.0.1, 5432, postgres).
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import {
+  createWriteStream,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(
+  join(root, 'packages', 'backend', 'package.json'),
+);
+const knexFactory = require('knex');
+
+const SIZES = (process.env.BENCH_SIZES ?? '10000,100000,1000000')
+  .split(',')
+  .map(Number);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const PG = {
+  host: process.env.BENCH_PG_HOST ?? '127.0.0.1',
+  port: Number(process.env.BENCH_PG_PORT ?? 5432),
+  user: process.env.BENCH_PG_USER ?? 'postgres',
+};
+const PLUGIN_DB = 'sessions_bench_sessions';
+const API = 'http://localhost:7027/api/sessions';
+const CONNECTOR_TOKEN = 'dev-only-simulator-token-0123456789';
+const GUEST = 'user:development/guest';
+const USERS = 10_000; // every 10,000th session is the guest's
+const BATCH = 500;
+const output = join(root, 'bench', 'output');
+mkdirSync(output, { recursive: true });
+
+const log = (...args) => console.log('[bench]', ...args);
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------- backend
+
+let backend;
+function startBackend() {
+  const logFile = createWriteStream(join(output, 'backend.log'));
+  backend = spawn(
+    'npx',
+    [
+      'backstage-cli',
+      'package',
+      'start',
+      '--config',
+      join(root, 'app-config.yaml'),
+      '--config',
+      join(root, 'bench', 'app-config.bench.yaml'),
+    ],
+    {
+      cwd: join(root, 'packages', 'backend'),
+      env: {
+        ...process.env,
+        FORCE_COLOR: '0',
+        BENCH_PG_HOST: PG.host,
+        BENCH_PG_PORT: String(PG.port),
+        BENCH_PG_USER: PG.user,
+      },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  backend.stdout.pipe(logFile);
+  backend.stderr.pipe(logFile);
+}
+
+function stopBackend() {
+  if (!backend) return;
+  for (const signal of ['SIGTERM', 'SIGKILL']) {
+    try {
+      process.kill(-backend.pid, signal);
+    } catch {
+      // gone
+    }
+  }
+}
+
+async function waitFor(check, what, timeoutMs = 240_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+const backendLog = () => readFileSync(join(output, 'backend.log'), 'utf8');
+
+/** The backend's node process: the one listening on the port. */
+function backendPid() {
+  const out = execFileSync('ss', ['-ltnpH', 'sport = :7027'], {
+    encoding: 'utf8',
+  });
+  const match = out.match(/pid=(\d+)/);
+  if (!match) throw new Error('no process listens on 7027');
+  return Number(match[1]);
+}
+
+function rssMb() {
+  const status = readFileSync(`/proc/${backendPid()}/status`, 'utf8');
+  return Number(status.match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+}
+
+// ------------------------------------------------------------------ HTTP
+
+let userToken;
+async function signIn() {
+  const res = await fetch('http://localhost:7027/api/auth/guest/refresh', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok) throw new Error(`guest sign-in: ${res.status}`);
+  userToken = (await res.json()).backstageIdentity.token;
+}
+
+async function call(path, { token = userToken, method = 'GET', body } = {}) {
+  const res = await fetch(`${API}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** Latency percentiles in ms of `count` sequential calls after 10 warm-ups. */
+async function latency(path, count = REQUESTS) {
+  for (let i = 0; i < 10; i += 1) await call(path);
+  const times = [];
+  let rows;
+  for (let i = 0; i < count; i += 1) {
+    const began = process.hrtime.bigint();
+    const body = await call(path);
+    times.push(Number(process.hrtime.bigint() - began) / 1e6);
+    rows = body.items?.length;
+  }
+  times.sort((a, b) => a - b);
+  const at = p =>
+    times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)];
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), rows };
+}
+
+// -------------------------------------------------------------- database
+
+const admin = knexFactory({
+  client: 'pg',
+  connection: { ...PG, database: 'postgres' },
+  pool: { min: 0, max: 1 },
+});
+let db;
+
+async function resetDatabase() {
+  await admin.raw(`DROP DATABASE IF EXISTS ${PLUGIN_DB} WITH (FORCE)`);
+  // The scheduler's table lives in the same database: start clean.
+}
+
+/**
+ * Sessions n in [from, to): 20% open (15% active, 5% idle; started in the
+ * last 6 hours, active in the last 4 minutes), 80% history. Users cycle
+ * through 10,000; every 10,000th is the guest's.
+ */
+async function seed(from, to) {
+  const now = Date.now();
+  const step = 200_000;
+  for (let start = from; start < to; start += step) {
+    const end = Math.min(to, start + step);
+    await db.raw(
+      `
+      INSERT INTO sessions (id, user_ref, resource_name, resource_type, source,
+        external_id, device, ip_address, location, status, started_at,
+        last_activity_at, ended_at, end_reason)
+      SELECT gen_random_uuid()::text,
+        CASE WHEN n % ${USERS} = 0 THEN '${GUEST}'
+             ELSE 'user:default/u' || (n % ${USERS}) END,
+        'host-' || (n % 500),
+        (ARRAY['ssh','rdp','web','portal'])[1 + n % 4],
+        'bench', 'b' || n, 'laptop-' || (n % 1000),
+        '10.' || (n % 250) || '.' || (n / 250 % 250) || '.1', 'Berlin, DE',
+        CASE WHEN (n / 3) % 20 < 3 THEN 'active'
+             WHEN (n / 3) % 20 = 3 THEN 'idle'
+             ELSE 'disconnected' END,
+        CASE WHEN (n / 3) % 20 < 4 THEN ${now} - (n % 21600) * 1000
+             ELSE ${now} - (n % 43200) * 60000 END,
+        CASE WHEN (n / 3) % 20 < 3 THEN ${now} - (n % 240) * 1000
+             WHEN (n / 3) % 20 = 3 THEN ${now} - 360000 - (n % 240) * 1000
+             ELSE ${now} - (n % 43200) * 60000 + 3600000 END,
+        CASE WHEN (n / 3) % 20 < 4 THEN NULL
+             ELSE ${now} - (n % 43200) * 60000 + 3600000 END,
+        CASE WHEN (n / 3) % 20 < 4 THEN NULL ELSE 'user' END
+      FROM generate_series(?::bigint, ?::bigint) AS n
+      `,
+      [start, end - 1],
+    );
+  }
+  await db.raw('ANALYZE sessions');
+}
+
+// ------------------------------------------------------------ measurements
+
+const LISTS = [
+  ['list, one user', '/sessions?sort=lastActivityAt&limit=50'],
+  [
+    'list, one user, open',
+    '/sessions?sort=lastActivityAt&limit=50&status=active,idle',
+  ],
+  ['list, all users', '/sessions?sort=lastActivityAt&limit=50&all=true'],
+  [
+    'list, all users, open',
+    '/sessions?sort=lastActivityAt&limit=50&all=true&status=active,idle',
+  ],
+  ['stats, one user', '/sessions/stats'],
+  ['stats, all users', '/sessions/stats?all=true'],
+];
+
+async function measureSize(size) {
+  const results = {};
+  for (const [name, path] of LISTS) {
+    results[name] = await latency(path);
+    log(
+      `${size}: ${name}: p50 ${results[name].p50.toFixed(1)} ms, p95 ${results[
+        name
+      ].p95.toFixed(1)} ms`,
+    );
+  }
+  results.rssMb = rssMb();
+  return results;
+}
+
+/** Activity for `ids` in batches of 500 from two clients at once. */
+async function inParallel(batches, send) {
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) await send(batches[next++]);
+  };
+  const began = process.hrtime.bigint();
+  await Promise.all([worker(), worker()]);
+  return Number(process.hrtime.bigint() - began) / 1e6;
+}
+
+async function measureIngest() {
+  const rows = await db('sessions')
+    .where('source', 'bench')
+    .where('status', 'active')
+    .limit(50_000)
+    .pluck('external_id');
+  const batches = [];
+  for (let i = 0; i < rows.length; i += BATCH) {
+    batches.push(rows.slice(i, i + BATCH));
+  }
+  const apiMs = await inParallel(batches, batch =>
+    call('/connector/sessions/activity', {
+      token: CONNECTOR_TOKEN,
+      method: 'POST',
+      body: {
+        source: 'bench',
+        activity: batch.map(externalId => ({ externalId })),
+      },
+    }),
+  );
+  const at = Date.now();
+  const rawMs = await inParallel(batches, batch =>
+    db('sessions')
+      .where('source', 'bench')
+      .whereIn('external_id', batch)
+      .where('last_activity_at', '<', at)
+      .update({ last_activity_at: at }),
+  );
+  const apiRate = rows.length / (apiMs / 1000);
+  const rawRate = rows.length / (rawMs / 1000);
+  return { rows: rows.length, apiRate, rawRate, ratio: apiRate / rawRate };
+}
+
+async function measureSweep(size) {
+  const due = Math.round(size / 10);
+  const old = Date.now() - 3_600_000;
+  // 10% of all sessions: open ones whose last activity is now an hour ago.
+  const ids = await db('sessions')
+    .whereIn('status', ['active', 'idle'])
+    .limit(due)
+    .pluck('id');
+  const makeDue = async () => {
+    for (let i = 0; i < ids.length; i += 10_000) {
+      await db('sessions')
+        .whereIn('id', ids.slice(i, i + 10_000))
+        .update({
+          status: 'active',
+          last_activity_at: old,
+          ended_at: null,
+          end_reason: null,
+          ended_by: null,
+          idle_warned_at: null,
+          cut_deadline_at: null,
+          transition_id: null,
+        });
+    }
+    await db.raw('ANALYZE sessions');
+  };
+  await makeDue();
+  const before = backendLog().length;
+  await call('/.backstage/scheduler/v1/tasks/sessions-sweep/trigger', {
+    method: 'POST',
+  });
+  let sweepMs;
+  await waitFor(
+    () => {
+      const match = backendLog()
+        .slice(before)
+        .match(/Session sweep: .* in (\d+) ms/);
+      if (match) sweepMs = Number(match[1]);
+      return match;
+    },
+    'the sweep',
+    600_000,
+  );
+  await makeDue();
+  const began = process.hrtime.bigint();
+  const changed = await db('sessions')
+    .whereIn('status', ['active', 'idle'])
+    .where('last_activity_at', '<', Date.now() - 30 * 60_000)
+    .update({
+      status: 'disconnected',
+      ended_at: Date.now(),
+      end_reason: 'idle_timeout',
+      ended_by: 'sweep',
+    });
+  const rawMs = Number(process.hrtime.bigint() - began) / 1e6;
+  return { due: changed, sweepMs, rawMs, ratio: sweepMs / rawMs };
+}
+
+// ------------------------------------------------------------------ report
+
+function table(bySize, ingest, sweep) {
+  const lines = [];
+  const sizes = Object.keys(bySize);
+  const label = n => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+  lines.push(
+    `| measure (ms) | ${sizes.map(s => `${label(Number(s))} p50 / p95 / p99`).join(' | ')} |`,
+  );
+  lines.push(`| --- | ${sizes.map(() => '---').join(' | ')} |`);
+  for (const [name] of LISTS) {
+    lines.push(
+      `| ${name} | ${sizes
+        .map(s => {
+          const r = bySize[s][name];
+          return `${r.p50.toFixed(1)} / ${r.p95.toFixed(1)} / ${r.p99.toFixed(1)}`;
+        })
+        .join(' | ')} |`,
+    );
+  }
+  lines.push(
+    `| backend RSS (MB) | ${sizes.map(s => bySize[s].rssMb.toFixed(0)).join(' | ')} |`,
+  );
+  lines.push('');
+  if (ingest) {
+    lines.push(
+      `Activity ingest at ${label(Number(sizes.at(-1)))}: ${ingest.rows} rows, API ${ingest.apiRate.toFixed(0)} rows/s, raw knex ${ingest.rawRate.toFixed(0)} rows/s, ratio ${ingest.ratio.toFixed(2)} (target ≥ 0.5)`,
+    );
+  }
+  if (sweep) {
+    lines.push(
+      `Idle sweep at ${label(Number(sizes.at(-1)))}, ${sweep.due} sessions due: sweep ${sweep.sweepMs} ms, raw UPDATE ${sweep.rawMs.toFixed(0)} ms, ratio ${sweep.ratio.toFixed(2)} (target ≤ 2)`,
+    );
+  }
+  const first = bySize[sizes[0]];
+  const last = bySize[sizes.at(-1)];
+  lines.push(
+    `RSS growth ${label(Number(sizes[0]))} → ${label(Number(sizes.at(-1)))}: ${(last.rssMb - first.rssMb).toFixed(0)} MB (target ≤ 50)`,
+  );
+  for (const name of ['list, one user', 'list, all users']) {
+    lines.push(
+      `${name}: p95 ${last[name].p95.toFixed(1)} ms at ${label(Number(sizes.at(-1)))}, ${(last[name].p95 / first[name].p95).toFixed(2)}× its p95 at ${label(Number(sizes[0]))} (targets ≤ 15 ms, ≤ 1.5×)`,
+    );
+  }
+  return lines.join('\n');
+}
+
+// -------------------------------------------------------------------- main
+
+try {
+  await resetDatabase();
+  startBackend();
+  await waitFor(
+    async () => (await fetch(`${API}/health`)).ok,
+    'the backend on 7027',
+  );
+  await signIn();
+  db = knexFactory({
+    client: 'pg',
+    connection: { ...PG, database: PLUGIN_DB },
+    pool: { min: 0, max: 4 },
+  });
+  const bySize = {};
+  let seeded = 0;
+  for (const size of SIZES) {
+    const began = Date.now();
+    await seed(seeded, size);
+    seeded = size;
+    log(
+      `seeded ${size} sessions in ${((Date.now() - began) / 1000).toFixed(0)} s`,
+    );
+    bySize[size] = await measureSize(size);
+  }
+  const ingest = await measureIngest();
+  log(`ingest: ratio ${ingest.ratio.toFixed(2)}`);
+  const sweep = await measureSweep(SIZES.at(-1));
+  log(`sweep: ratio ${sweep.ratio.toFixed(2)}`);
+  const machine = `${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM, PostgreSQL ${
+    (await db.raw('show server_version')).rows[0].server_version
+  }, Node ${process.version}`;
+  const report = `Machine: ${machine}\n\n${table(bySize, ingest, sweep)}`;
+  writeFileSync(
+    join(output, 'results.json'),
+    JSON.stringify({ machine, bySize, ingest, sweep }, null, 2),
+  );
+  console.log(`\n${report}\n`);
+} finally {
+  stopBackend();
+  await db?.destroy();
+  await admin.destroy();
+}
