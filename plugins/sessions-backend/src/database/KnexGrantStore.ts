@@ -25,6 +25,7 @@ import {
   toIso,
   toIsoOrNull,
   transitionRows,
+  fromRow,
   whereAfter,
   whereContains,
   whereCriteria,
@@ -247,15 +248,15 @@ export class KnexGrantStore implements GrantStore {
         },
         history: {
           table: EVENTS,
-          row: grant => ({
-            grant_id: grant.id,
+          columns: {
+            grant_id: fromRow('id'),
             event_type: 'revoked',
             from_status: 'active',
             to_status: to,
             actor: revocation.revokedBy,
             reason: revocation.reason,
             created_at: at,
-          }),
+          },
         },
       });
       if (revocation.orderConnector) {
@@ -287,15 +288,15 @@ export class KnexGrantStore implements GrantStore {
         patch: { status: 'expired' },
         history: {
           table: EVENTS,
-          row: grant => ({
-            grant_id: grant.id,
+          columns: {
+            grant_id: fromRow('id'),
             event_type: 'expired',
             from_status: 'active',
             to_status: 'expired',
             actor,
             reason: null,
-            created_at: Number(grant.expires_at),
-          }),
+            created_at: fromRow('expires_at'),
+          },
         },
       });
       return expired.map(grant => grant.id);

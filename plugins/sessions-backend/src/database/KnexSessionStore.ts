@@ -6,6 +6,7 @@ import {
   toIso,
   toIsoOrNull,
   transitionRows,
+  fromRow,
   whereAfter,
   whereContains,
   whereCriteria,
@@ -504,7 +505,7 @@ export class KnexSessionStore implements SessionStore {
       patch,
       history: {
         table: EVENTS,
-        row: changed => ({ session_id: changed.id, ...change, ...event }),
+        columns: { session_id: fromRow('id'), ...change, ...event },
       },
     });
   }

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { transitionRows } from './sqlHelpers';
+import { fromRow, transitionRows } from './sqlHelpers';
 
 /** Default time a connector has to confirm a cut before it is flagged. */
 export const DEFAULT_CONFIRM_WITHIN_MS = 30_000;
@@ -53,15 +53,15 @@ export async function confirmCuts<Row extends { id: string }>(
     },
     history: {
       table: cuts.events,
-      row: changed => ({
-        [cuts.eventSubjectColumn]: changed.id,
+      columns: {
+        [cuts.eventSubjectColumn]: fromRow('id'),
         event_type: 'cut_confirmed',
         from_status: cuts.pending,
         to_status: cuts.done,
         actor: confirmation.actor,
         reason: null,
         created_at: confirmation.at,
-      }),
+      },
     },
   });
 }

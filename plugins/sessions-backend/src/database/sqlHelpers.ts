@@ -101,6 +101,46 @@ export function whereContains(
   });
 }
 
+/** In a history row: a column of the changed row it records. */
+export const fromRow = (column: string) => ({ fromRow: column });
+
+/** A history column's value: a constant, or a column of the changed row. */
+export type HistoryValue = string | number | null | { fromRow: string };
+
+/**
+ * Appends one history row per row of `source` tagged `marker`, with one
+ * `INSERT … SELECT`: the rows never travel to Node and back, however many
+ * a sweep changes.
+ */
+async function insertHistory(
+  trx: Knex.Transaction,
+  source: string,
+  marker: string,
+  history: { table: string; columns: Record<string, HistoryValue> },
+) {
+  // PostgreSQL cannot type a bare parameter in a SELECT list.
+  const text = trx.client.config.client === 'pg' ? '?::text' : '?';
+  const names = Object.keys(history.columns);
+  const values = Object.values(history.columns).map(value => {
+    if (value !== null && typeof value === 'object') {
+      return trx.ref(`${source}.${value.fromRow}`);
+    }
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value)) throw new Error(`bad number ${value}`);
+      return trx.raw(String(value));
+    }
+    return trx.raw(text, [value]);
+  });
+  await trx
+    .into(
+      trx.raw(`?? (${names.map(() => '??').join(', ')})`, [
+        history.table,
+        ...names,
+      ]),
+    )
+    .insert(trx(source).where('transition_id', marker).select(values));
+}
+
 /**
  * One conditional UPDATE that tags the rows it changes with a fresh marker,
  * then one history row per changed row. A row another transaction already
@@ -113,7 +153,7 @@ export async function transitionRows<Row>(
     table: string;
     where: (query: Knex.QueryBuilder) => void;
     patch: Record<string, unknown>;
-    history?: { table: string; row: (changed: Row) => Record<string, unknown> };
+    history?: { table: string; columns: Record<string, HistoryValue> };
   },
 ): Promise<Row[]> {
   const marker = randomUUID();
@@ -121,17 +161,10 @@ export async function transitionRows<Row>(
     .modify(options.where)
     .update({ ...options.patch, transition_id: marker });
   if (count === 0) return [];
-  const changed: Row[] = await trx(options.table)
-    .where('transition_id', marker)
-    .select();
   if (options.history) {
-    await insertChunked(
-      trx,
-      options.history.table,
-      changed.map(options.history.row),
-    );
+    await insertHistory(trx, options.table, marker, options.history);
   }
-  return changed;
+  return trx(options.table).where('transition_id', marker).select();
 }
 
 export async function insertChunked(
