@@ -6,6 +6,7 @@ import {
   toIso,
   toIsoOrNull,
   transitionRows,
+  transitionMarked,
   fromRow,
   whereAfter,
   whereContains,
@@ -21,7 +22,10 @@ import {
   Session,
   SessionStatus,
 } from '@internal/plugin-sessions-common';
-import { recordConnectorOrders } from './connectorOrders';
+import {
+  recordConnectorOrders,
+  recordConnectorOrdersForMarked,
+} from './connectorOrders';
 import {
   DEFAULT_CONFIRM_WITHIN_MS,
   SESSION_CUTS,
@@ -377,31 +381,61 @@ export class KnexSessionStore implements SessionStore {
 
   async sweep(cutoffs: SweepCutoffs): Promise<SweepCounts> {
     const { at, actor } = cutoffs;
-    // What the sweep ends must also be cut where it runs.
-    const ending = (reason: EndReason) =>
-      this.ended('terminating', reason, actor, at);
-    const endedEvent = (reason: EndReason) => ({
-      actor,
-      reason,
-      created_at: at,
-    });
     return this.db.transaction(async trx => {
-      const expired: SessionRow[] = [];
-      for (const from of OPEN_SESSION_STATUSES) {
-        expired.push(
-          ...(await this.transition(
-            trx,
-            query =>
-              query
-                .where('status', from)
-                .where('started_at', '<', cutoffs.startedBefore),
-            ending('max_lifetime'),
-            {
+      // What the sweep ends must also be cut where it runs: each ending is
+      // one UPDATE, its history and its orders each one INSERT … SELECT,
+      // and only the ids come back.
+      const end = async (
+        from: SessionStatus,
+        due: (query: Knex.QueryBuilder) => void,
+        reason: EndReason,
+      ): Promise<string[]> => {
+        const { marker, count } = await transitionMarked(trx, {
+          table: SESSIONS,
+          where: query => due(query.where('status', from)),
+          patch: this.ended('terminating', reason, actor, at),
+          history: {
+            table: EVENTS,
+            columns: {
+              session_id: fromRow('id'),
               event_type: 'ended',
               from_status: from,
               to_status: 'terminating',
+              actor,
+              reason,
+              created_at: at,
             },
-            endedEvent('max_lifetime'),
+          },
+        });
+        if (count === 0) return [];
+        await recordConnectorOrdersForMarked(trx, SESSIONS, marker, {
+          action: 'end_session',
+          reason,
+          requestedBy: actor,
+          at,
+        });
+        return trx(SESSIONS).where('transition_id', marker).pluck('id');
+      };
+      const expired: string[] = [];
+      const timedOut: string[] = [];
+      for (const from of OPEN_SESSION_STATUSES) {
+        expired.push(
+          ...(await end(
+            from,
+            query => query.where('started_at', '<', cutoffs.startedBefore),
+            'max_lifetime',
+          )),
+        );
+      }
+      // Quiet past the disconnect cutoff ends at once, active or idle: no
+      // detour through idle and warned for sessions already due.
+      for (const from of OPEN_SESSION_STATUSES) {
+        timedOut.push(
+          ...(await end(
+            from,
+            query =>
+              query.where('last_activity_at', '<', cutoffs.disconnectBefore),
+            'idle_timeout',
           )),
         );
       }
@@ -426,37 +460,17 @@ export class KnexSessionStore implements SessionStore {
         { event_type: 'idle_warning', from_status: 'idle', to_status: 'idle' },
         { actor, reason: null, created_at: at },
       );
-      const timedOut = await this.transition(
-        trx,
-        query =>
-          query
-            .where('status', 'idle')
-            .where('last_activity_at', '<', cutoffs.disconnectBefore),
-        ending('idle_timeout'),
-        { event_type: 'ended', from_status: 'idle', to_status: 'terminating' },
-        endedEvent('idle_timeout'),
-      );
-      for (const [rows, reason] of [
-        [expired, 'max_lifetime'],
-        [timedOut, 'idle_timeout'],
-      ] as const) {
-        await recordConnectorOrders(trx, rows, {
-          action: 'end_session',
-          reason,
-          requestedBy: actor,
-          at,
-        });
-      }
       return {
         idled: idled.length,
         warned: warned.length,
         timedOut: timedOut.length,
         expired: expired.length,
-        endedIds: [...expired, ...timedOut].map(row => row.id),
+        endedIds: [...expired, ...timedOut],
       };
     });
   }
 
+  /** The columns of a session ended now, and by when its cut is due. */
   async listEvents(sessionId: string): Promise<SessionEvent[]> {
     const rows = await this.db(EVENTS)
       .where('session_id', sessionId)
@@ -474,7 +488,6 @@ export class KnexSessionStore implements SessionStore {
     }));
   }
 
-  /** The columns of a session ended now, and by when its cut is due. */
   private ended(
     status: 'terminating' | 'disconnected',
     reason: EndReason,

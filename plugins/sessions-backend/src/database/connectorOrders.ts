@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { insertChunked } from './sqlHelpers';
+import { fromRow, insertChunked, insertPerMarkedRow } from './sqlHelpers';
 
 /** The actor recorded for changes a connector reports or confirms. */
 export const connectorActor = (source: string) => `connector:${source}`;
@@ -36,4 +36,34 @@ export async function recordConnectorOrders(
       created_at: order.at,
     })),
   );
+}
+
+/**
+ * {@link recordConnectorOrders} for the rows of `table` a transition just
+ * tagged with `marker`, in one `INSERT … SELECT`.
+ */
+export async function recordConnectorOrdersForMarked(
+  trx: Knex.Transaction,
+  table: string,
+  marker: string,
+  order: {
+    action: 'end_session' | 'revoke_grant';
+    reason: string;
+    requestedBy: string;
+    at: number;
+  },
+) {
+  await insertPerMarkedRow(trx, table, marker, {
+    table: COMMANDS,
+    columns: {
+      source: fromRow('source'),
+      subject_type: order.action === 'end_session' ? 'session' : 'grant',
+      subject_id: fromRow('id'),
+      external_id: fromRow('external_id'),
+      action: order.action,
+      reason: order.reason,
+      requested_by: order.requestedBy,
+      created_at: order.at,
+    },
+  });
 }

@@ -108,11 +108,11 @@ export const fromRow = (column: string) => ({ fromRow: column });
 export type HistoryValue = string | number | null | { fromRow: string };
 
 /**
- * Appends one history row per row of `source` tagged `marker`, with one
- * `INSERT … SELECT`: the rows never travel to Node and back, however many
- * a sweep changes.
+ * Inserts into `target.table` one row per row of `source` tagged `marker`
+ * (a history row, an order), with one `INSERT … SELECT`: the rows never
+ * travel to Node and back, however many a sweep changes.
  */
-async function insertHistory(
+export async function insertPerMarkedRow(
   trx: Knex.Transaction,
   source: string,
   marker: string,
@@ -149,22 +149,36 @@ async function insertHistory(
  */
 export async function transitionRows<Row>(
   trx: Knex.Transaction,
-  options: {
-    table: string;
-    where: (query: Knex.QueryBuilder) => void;
-    patch: Record<string, unknown>;
-    history?: { table: string; columns: Record<string, HistoryValue> };
-  },
+  options: TransitionOptions,
 ): Promise<Row[]> {
+  const { marker, count } = await transitionMarked(trx, options);
+  if (count === 0) return [];
+  return trx(options.table).where('transition_id', marker).select();
+}
+
+export interface TransitionOptions {
+  table: string;
+  where: (query: Knex.QueryBuilder) => void;
+  patch: Record<string, unknown>;
+  history?: { table: string; columns: Record<string, HistoryValue> };
+}
+
+/**
+ * {@link transitionRows} without reading the rows back: the marker they
+ * carry and how many there are, for callers that change many at once.
+ */
+export async function transitionMarked(
+  trx: Knex.Transaction,
+  options: TransitionOptions,
+): Promise<{ marker: string; count: number }> {
   const marker = randomUUID();
   const count = await trx(options.table)
     .modify(options.where)
     .update({ ...options.patch, transition_id: marker });
-  if (count === 0) return [];
-  if (options.history) {
-    await insertHistory(trx, options.table, marker, options.history);
+  if (count > 0 && options.history) {
+    await insertPerMarkedRow(trx, options.table, marker, options.history);
   }
-  return trx(options.table).where('transition_id', marker).select();
+  return { marker, count };
 }
 
 export async function insertChunked(

@@ -55,7 +55,7 @@ describe('SessionSweeper', () => {
 
       const counts = await sweeper.run();
 
-      expect(counts).toMatchObject({ idled: 2, timedOut: 1, expired: 1 });
+      expect(counts).toMatchObject({ idled: 1, timedOut: 1, expired: 1 });
       expect((await store.getSession(busy.id))?.status).toBe('active');
       expect((await store.getSession(quiet.id))?.status).toBe('idle');
       expect(await store.getSession(abandoned.id)).toMatchObject({
