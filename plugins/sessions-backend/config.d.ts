@@ -27,6 +27,15 @@ export interface Config {
       /** How often the idle and lifetime sweep runs. Default 30 seconds. */
       frequency?: HumanDuration | string;
     };
+    permissions?: {
+      /**
+       * How long one caller's permission decision (allow, deny or the
+       * conditions) is reused before the policy is asked again. Default 5
+       * seconds; 0 asks on every request. A policy change or a change of
+       * someone's groups applies after at most this long.
+       */
+      cacheTtl?: HumanDuration | string;
+    };
     /**
      * Managers from the catalog: owners of a Group (its `ownedBy`
      * relations) manage its members and the members of groups below it.

@@ -33,6 +33,7 @@ describe('readSessionsSettings', () => {
         ],
       },
       managers: { enabled: true, syncFrequency: { minutes: 5 } },
+      permissionCacheTtlMs: 5_000,
     });
   });
 

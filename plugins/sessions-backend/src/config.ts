@@ -18,6 +18,8 @@ export interface SessionsSettings {
   mfa: MfaSettings;
   stepUp: StepUpSettings;
   managers: ManagerSettings;
+  /** How long a caller's permission decision is reused; 0: never. */
+  permissionCacheTtlMs: number;
 }
 
 /** Mirroring group owners from the catalog for the IS_MANAGED_BY rules. */
@@ -59,6 +61,7 @@ const DEFAULTS = {
   confirmWithin: { seconds: 30 },
   offlineAfter: { minutes: 2 },
   managersSyncFrequency: { minutes: 5 },
+  permissionCacheTtl: { seconds: 5 },
 };
 
 function readDuration(
@@ -184,6 +187,13 @@ export function readSessionsSettings(config: Config): SessionsSettings {
     connectors: readConnectors(config),
     mfa: readMfa(config),
     stepUp: readStepUp(config),
+    permissionCacheTtlMs: toMillis(
+      readDuration(
+        config,
+        'sessions.permissions.cacheTtl',
+        DEFAULTS.permissionCacheTtl,
+      ),
+    ),
     managers: {
       enabled: config.getOptionalBoolean('sessions.managers.enabled') ?? true,
       syncFrequency: readDuration(

@@ -178,14 +178,17 @@ export const sessionsPlugin = createBackendPlugin({
         const sessionAccess = new ResourceAccess(
           deps.permissions,
           deps.permissionsRegistry.getPermissionRuleset(sessionResourceRef),
+          settings.permissionCacheTtlMs,
         );
         const grantAccess = new ResourceAccess(
           deps.permissions,
           deps.permissionsRegistry.getPermissionRuleset(grantResourceRef),
+          settings.permissionCacheTtlMs,
         );
         const userAccess = new ResourceAccess(
           deps.permissions,
           deps.permissionsRegistry.getPermissionRuleset(userResourceRef),
+          settings.permissionCacheTtlMs,
         );
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

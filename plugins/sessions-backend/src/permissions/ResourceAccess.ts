@@ -24,19 +24,50 @@ export type AccessDecision<TQuery> =
  */
 export class ResourceAccess<TQuery> {
   private readonly toCriteria: ConditionTransformer<TQuery>;
+  private readonly cache = new Map<
+    string,
+    { until: number; decision: Promise<AccessDecision<TQuery>> }
+  >();
 
   /**
    * @param ruleset - the registry's rules for the resource type, including
    *   any other modules added, so every rule a policy may use becomes SQL.
+   * @param cacheTtlMs - how long one caller's decision is reused; 0 asks the
+   *   policy on every request. A page load asks the same few questions many
+   *   times, and each answer is a round trip to the permission backend.
    */
   constructor(
     private readonly permissions: PermissionsService,
     ruleset: PermissionRuleset<any, TQuery>,
+    private readonly cacheTtlMs = 0,
   ) {
     this.toCriteria = createConditionTransformer(ruleset);
   }
 
   async decide(
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+  ): Promise<AccessDecision<TQuery>> {
+    const principal = credentials.principal as {
+      userEntityRef?: string;
+      actor?: { subject: string };
+    };
+    if (this.cacheTtlMs <= 0 || !principal.userEntityRef) {
+      return this.ask(permission, credentials);
+    }
+    const key = `${principal.userEntityRef}\n${principal.actor?.subject ?? ''}\n${permission.name}`;
+    const now = Date.now();
+    const cached = this.cache.get(key);
+    if (cached && cached.until > now) return cached.decision;
+    if (this.cache.size > 10_000) this.cache.clear();
+    const decision = this.ask(permission, credentials);
+    this.cache.set(key, { until: now + this.cacheTtlMs, decision });
+    // A failed question is not remembered.
+    decision.catch(() => this.cache.delete(key));
+    return decision;
+  }
+
+  private async ask(
     permission: ResourcePermission,
     credentials: BackstageCredentials,
   ): Promise<AccessDecision<TQuery>> {
