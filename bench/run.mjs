@@ -199,8 +199,10 @@ async function seed(from, to) {
   const step = 200_000;
   for (let start = from; start < to; start += step) {
     const end = Math.min(to, start + step);
+    // As the store does, every new live session also counts in the totals.
     await db.raw(
       `
+      WITH inserted AS (
       INSERT INTO sessions (id, user_ref, resource_name, resource_type, source,
         external_id, device, ip_address, location, status, started_at,
         last_activity_at, ended_at, end_reason)
@@ -223,6 +225,10 @@ async function seed(from, to) {
              ELSE ${now} - (n % 43200) * 60000 + 3600000 END,
         CASE WHEN (n / 3) % 20 < 4 THEN NULL ELSE 'user' END
       FROM generate_series(?::bigint, ?::bigint) AS n
+      RETURNING status, started_at)
+      INSERT INTO session_total_deltas (status, open_count, started_at_sum)
+      SELECT status, count(*), sum(started_at) FROM inserted
+      WHERE status <> 'disconnected' GROUP BY status
       `,
       [start, end - 1],
     );

@@ -127,6 +127,18 @@ export const sessionsPlugin = createBackendPlugin({
           },
         });
 
+        // Everyone's stats read running totals; fold their deltas often.
+        await deps.scheduler.scheduleTask({
+          id: 'sessions-fold-totals',
+          frequency: { seconds: 10 },
+          timeout: { minutes: 1 },
+          initialDelay: { seconds: 3 },
+          scope: 'global',
+          fn: async () => {
+            await store.foldTotals();
+          },
+        });
+
         const grantSweeper = new GrantExpirySweeper(grantStore, logger);
         await deps.scheduler.scheduleTask({
           id: 'sessions-grant-expiry',

@@ -14,6 +14,7 @@ import {
   FilterColumn,
 } from './sqlHelpers';
 import { whereManagedBy } from './KnexManagedMembersStore';
+import { foldTotals, readTotals, recordTotalsChange } from './sessionTotals';
 import {
   EndReason,
   LIVE_SESSION_STATUSES,
@@ -178,6 +179,8 @@ export class KnexSessionStore implements SessionStore {
             created_at: Number(row.started_at),
           }),
         },
+        afterInsert: (trx2, marker) =>
+          recordTotalsChange(trx2, marker, null, 'active'),
       });
       return { insertedExternalIds: inserted.map(row => row.external_id) };
     });
@@ -257,6 +260,18 @@ export class KnexSessionStore implements SessionStore {
   async countOpenSessions(
     selector: SessionSelector,
   ): Promise<OpenSessionCounts> {
+    if (Object.values(selector).every(value => value === undefined)) {
+      // Everyone's, unconditionally: the running totals, not a scan.
+      const totals = await readTotals(this.db);
+      const of = (status: string) => totals.get(status);
+      return {
+        active: of('active')?.count ?? 0,
+        idle: of('idle')?.count ?? 0,
+        terminating: of('terminating')?.count ?? 0,
+        startedAtSum:
+          (of('active')?.startedAtSum ?? 0) + (of('idle')?.startedAtSum ?? 0),
+      };
+    }
     const rows: Array<{ status: string; count: any; started: any }> =
       await this.db(SESSIONS)
         .modify(builder =>
@@ -394,6 +409,8 @@ export class KnexSessionStore implements SessionStore {
           table: SESSIONS,
           where: query => due(query.where('status', from)),
           patch: this.ended('terminating', reason, actor, at),
+          afterChange: (trx2, changed) =>
+            recordTotalsChange(trx2, changed, from, 'terminating'),
           history: {
             table: EVENTS,
             columns: {
@@ -471,6 +488,10 @@ export class KnexSessionStore implements SessionStore {
   }
 
   /** The columns of a session ended now, and by when its cut is due. */
+  async foldTotals(): Promise<number> {
+    return foldTotals(this.db);
+  }
+
   async listEvents(sessionId: string): Promise<SessionEvent[]> {
     const rows = await this.db(EVENTS)
       .where('session_id', sessionId)
@@ -516,6 +537,8 @@ export class KnexSessionStore implements SessionStore {
       table: SESSIONS,
       where,
       patch,
+      afterChange: (trx2, marker) =>
+        recordTotalsChange(trx2, marker, change.from_status, change.to_status),
       history: {
         table: EVENTS,
         columns: { session_id: fromRow('id'), ...change, ...event },

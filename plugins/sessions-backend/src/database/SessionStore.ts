@@ -141,6 +141,8 @@ export interface SessionStore {
   /** The sessions with these ids, in no particular order. */
   getSessions(ids: string[]): Promise<Session[]>;
   countOpenSessions(selector: SessionSelector): Promise<OpenSessionCounts>;
+  /** Folds pending changes into the running totals; how many it folded. */
+  foldTotals(): Promise<number>;
   /**
    * Open sessions the selector matches, counted per user whose entity ref
    * contains `text`; the first `limit` users in entity ref order.

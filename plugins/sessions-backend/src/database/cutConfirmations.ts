@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { recordTotalsChange } from './sessionTotals';
 import { fromRow, transitionRows } from './sqlHelpers';
 
 /** Default time a connector has to confirm a cut before it is flagged. */
@@ -11,6 +12,8 @@ interface CutTable {
   eventSubjectColumn: string;
   pending: string;
   done: string;
+  /** More to write about the confirmed rows, by marker. */
+  afterChange?: (trx: Knex.Transaction, marker: string) => Promise<void>;
 }
 
 export const SESSION_CUTS: CutTable = {
@@ -19,6 +22,8 @@ export const SESSION_CUTS: CutTable = {
   eventSubjectColumn: 'session_id',
   pending: 'terminating',
   done: 'disconnected',
+  afterChange: (trx, marker) =>
+    recordTotalsChange(trx, marker, 'terminating', 'disconnected'),
 };
 
 export const GRANT_CUTS: CutTable = {
@@ -51,6 +56,7 @@ export async function confirmCuts<Row extends { id: string }>(
       cut_confirmed_at: confirmation.at,
       cut_failure: null,
     },
+    afterChange: cuts.afterChange,
     history: {
       table: cuts.events,
       columns: {

@@ -156,5 +156,49 @@ describe('migrations', () => {
       await knex.migrate.latest({ directory: migrationsDir });
       expect(await knex('managed_members').select()).toEqual([]);
     });
+
+    it('20261124020000_session_totals counts the live sessions already there, and goes down', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      while (
+        !(await knex.schema.hasTable('knex_migrations')) ||
+        !(await knex('knex_migrations')
+          .where('name', '20261124010000_session_list_indexes.js')
+          .first())
+      ) {
+        await migrateUpOnce(knex);
+      }
+      const at = Date.UTC(2026, 0, 1);
+      await knex('sessions').insert(
+        ['active', 'active', 'idle', 'disconnected'].map((status, i) => ({
+          id: `00000000-0000-4000-8000-00000000010${i}`,
+          user_ref: 'user:default/jane',
+          resource_name: 'bastion',
+          resource_type: 'ssh',
+          source: 'bastion',
+          external_id: `pid-1${i}`,
+          status,
+          started_at: at + i,
+          last_activity_at: at,
+        })),
+      );
+      await migrateUpOnce(knex);
+      const totals = await knex('session_totals')
+        .orderBy('status')
+        .select('status', 'open_count', 'started_at_sum');
+      expect(
+        totals.map(row => [
+          row.status,
+          Number(row.open_count),
+          Number(row.started_at_sum),
+        ]),
+      ).toEqual([
+        ['active', 2, 2 * at + 1],
+        ['idle', 1, at + 2],
+        ['terminating', 0, 0],
+      ]);
+      await migrateDownOnce(knex);
+      expect(await knex.schema.hasTable('session_totals')).toBe(false);
+      expect(await knex('sessions').select('id')).toHaveLength(4);
+    });
   });
 });

@@ -161,6 +161,8 @@ export interface TransitionOptions {
   where: (query: Knex.QueryBuilder) => void;
   patch: Record<string, unknown>;
   history?: { table: string; columns: Record<string, HistoryValue> };
+  /** More to write in the transaction about the changed rows, by marker. */
+  afterChange?: (trx: Knex.Transaction, marker: string) => Promise<void>;
 }
 
 /**
@@ -178,6 +180,7 @@ export async function transitionMarked(
   if (count > 0 && options.history) {
     await insertPerMarkedRow(trx, options.table, marker, options.history);
   }
+  if (count > 0) await options.afterChange?.(trx, marker);
   return { marker, count };
 }
 
@@ -204,6 +207,8 @@ export async function insertNewBySourceAndExternalId<
     table: string;
     rows: Record<string, unknown>[];
     history: { table: string; row: (inserted: Row) => Record<string, unknown> };
+    /** More to write in the transaction about the new rows, by marker. */
+    afterInsert?: (trx: Knex.Transaction, marker: string) => Promise<void>;
   },
 ): Promise<Row[]> {
   const marker = randomUUID();
@@ -221,6 +226,7 @@ export async function insertNewBySourceAndExternalId<
     options.history.table,
     inserted.map(options.history.row),
   );
+  if (inserted.length > 0) await options.afterInsert?.(trx, marker);
   return inserted;
 }
 
