@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
   chunks,
@@ -8,6 +9,7 @@ import {
   transitionRows,
   transitionMarked,
   fromRow,
+  insertPerMarkedRow,
   whereAfter,
   whereContains,
   whereCriteria,
@@ -200,22 +202,39 @@ export class KnexSessionStore implements SessionStore {
   ): Promise<void> {
     await this.db.transaction(async trx => {
       for (const chunk of chunks(externalIds)) {
-        const ofThese = (query: Knex.QueryBuilder) =>
-          query
-            .where('source', source)
-            .whereIn('external_id', chunk)
-            .where('last_activity_at', '<', at);
-        await this.transition(
-          trx,
-          query => ofThese(query).where('status', 'idle'),
-          { status: 'active', last_activity_at: at, idle_warned_at: null },
-          { event_type: 'resumed', from_status: 'idle', to_status: 'active' },
-          { actor: source, reason: null, created_at: at },
-        );
-        // Heartbeats of sessions already active are not history.
-        await ofThese(trx(SESSIONS))
-          .where('status', 'active')
-          .update({ last_activity_at: at });
+        // One UPDATE moves activity forward on active and idle sessions
+        // alike and tags the idle ones it resumes; only those get history.
+        const resumed = randomUUID();
+        await trx(SESSIONS)
+          .where('source', source)
+          .whereIn('external_id', chunk)
+          .where('last_activity_at', '<', at)
+          .whereIn('status', ['active', 'idle'])
+          .update({
+            // First: MySQL assigns left to right, and must still see `idle`.
+            transition_id: trx.raw('CASE WHEN ?? = ? THEN ? ELSE ?? END', [
+              'status',
+              'idle',
+              resumed,
+              'transition_id',
+            ]),
+            status: 'active',
+            last_activity_at: at,
+            idle_warned_at: null,
+          });
+        await insertPerMarkedRow(trx, SESSIONS, resumed, {
+          table: EVENTS,
+          columns: {
+            session_id: fromRow('id'),
+            event_type: 'resumed',
+            from_status: 'idle',
+            to_status: 'active',
+            actor: source,
+            reason: null,
+            created_at: at,
+          },
+        });
+        await recordTotalsChange(trx, resumed, 'idle', 'active');
       }
     });
   }

@@ -42,7 +42,9 @@ export async function recordTotalsChange(
             trx.raw(text, [status]),
             trx.raw(`${sign}count(*)`),
             trx.raw(`${sign}coalesce(sum(??), 0)`, ['started_at']),
-          ),
+          )
+          // An aggregate always yields a row; record none for no change.
+          .havingRaw('count(*) > 0'),
       );
   }
 }
