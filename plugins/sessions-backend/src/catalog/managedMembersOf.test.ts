@@ -1,20 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
+import { catalogGroup } from '../__testUtils__/catalogGroup';
 import { managedMembersOf } from './managedMembersOf';
-
-function group(
-  name: string,
-  relations: { ownedBy?: string[]; hasMember?: string[]; parentOf?: string[] },
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children: [] },
-    relations: Object.entries(relations).flatMap(([type, targets]) =>
-      targets.map(targetRef => ({ type, targetRef })),
-    ),
-  };
-}
 
 const pairsOf = (groups: Entity[]) =>
   managedMembersOf(groups)
@@ -25,18 +11,18 @@ describe('managedMembersOf', () => {
   it('makes the owners of a group the managers of its members and of every group below it', () => {
     expect(
       pairsOf([
-        group('engineering', {
+        catalogGroup('engineering', {
           ownedBy: ['user:default/Maria'],
           hasMember: ['user:default/maria'],
           parentOf: ['group:default/platform'],
         }),
-        group('platform', {
+        catalogGroup('platform', {
           ownedBy: ['group:default/platform-leads'],
           hasMember: ['user:default/jane'],
           parentOf: ['group:default/platform-db'],
         }),
-        group('platform-db', { hasMember: ['user:default/carol'] }),
-        group('security', { hasMember: ['user:default/bob'] }),
+        catalogGroup('platform-db', { hasMember: ['user:default/carol'] }),
+        catalogGroup('security', { hasMember: ['user:default/bob'] }),
       ]),
     ).toEqual([
       'group:default/platform-leads -> user:default/carol',
@@ -50,12 +36,12 @@ describe('managedMembersOf', () => {
   it('survives a cycle between groups and children missing from the catalog', () => {
     expect(
       pairsOf([
-        group('a', {
+        catalogGroup('a', {
           ownedBy: ['user:default/omar'],
           hasMember: ['user:default/ann'],
           parentOf: ['group:default/b', 'group:default/gone'],
         }),
-        group('b', {
+        catalogGroup('b', {
           hasMember: ['user:default/ben'],
           parentOf: ['group:default/a'],
         }),

@@ -3,7 +3,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import { catalogGroup } from '../__testUtils__/catalogGroup';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { sessionsPlugin } from '../plugin';
 import { offboardClient } from '../__testUtils__/offboardClient';
@@ -18,32 +18,19 @@ const JANE = 'user:default/jane';
 const CAROL = 'user:default/carol';
 const BOB = 'user:default/bob';
 
-/** A group as the catalog serves it, relations already resolved. */
-function group(
-  name: string,
-  relations: { ownedBy?: string[]; hasMember?: string[]; parentOf?: string[] },
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children: [] },
-    relations: Object.entries(relations).flatMap(([type, targets]) =>
-      targets.map(targetRef => ({ type, targetRef })),
-    ),
-  };
-}
-
 // Maria owns platform, and so manages Jane and, one group below, Carol.
 // Bob is in security, which someone else owns.
 const CATALOG = [
-  group('platform', {
+  catalogGroup('platform', {
     ownedBy: [MARIA],
     hasMember: [JANE],
     parentOf: ['group:default/platform-db'],
   }),
-  group('platform-db', { hasMember: [CAROL] }),
-  group('security', { ownedBy: ['user:default/omar'], hasMember: [BOB] }),
+  catalogGroup('platform-db', { hasMember: [CAROL] }),
+  catalogGroup('security', {
+    ownedBy: ['user:default/omar'],
+    hasMember: [BOB],
+  }),
 ];
 
 describe('a manager, scoped by the catalog', () => {
