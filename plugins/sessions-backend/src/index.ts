@@ -29,3 +29,8 @@ export type { SessionResource } from './permissions/rules';
 export type { GrantResource } from './permissions/grantRules';
 export { catalogModuleGroupOwners } from './catalog/catalogModuleGroupOwners';
 export { GroupOwnerProcessor } from './catalog/GroupOwnerProcessor';
+export {
+  authModuleSessionsGuestProvider,
+  SIGN_IN_COOKIE,
+} from './portal/authModuleSessionsGuestProvider';
+export { PortalSessions, PORTAL_SOURCE } from './portal/PortalSessions';

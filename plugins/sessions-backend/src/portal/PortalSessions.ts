@@ -1,0 +1,72 @@
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { IngestResult } from '@internal/plugin-sessions-common';
+
+/** The connector id portal sign-ins are reported under. */
+export const PORTAL_SOURCE = 'portal';
+
+/**
+ * The auth plugin's side of portal sign-ins: it reports each sign-in to the
+ * sessions plugin as a `portal` session, through the same connector API
+ * every other connector uses, with the auth plugin's service credentials.
+ */
+export class PortalSessions {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly auth: AuthService,
+  ) {}
+
+  /** Records a new sign-in. */
+  async start(signIn: {
+    sid: string;
+    userRef: string;
+    ipAddress?: string;
+    userAgent?: string;
+  }): Promise<void> {
+    await this.post('sessions/start', {
+      source: PORTAL_SOURCE,
+      sessions: [
+        {
+          externalId: signIn.sid,
+          userRef: signIn.userRef,
+          resourceName: 'Backstage portal',
+          resourceType: 'portal',
+          ipAddress: signIn.ipAddress || undefined,
+          userAgent: signIn.userAgent?.slice(0, 1000) || undefined,
+        },
+      ],
+    });
+  }
+
+  /**
+   * Reports activity on a sign-in and says whether it is still open,
+   * ended (signed out from the page, swept, offboarded) or unknown here.
+   */
+  async touch(sid: string): Promise<'open' | 'ended' | 'unknown'> {
+    const result: IngestResult = await this.post('sessions/activity', {
+      source: PORTAL_SOURCE,
+      activity: [{ externalId: sid }],
+    });
+    if (result.ended.includes(sid)) return 'ended';
+    if (result.unknown.includes(sid)) return 'unknown';
+    return 'open';
+  }
+
+  private async post(path: string, body: object) {
+    const baseUrl = await this.discovery.getBaseUrl('sessions');
+    const { token } = await this.auth.getPluginRequestToken({
+      onBehalfOf: await this.auth.getOwnServiceCredentials(),
+      targetPluginId: 'sessions',
+    });
+    const response = await fetch(`${baseUrl}/connector/${path}`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response.json();
+  }
+}
