@@ -29,6 +29,7 @@ import {
   whereAfter,
   whereContains,
   whereCriteria,
+  countPerUser,
   FilterColumn,
 } from './sqlHelpers';
 import { whereManagedBy } from './KnexManagedMembersStore';
@@ -196,20 +197,12 @@ export class KnexGrantStore implements GrantStore {
     text: string | undefined,
     limit: number,
   ) {
-    const rows: Array<{ user_ref: string; count: any }> = await this.db(GRANTS)
-      .modify(builder => {
-        whereSelector(builder, { ...selector, statuses: ['active'] });
-        if (text) whereContains(builder, ['user_ref'], text);
-      })
-      .groupBy('user_ref')
-      .orderBy('user_ref')
-      .limit(limit)
-      .select('user_ref')
-      .count({ count: '*' });
-    return rows.map(row => ({
-      userRef: row.user_ref,
-      count: Number(row.count),
-    }));
+    return countPerUser(
+      this.db(GRANTS),
+      builder => whereSelector(builder, { ...selector, statuses: ['active'] }),
+      text,
+      limit,
+    );
   }
 
   async countActiveByKind(selector: GrantSelector) {

@@ -13,6 +13,7 @@ import {
   whereAfter,
   whereContains,
   whereCriteria,
+  countPerUser,
   FilterColumn,
 } from './sqlHelpers';
 import { whereManagedBy } from './KnexManagedMembersStore';
@@ -326,25 +327,16 @@ export class KnexSessionStore implements SessionStore {
     text: string | undefined,
     limit: number,
   ) {
-    const rows: Array<{ user_ref: string; count: any }> = await this.db(
-      SESSIONS,
-    )
-      .modify(builder => {
+    return countPerUser(
+      this.db(SESSIONS),
+      builder =>
         whereSelector(builder, {
           ...selector,
           statuses: [...OPEN_SESSION_STATUSES],
-        });
-        if (text) whereContains(builder, ['user_ref'], text);
-      })
-      .groupBy('user_ref')
-      .orderBy('user_ref')
-      .limit(limit)
-      .select('user_ref')
-      .count({ count: '*' });
-    return rows.map(row => ({
-      userRef: row.user_ref,
-      count: Number(row.count),
-    }));
+        }),
+      text,
+      limit,
+    );
   }
 
   async countOpenByResource(selector: SessionSelector) {

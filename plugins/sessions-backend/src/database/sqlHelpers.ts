@@ -247,3 +247,26 @@ export async function statusByExternalId<Status extends string>(
   }
   return found;
 }
+
+/**
+ * Rows per user among those `where` selects, for the first `limit` users
+ * by entity ref whose ref contains `text`.
+ */
+export async function countPerUser(
+  query: Knex.QueryBuilder,
+  where: (builder: Knex.QueryBuilder) => void,
+  text: string | undefined,
+  limit: number,
+): Promise<Array<{ userRef: string; count: number }>> {
+  const rows: Array<{ user_ref: string; count: any }> = await query
+    .modify(builder => {
+      where(builder);
+      if (text) whereContains(builder, ['user_ref'], text);
+    })
+    .groupBy('user_ref')
+    .orderBy('user_ref')
+    .limit(limit)
+    .select('user_ref')
+    .count({ count: '*' });
+  return rows.map(row => ({ userRef: row.user_ref, count: Number(row.count) }));
+}

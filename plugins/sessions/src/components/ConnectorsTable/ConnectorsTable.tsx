@@ -14,18 +14,10 @@ import { errorMessage } from '../errorMessage';
 import { StackedText } from '../SessionsTable/StackedText';
 import { formatInstant } from '../SessionsTable/formatInstant';
 import { ConnectorStatusChip } from './ConnectorStatusChip';
+import { PLAIN_TABLE_OPTIONS } from '../tableOptions';
 
 /** Connectors poll every ~25 s; look again as often. */
 const REFRESH_MS = 15_000;
-
-const TABLE_OPTIONS = {
-  toolbar: false,
-  paging: false,
-  search: false,
-  sorting: false,
-  draggable: false,
-  padding: 'dense',
-} as const;
 
 const columns: TableColumn<ConnectorStatus>[] = [
   {
@@ -106,7 +98,7 @@ export function ConnectorsTable(props: { reloadKey: number }) {
       columns={columns}
       data={rows}
       isLoading={loading}
-      options={TABLE_OPTIONS}
+      options={PLAIN_TABLE_OPTIONS}
       emptyContent={
         <EmptyState
           missing="data"

@@ -28,19 +28,12 @@ import { GrantTableContext, GrantTableState } from './GrantTableContext';
 import { RevokeOutcome, RevokeOutcomesPanel } from './RevokeOutcomesPanel';
 import { grantColumns } from './grantColumns';
 import { GrantListView } from './grantListViews';
+import { PLAIN_TABLE_OPTIONS } from '../tableOptions';
 
 /** How long typing pauses before the search goes to the backend. */
 const SEARCH_DEBOUNCE_MS = 300;
 const PAGE_SIZE = 25;
 /** Module-level, so the table sees the same options on every render. */
-const TABLE_OPTIONS = {
-  toolbar: false,
-  paging: false,
-  search: false,
-  sorting: false,
-  draggable: false,
-  padding: 'dense',
-} as const;
 /** Remaining times are shown in minutes, so a minute is fine enough. */
 const CLOCK_TICK_MS = 60_000;
 
@@ -180,7 +173,7 @@ export function GrantsTable(props: {
         columns={columns}
         data={rows}
         isLoading={list.loading}
-        options={TABLE_OPTIONS}
+        options={PLAIN_TABLE_OPTIONS}
         emptyContent={emptyContent}
       />
     );

@@ -15,16 +15,9 @@ import useDebounce from 'react-use/esm/useDebounce';
 import { sessionsApiRef } from '../../api';
 import { errorMessage } from '../errorMessage';
 import { PersonHoldingsDialog } from './PersonHoldingsDialog';
+import { PLAIN_TABLE_OPTIONS } from '../tableOptions';
 
 const SEARCH_DEBOUNCE_MS = 300;
-const TABLE_OPTIONS = {
-  toolbar: false,
-  paging: false,
-  search: false,
-  sorting: false,
-  draggable: false,
-  padding: 'dense',
-} as const;
 
 /**
  * Everyone who holds access you may see, with their open sessions and
@@ -66,7 +59,7 @@ export function PeopleCard(props: {
       <Table<PersonSummary>
         data={rows}
         isLoading={people.loading}
-        options={TABLE_OPTIONS}
+        options={PLAIN_TABLE_OPTIONS}
         columns={[
           { title: 'Person', field: 'userRef' },
           { title: 'Open sessions', field: 'openSessions' },
