@@ -12,7 +12,11 @@
  *   5. logs in over SSH to a real sshd running the OpenSSH connector, ends
  *      the session as an admin, and sees the connection cut and confirmed,
  *      20 times, printing press-to-cut latency (e2e/openssh.mjs).
- *   6. offboards a simulated leaver from the People tab.
+ *   6. offboards a simulated leaver from the People tab;
+ *   7. signs in from a second browser, signs it out from the first with
+ *      "Sign out all other devices", and measures how long the catalog
+ *      still accepts its token (the exposure window) before its page falls
+ *      back to the sign-in screen.
  * Every step waits for a state (a row appears, a row leaves), never for a
  * fixed time. A failing step fails its test; the other test still runs.
  *
@@ -353,6 +357,114 @@ async function openSshTest() {
   );
 }
 
+/** An iPhone's Safari, so the second browser is told apart on the page. */
+const PHONE_AGENT =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+const PHONE_DEVICE = 'Mobile Safari 17 on iOS (mobile)';
+
+/**
+ * Test 7: two browsers sign in as the guest. The first sees the second on
+ * the Portal sign-ins tab and signs out all other devices; the second's
+ * token is then refused by another plugin (the catalog) within the refresh
+ * interval, and its page falls back to the sign-in screen, while the first
+ * stays signed in. Prints the measured exposure window.
+ */
+async function portalSignInsTest() {
+  const phoneContext = await browser.newContext({
+    userAgent: PHONE_AGENT,
+    viewport: { width: 1024, height: 800 },
+  });
+  try {
+    const phone = await phoneContext.newPage();
+    phone.setDefaultTimeout(STEP_TIMEOUT);
+    // The phone's latest token, as its app holds it.
+    let phoneToken;
+    phone.on('response', async response => {
+      if (response.url().endsWith('/api/auth/guest/refresh') && response.ok()) {
+        phoneToken = (await response.json()).backstageIdentity.token;
+      }
+    });
+    await phone.goto(`${APP}/sessions`);
+    await phone.getByRole('button', { name: 'Enter' }).click();
+    await phone.getByRole('tab', { name: 'Sessions', exact: true }).waitFor();
+    console.log('[e2e] a second browser (an iPhone) signed in as guest');
+
+    await openSessionsPage();
+    await page.getByRole('tab', { name: 'Portal sign-ins' }).click();
+    const phoneRow = page.getByRole('row').filter({ hasText: PHONE_DEVICE });
+    await phoneRow.waitFor();
+    await page.getByRole('row').filter({ hasText: 'This device' }).waitFor();
+    console.log('[e2e] the first browser lists the iPhone and marks itself');
+    await screenshot(join(root, 'docs', 'portal-sign-ins.png'));
+
+    const catalog = `${API.replace(/\/sessions$/, '/catalog')}/entities?limit=1`;
+    const catalogStatus = async token =>
+      (await fetch(catalog, { headers: { Authorization: `Bearer ${token}` } }))
+        .status;
+    if ((await catalogStatus(phoneToken)) === 401) {
+      throw new Error("the catalog refused the iPhone's token before sign-out");
+    }
+
+    const endAll = page.waitForResponse(
+      response => response.url().endsWith('/sessions/end-all') && response.ok(),
+    );
+    await page
+      .getByRole('button', { name: 'Sign out all other devices' })
+      .click();
+    await page
+      .getByRole('dialog', { name: 'Sign out all other devices?' })
+      .getByRole('button', { name: /^Sign out \d+ other devices?$/ })
+      .click();
+    const stepUpDialog = page.getByRole('dialog', { name: "Confirm it's you" });
+    await stepUpDialog
+      .or(page.getByText(/^Signed out \d+ other/))
+      .first()
+      .waitFor();
+    if (await stepUpDialog.isVisible()) await stepUp(stepUpDialog);
+    await endAll;
+    const signedOutAt = Date.now();
+    console.log('[e2e] the first browser signed out all other devices');
+
+    // The iPhone's token: refused by the catalog within the interval.
+    let exposureMs;
+    for (;;) {
+      if ((await catalogStatus(phoneToken)) === 401) {
+        exposureMs = Date.now() - signedOutAt;
+        break;
+      }
+      if (Date.now() - signedOutAt > 30_000) {
+        throw new Error(
+          "the catalog still accepts the iPhone's token after 30 s",
+        );
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    console.log(
+      `[e2e] exposure window: the catalog refused the iPhone's token ${exposureMs} ms after the sign-out`,
+    );
+    writeFileSync(
+      join(output, 'portal-sign-out.json'),
+      JSON.stringify({ exposureMs }, null, 2),
+    );
+
+    // The iPhone's page learns it and shows the sign-in screen.
+    await phone.getByRole('button', { name: 'Enter' }).waitFor();
+    console.log(
+      `[e2e] the iPhone is back at the sign-in screen ${Date.now() - signedOutAt} ms after the sign-out`,
+    );
+    // The first browser is still signed in and can use the page.
+    await page
+      .getByRole('button', { name: 'Sign out all other devices' })
+      .waitFor();
+    await page.getByRole('tab', { name: 'Sessions', exact: true }).click();
+    await page.getByRole('tab', { name: 'Portal sign-ins' }).click();
+    await page.getByRole('row').filter({ hasText: 'This device' }).waitFor();
+    console.log('[e2e] the first browser stays signed in');
+  } finally {
+    await phoneContext.close();
+  }
+}
+
 const tests = [
   ['sessions', endSessionTest],
   ['two-factor', twoFactorTest],
@@ -360,6 +472,7 @@ const tests = [
   ['connectors', connectorsTest],
   ['openssh', openSshTest],
   ['offboard', offboardTest],
+  ['portal-sign-ins', portalSignInsTest],
 ];
 let passed = 0;
 let failed = 0;

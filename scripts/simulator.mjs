@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /*
  * Session simulator: plays several connectors (an SSH bastion, an RDP
- * gateway, a web proxy and the portal's own sign-ins) against the connector
- * routes of the sessions backend, exactly as a real gateway would: sessions
- * start, show activity, go quiet and end. Two more connectors report elevated
- * grants: a privilege broker (admin/sudo on devices) and an access-request
- * workflow (timed access to resources); grants start, expire, and now and
- * then end early at their source. It uses nothing but the public connector
- * API and a service token.
+ * gateway and a web proxy; portal sign-ins are real, from the portal itself)
+ * against the connector routes of the sessions backend, exactly as a real
+ * gateway would: sessions start, show activity, go quiet and end. Two more
+ * connectors report elevated grants: a privilege broker (admin/sudo on
+ * devices) and an access-request workflow (timed access to resources);
+ * grants start, expire, and now and then end early at their source. It uses
+ * nothing but the public connector API and a service token.
  *
  *   npm run simulate                  # until Ctrl-C
  *   npm run simulate -- --minutes 10  # stop by itself after 10 minutes
@@ -67,11 +67,6 @@ const CONNECTORS = {
       'vault.internal',
     ],
     devices: ['Chrome on macOS', 'Firefox on Ubuntu', 'Edge on Windows'],
-  },
-  portal: {
-    type: 'portal',
-    resources: ['Backstage portal'],
-    devices: ['Chrome on macOS', 'Safari on iPhone', 'Firefox on Windows'],
   },
 };
 
@@ -175,7 +170,7 @@ function newSession(
     resourceType: connector.type,
     device,
     userAgent:
-      source === 'web-proxy' || source === 'portal'
+      source === 'web-proxy'
         ? `Mozilla/5.0 (${device})`
         : undefined,
     ipAddress: `${net}${10 + (counter % 200)}`,
@@ -233,18 +228,6 @@ async function seedSessions() {
       }),
     ],
     { busy: false },
-  );
-  await start(
-    'portal',
-    [
-      newSession('portal', { userRef: GUEST, startedMinutesAgo: 75 }),
-      newSession('portal', {
-        userRef: GUEST,
-        startedMinutesAgo: 1500,
-        quietMinutes: 1,
-      }),
-    ],
-    { busy: true },
   );
   await start(
     'ssh-bastion',

@@ -27,6 +27,27 @@ export interface Config {
       /** How often the idle and lifetime sweep runs. Default 30 seconds. */
       frequency?: HumanDuration | string;
     };
+    /** Portal sign-ins: how every plugin enforces signing a browser out. */
+    portal?: {
+      /**
+       * How often each backend process re-reads ended sign-ins from the
+       * database: the longest a signed-out browser's token still works.
+       * Default 5 seconds; at least 500 ms.
+       */
+      refreshInterval?: HumanDuration | string;
+      /**
+       * What every plugin does with user tokens once that list could not be
+       * read for three intervals: 'allow' them (default; a sign-out is then
+       * enforced only when the token expires) or 'deny' them (the portal is
+       * unusable until the database is back).
+       */
+      whenUnavailable?: 'allow' | 'deny';
+      /**
+       * How often an open portal tab reports that it is still there (its
+       * sign-in's last activity). Default 30 seconds.
+       */
+      heartbeatInterval?: HumanDuration | string;
+    };
     permissions?: {
       /**
        * How long one caller's permission decision (allow, deny or the

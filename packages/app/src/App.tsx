@@ -5,7 +5,10 @@ import {
   OAuthRequestDialog,
   SignInPage,
 } from '@backstage/core-components';
-import { ActiveSessionsPage } from '@internal/plugin-sessions';
+import {
+  ActiveSessionsPage,
+  PortalSignInWatcher,
+} from '@internal/plugin-sessions';
 import CssBaseline from '@material-ui/core/CssBaseline';
 import { Navigate, Route } from 'react-router-dom';
 import { Root } from './components/Root';
@@ -31,6 +34,8 @@ export default app.createRoot(
     <AlertDisplay />
     <OAuthRequestDialog />
     <AppRouter>
+      {/* Signs this browser out when its sign-in is ended elsewhere. */}
+      <PortalSignInWatcher />
       <Root>{routes}</Root>
     </AppRouter>
   </>,

@@ -1,15 +1,24 @@
 /*
- * A runnable portal backend with the Active Sessions plugin: guest sign-in,
+ * A runnable portal backend with the Active Sessions plugin: guest sign-in
+ * tracked as portal sign-ins,
  * a small catalog (catalog/org.yaml) whose group owners are managers, the
  * permission framework with the example policy, and embedded SQLite.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { catalogModuleGroupOwners } from '@internal/plugin-sessions-backend';
+import {
+  authModuleSessionsGuestProvider,
+  catalogModuleGroupOwners,
+  sessionsTokenCheckServiceFactory,
+} from '@internal/plugin-sessions-backend';
 
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Guest sign-in where each browser is a portal sign-in in Active Sessions
+// (instead of @backstage/plugin-auth-backend-module-guest-provider) ...
+backend.add(authModuleSessionsGuestProvider);
+// ... and every plugin refuses the tokens of a browser signed out there.
+backend.add(sessionsTokenCheckServiceFactory);
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(catalogModuleGroupOwners);
 backend.add(import('@backstage/plugin-permission-backend'));

@@ -122,6 +122,56 @@ function readStepUp(config: Config): StepUpSettings {
   };
 }
 
+/** How every plugin enforces portal sign-outs (`sessions.portal`). */
+export interface PortalSettings {
+  /** How often each process re-reads the sign-outs from the database. */
+  refreshMs: number;
+  /** What token checks do once that list is out of date. */
+  whenUnavailable: 'allow' | 'deny';
+  /**
+   * How long user tokens live (`auth.backstageTokenExpiration`): a sign-out
+   * older than that concerns no token that still works.
+   */
+  tokenLifetimeMs: number;
+  /** How often an open portal tab says it is still there. */
+  heartbeatMs: number;
+}
+
+/** Reads `sessions.portal`; shared by the plugin and the token check. */
+export function readPortalSettings(config: Config): PortalSettings {
+  const whenUnavailable =
+    config.getOptionalString('sessions.portal.whenUnavailable') ?? 'allow';
+  if (whenUnavailable !== 'allow' && whenUnavailable !== 'deny') {
+    throw new Error(
+      "sessions.portal.whenUnavailable must be 'allow' or 'deny'",
+    );
+  }
+  const refreshMs = toMillis(
+    readDuration(config, 'sessions.portal.refreshInterval', { seconds: 5 }),
+  );
+  if (refreshMs < 500) {
+    throw new Error('sessions.portal.refreshInterval must be at least 500ms');
+  }
+  return {
+    refreshMs,
+    whenUnavailable,
+    tokenLifetimeMs: Math.max(
+      toMillis(
+        readDuration(config, 'auth.backstageTokenExpiration', {
+          hours: 1,
+        }),
+      ),
+      // Limited tokens for cookies live an hour whatever the setting.
+      toMillis({ hours: 1 }),
+    ),
+    heartbeatMs: toMillis(
+      readDuration(config, 'sessions.portal.heartbeatInterval', {
+        seconds: 30,
+      }),
+    ),
+  };
+}
+
 /** A connector declared in `sessions.connectors.sources`. */
 export interface ConnectorSettings {
   id: string;

@@ -29,8 +29,14 @@ export type { SessionResource } from './permissions/rules';
 export type { GrantResource } from './permissions/grantRules';
 export { catalogModuleGroupOwners } from './catalog/catalogModuleGroupOwners';
 export { GroupOwnerProcessor } from './catalog/GroupOwnerProcessor';
+export { authModuleSessionsGuestProvider } from './portal/authModuleSessionsGuestProvider';
 export {
-  authModuleSessionsGuestProvider,
+  trackPortalSignIns,
   SIGN_IN_COOKIE,
-} from './portal/authModuleSessionsGuestProvider';
-export { PortalSessions, PORTAL_SOURCE } from './portal/PortalSessions';
+} from './portal/trackPortalSignIns';
+export { sessionsTokenCheckServiceFactory } from './portal/sessionsTokenCheckServiceFactory';
+export {
+  signOutRegistryServiceRef,
+  SignOutRegistry,
+} from './portal/signOutRegistry';
+export { PortalSessions } from './portal/PortalSessions';

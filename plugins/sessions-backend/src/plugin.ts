@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import {
+  PORTAL_SOURCE,
   connectorReadPermission,
   grantPermissions,
   sessionsPermissions,
@@ -15,7 +16,11 @@ import { KnexManagedMembersStore } from './database/KnexManagedMembersStore';
 import { ManagedMembersSync } from './services/ManagedMembersSync';
 import { withManagers } from './permissions/withManagers';
 import { userResourceRef, userRules } from './permissions/userRules';
-import { readSessionsSettings } from './config';
+import { readPortalSettings, readSessionsSettings } from './config';
+import { KnexSignOutStore } from './database/KnexSignOutStore';
+import { SignOutSync } from './portal/SignOutSync';
+import { signOutRegistryServiceRef } from './portal/signOutRegistry';
+import { PortalSignInService } from './services/PortalSignInService';
 import { KnexCommandStore } from './database/KnexCommandStore';
 import { KnexConnectorStore } from './database/KnexConnectorStore';
 import { KnexGrantStore } from './database/KnexGrantStore';
@@ -61,6 +66,7 @@ export const sessionsPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
+        signOuts: signOutRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, httpAuth } = deps;
@@ -178,6 +184,28 @@ export const sessionsPlugin = createBackendPlugin({
         });
         const stepUp = new StepUpGuard(settings.stepUp, mfa);
 
+        // Every process refreshes its own sign-out list: `local` tasks.
+        const portalSettings = readPortalSettings(config);
+        const commandFeed = new CommandFeedService(
+          commandStore,
+          connectorStore,
+        );
+        const signOutSync = new SignOutSync({
+          store: new KnexSignOutStore(db),
+          registry: deps.signOuts,
+          orders: commandFeed,
+          tokenLifetimeMs: portalSettings.tokenLifetimeMs,
+          logger,
+        });
+        await signOutSync.run();
+        await deps.scheduler.scheduleTask({
+          id: 'sessions-portal-sign-outs',
+          frequency: { milliseconds: portalSettings.refreshMs },
+          timeout: { minutes: 1 },
+          scope: 'local',
+          fn: () => signOutSync.run(),
+        });
+
         const pusher = new OrderWebhookPusher({
           connectors: settings.connectors,
           commands: commandStore,
@@ -212,11 +240,29 @@ export const sessionsPlugin = createBackendPlugin({
             ingest: new IngestService(store, locks),
             grants: new GrantService(grantStore, grantAccess, stepUp),
             grantIngest: new GrantIngestService(grantStore, locks),
-            commandFeed: new CommandFeedService(commandStore, connectorStore),
+            commandFeed,
+            portal: new PortalSignInService({
+              store,
+              auth: deps.auth,
+              refreshMs: portalSettings.refreshMs,
+              heartbeatMs: portalSettings.heartbeatMs,
+            }),
             registry: new ConnectorRegistryService({
               store: connectorStore,
               permissions: deps.permissions,
-              connectors: settings.connectors,
+              // The built-in `portal` connector is this plugin's sign-out
+              // sync; list it like the others.
+              connectors: [
+                ...settings.connectors,
+                ...(settings.connectors.some(c => c.id === PORTAL_SOURCE)
+                  ? []
+                  : [
+                      {
+                        id: PORTAL_SOURCE,
+                        title: 'Portal sign-ins (built in)',
+                      },
+                    ]),
+              ],
               offlineAfterMs: settings.offlineAfterMs,
             }),
             mfa,

@@ -12,3 +12,4 @@ export * from './durations';
 export * from './cuts';
 export * from './mfa';
 export * from './offboarding';
+export * from './portal';

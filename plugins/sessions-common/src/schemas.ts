@@ -106,18 +106,20 @@ export const sessionIdSchema = z.uuid({
   message: 'must be a session id (UUID)',
 });
 
-export const endAllSessionsBodySchema = z
-  .object({
-    /** Keep this one open, typically the session the person is using. */
-    exceptId: sessionIdSchema.optional(),
-  })
-  .strict();
-export type EndAllSessionsBody = z.output<typeof endAllSessionsBodySchema>;
-
 /** A connector's id: lower-case letters, digits and dashes. */
 export const sourceSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
   message: 'must be a connector id of lower-case letters, digits and dashes',
 });
+
+export const endAllSessionsBodySchema = z
+  .object({
+    /** Keep this one open, typically the session the person is using. */
+    exceptId: sessionIdSchema.optional(),
+    /** Only sessions from this connector, e.g. `portal` for sign-ins. */
+    source: sourceSchema.optional(),
+  })
+  .strict();
+export type EndAllSessionsBody = z.output<typeof endAllSessionsBodySchema>;
 
 const externalId = z.string().min(1).max(255);
 const optionalText = (max: number) =>

@@ -1,5 +1,6 @@
 import {
   ApiBlueprint,
+  AppRootElementBlueprint,
   PageBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
@@ -12,6 +13,7 @@ import {
   stepUpApiRef,
 } from './api';
 import { rootRouteRef } from './routes';
+import { PortalSignInWatcher } from './components/PortalSignIns/PortalSignInWatcher';
 
 const stepUpApi = ApiBlueprint.make({
   name: 'step-up',
@@ -35,6 +37,14 @@ const sessionsApi = ApiBlueprint.make({
       factory: ({ discoveryApi, fetchApi, stepUp }) =>
         new SessionsClient({ discoveryApi, fetchApi, stepUp }),
     }),
+});
+
+/** Signs a browser out once its sign-in is ended from Active Sessions. */
+const portalSignInWatcher = AppRootElementBlueprint.make({
+  name: 'portal-sign-in-watcher',
+  params: {
+    element: <PortalSignInWatcher />,
+  },
 });
 
 const activeSessionsPage = PageBlueprint.make({
@@ -63,5 +73,5 @@ export default createFrontendPlugin({
   routes: {
     root: rootRouteRef,
   },
-  extensions: [activeSessionsPage, stepUpApi, sessionsApi],
+  extensions: [activeSessionsPage, stepUpApi, sessionsApi, portalSignInWatcher],
 });

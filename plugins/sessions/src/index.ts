@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { sessionsPlugin, ActiveSessionsPage } from './plugin';
+export { PortalSignInWatcher } from './components/PortalSignIns/PortalSignInWatcher';
 export {
   sessionsApiRef,
   SessionsClient,

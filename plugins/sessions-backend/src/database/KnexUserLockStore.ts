@@ -3,24 +3,32 @@ import { UserLock, UserLockStore } from './UserLockStore';
 import { chunks, toIso } from './sqlHelpers';
 
 const LOCKS = 'user_locks';
+const CUTOFFS = 'sign_in_cutoffs';
 
 /** The {@link UserLockStore} on any database knex speaks to. */
 export class KnexUserLockStore implements UserLockStore {
   constructor(private readonly db: Knex) {}
 
   async lock(userRef: string, lockedBy: string, at: number): Promise<boolean> {
-    const before = await this.db(LOCKS).where('user_ref', userRef).first();
-    if (before) return false;
-    await this.db(LOCKS)
-      .insert({
-        user_ref: userRef,
-        locked_at: at,
-        locked_by: lockedBy,
-        reason: 'offboarding',
-      })
-      .onConflict('user_ref')
-      .ignore();
-    return true;
+    return this.db.transaction(async trx => {
+      const before = await trx(LOCKS).where('user_ref', userRef).first();
+      if (before) return false;
+      await trx(LOCKS)
+        .insert({
+          user_ref: userRef,
+          locked_at: at,
+          locked_by: lockedBy,
+          reason: 'offboarding',
+        })
+        .onConflict('user_ref')
+        .ignore();
+      // Tokens issued before the lock stay refused after an unlock.
+      await trx(CUTOFFS)
+        .insert({ user_ref: userRef, not_before: at })
+        .onConflict('user_ref')
+        .merge();
+      return true;
+    });
   }
 
   async unlock(userRef: string): Promise<boolean> {

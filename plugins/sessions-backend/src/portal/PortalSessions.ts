@@ -1,9 +1,8 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
+import { NotAllowedError, ResponseError } from '@backstage/errors';
 import { IngestResult } from '@internal/plugin-sessions-common';
-
-/** The connector id portal sign-ins are reported under. */
-export const PORTAL_SOURCE = 'portal';
+import { PORTAL_SOURCE } from '@internal/plugin-sessions-common';
+import { describeDevice } from './describeDevice';
 
 /**
  * The auth plugin's side of portal sign-ins: it reports each sign-in to the
@@ -23,7 +22,7 @@ export class PortalSessions {
     ipAddress?: string;
     userAgent?: string;
   }): Promise<void> {
-    await this.post('sessions/start', {
+    const result: IngestResult = await this.post('sessions/start', {
       source: PORTAL_SOURCE,
       sessions: [
         {
@@ -31,11 +30,18 @@ export class PortalSessions {
           userRef: signIn.userRef,
           resourceName: 'Backstage portal',
           resourceType: 'portal',
+          device: describeDevice(signIn.userAgent),
           ipAddress: signIn.ipAddress || undefined,
           userAgent: signIn.userAgent?.slice(0, 1000) || undefined,
         },
       ],
     });
+    // Offboarded people are locked out of the portal too.
+    if (result.refused?.includes(signIn.sid)) {
+      throw new NotAllowedError(
+        `${signIn.userRef} is locked by Active Sessions and cannot sign in`,
+      );
+    }
   }
 
   /**
@@ -50,6 +56,14 @@ export class PortalSessions {
     if (result.ended.includes(sid)) return 'ended';
     if (result.unknown.includes(sid)) return 'unknown';
     return 'open';
+  }
+
+  /** Records a sign-out from the browser itself. */
+  async end(sid: string): Promise<void> {
+    await this.post('sessions/end', {
+      source: PORTAL_SOURCE,
+      sessions: [{ externalId: sid }],
+    });
   }
 
   private async post(path: string, body: object) {

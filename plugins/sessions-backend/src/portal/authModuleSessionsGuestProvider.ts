@@ -1,46 +1,18 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
 import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { Config, ConfigReader } from '@backstage/config';
-import { AuthenticationError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import {
-  AuthProviderFactory,
   authProvidersExtensionPoint,
   createProxyAuthenticator,
   createProxyAuthProviderFactory,
   SignInResolver,
 } from '@backstage/plugin-auth-node';
-import type { Request, Response } from 'express';
+import { readPortalSettings } from '../config';
 import { PortalSessions } from './PortalSessions';
-
-/** The cookie that names a browser's sign-in across token refreshes. */
-export const SIGN_IN_COOKIE = 'backstage-portal-sign-in';
-
-/** The request being handled, for the resolver, which is not given it. */
-const current = new AsyncLocalStorage<{ req: Request; res: Response }>();
-
-/**
- * Runs a provider's route handlers with their request and response in
- * reach of its sign-in resolver.
- */
-function withRequest(factory: AuthProviderFactory): AuthProviderFactory {
-  return options => {
-    const handlers = factory(options);
-    const wrap =
-      (handler: (req: Request, res: Response) => Promise<void>) =>
-      (req: Request, res: Response) =>
-        current.run({ req, res }, () => handler(req, res));
-    return {
-      start: wrap(handlers.start.bind(handlers)),
-      frameHandler: wrap(handlers.frameHandler.bind(handlers)),
-      refresh: handlers.refresh && wrap(handlers.refresh.bind(handlers)),
-      logout: handlers.logout && wrap(handlers.logout.bind(handlers)),
-    };
-  };
-}
+import { trackPortalSignIns } from './trackPortalSignIns';
 
 const guestAuthenticator = createProxyAuthenticator({
   defaultProfileTransform: async () => ({ profile: {} }),
@@ -61,52 +33,16 @@ const guestAuthenticator = createProxyAuthenticator({
 });
 
 /**
- * Signs in as the configured guest, and makes each browser's sign-in a
- * `portal` session: a new sign-in is reported (with address and browser)
- * and its id goes into the token as `sid` and into an http-only cookie;
- * every refresh reports activity, and a sign-in ended from the Active
- * Sessions page is refused, so that browser has to sign in again.
+ * Signs in as the configured guest (`auth.providers.guest.userEntityRef`)
+ * with the ownership the catalog gives them, like the stock guest provider.
  */
-function signInAsTrackedGuest(
-  config: Config,
-  portal: PortalSessions,
-): SignInResolver<unknown> {
+function signInAsGuest(config: Config): SignInResolver<unknown> {
   const userRef =
     config.getOptionalString('userEntityRef') ?? 'user:development/guest';
   const configuredClaims = config.getOptionalStringArray(
     'ownershipEntityRefs',
   ) ?? [userRef];
   return async (_info, ctx) => {
-    const http = current.getStore();
-    if (!http) throw new Error('guest sign-in outside a request');
-    const { req, res } = http;
-    const cookie = {
-      httpOnly: true,
-      sameSite: 'lax' as const,
-      path: req.baseUrl || '/',
-    };
-    let sid: string | undefined = req.cookies?.[SIGN_IN_COOKIE];
-    if (sid) {
-      const state = await portal.touch(sid);
-      if (state === 'ended') {
-        res.clearCookie(SIGN_IN_COOKIE, cookie);
-        throw new AuthenticationError(
-          'This sign-in was ended from Active Sessions; sign in again',
-        );
-      }
-      // Unknown here (the sessions database was reset): a new sign-in.
-      if (state === 'unknown') sid = undefined;
-    }
-    if (!sid) {
-      sid = randomUUID();
-      await portal.start({
-        sid,
-        userRef,
-        ipAddress: req.ip,
-        userAgent: req.get('user-agent'),
-      });
-      res.cookie(SIGN_IN_COOKIE, sid, cookie);
-    }
     let ent = configuredClaims;
     try {
       const { entity } = await ctx.findCatalogUser({ entityRef: userRef });
@@ -114,7 +50,7 @@ function signInAsTrackedGuest(
     } catch {
       // Not in the catalog: the configured claims, as the stock guest does.
     }
-    return ctx.issueToken({ claims: { sub: userRef, ent, sid } });
+    return ctx.issueToken({ claims: { sub: userRef, ent } });
   };
 }
 
@@ -135,19 +71,21 @@ export const authModuleSessionsGuestProvider = createBackendModule({
         auth: coreServices.auth,
       },
       async init({ providers, config, discovery, auth }) {
-        const portal = new PortalSessions(discovery, auth);
         providers.registerProvider({
           providerId: 'guest',
-          factory: withRequest(
+          factory: trackPortalSignIns(
             createProxyAuthProviderFactory({
               authenticator: guestAuthenticator,
-              signInResolver: signInAsTrackedGuest(
+              signInResolver: signInAsGuest(
                 // The auth plugin starts the provider only when configured.
                 config.getOptionalConfig('auth.providers.guest') ??
                   new ConfigReader({}),
-                portal,
               ),
             }),
+            new PortalSessions(discovery, auth),
+            {
+              whenUnavailable: readPortalSettings(config).whenUnavailable,
+            },
           ),
         });
       },

@@ -16,6 +16,8 @@ import { createMfaRoutes } from './mfaRoutes';
 import { createOffboardRoutes } from './offboardRoutes';
 import { createRegistryRoutes } from './registryRoutes';
 import { createUserRoutes } from './userRoutes';
+import { createPortalRoutes } from './portalRoutes';
+import { PortalSignInService } from '../services/PortalSignInService';
 
 /** A body that is not JSON is bad input, not a server error. */
 const jsonParseErrors: ErrorRequestHandler = (error, _req, _res, next) => {
@@ -38,6 +40,7 @@ export function createRouter(options: {
   registry: ConnectorRegistryService;
   mfa: MfaService;
   offboarding: OffboardService;
+  portal: PortalSignInService;
 }) {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
@@ -51,5 +54,6 @@ export function createRouter(options: {
   router.use(createRegistryRoutes(options));
   router.use(createMfaRoutes(options));
   router.use(createOffboardRoutes(options));
+  router.use(createPortalRoutes(options));
   return router;
 }

@@ -60,6 +60,13 @@ describe('connector registry', () => {
         online: false,
         pendingOrders: 0,
       }),
+      // Built in: the plugin's own sign-out sync reads the portal's orders.
+      expect.objectContaining({
+        id: 'portal',
+        title: 'Portal sign-ins (built in)',
+        configured: true,
+        online: true,
+      }),
       expect.objectContaining({ id: 'rdp-gateway', title: 'rdp-gateway' }),
     ]);
 

@@ -41,16 +41,25 @@ export function createUserRoutes(options: {
 
   router.post('/sessions/end-all', async (req, res) => {
     const credentials = await userCredentials(req);
-    const { exceptId } = parseInput(endAllSessionsBodySchema, req.body, 'body');
+    const { exceptId, source } = parseInput(
+      endAllSessionsBodySchema,
+      req.body,
+      'body',
+    );
     const ended = await audited(
       auditor,
       {
         eventId: 'session-end',
         severityLevel: 'medium',
         request: req,
-        meta: { actionType: 'end-all', exceptId: exceptId ?? null },
+        meta: {
+          actionType: 'end-all',
+          exceptId: exceptId ?? null,
+          source: source ?? null,
+        },
       },
-      () => sessions.endAll(credentials, exceptId, stepUpProof(req)),
+      () =>
+        sessions.endAll(credentials, { exceptId, source }, stepUpProof(req)),
       result => ({ sessionIds: result.map(session => session.id) }),
     );
     const body: EndSessionsResult = { ended: ended.map(session => session.id) };

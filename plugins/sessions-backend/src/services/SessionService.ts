@@ -154,10 +154,13 @@ export class SessionService {
       : { session: await this.get(credentials, id), ended: false };
   }
 
-  /** Ends every open session of the caller, except `exceptId` if given. */
+  /**
+   * Ends every open session of the caller, except `exceptId`, or only
+   * those of one `source` (all portal sign-ins but this browser's).
+   */
   async endAll(
     credentials: UserCredentials,
-    exceptId?: string,
+    which: { exceptId?: string; source?: string } = {},
     proof?: string,
   ): Promise<Session[]> {
     const read = allowedOrThrow(
@@ -176,7 +179,8 @@ export class SessionService {
     return this.store.endSessions(
       {
         userRef: caller,
-        exceptIds: exceptId ? [exceptId] : undefined,
+        exceptIds: which.exceptId ? [which.exceptId] : undefined,
+        source: which.source,
         access: access.length
           ? { allOf: access as [SessionCriteria] }
           : undefined,

@@ -137,10 +137,18 @@ export function fakeSessionsBackend(initial: Session[]) {
         : backstageError(404, 'NotFoundError', 'No such session');
     }),
     http.post(`${API}/sessions/end-all`, async ({ request }) => {
-      received.endAllBodies.push(await request.json());
-      const ended = sessions.filter(isOpen).map(session => session.id);
+      const body = (await request.json()) as {
+        exceptId?: string;
+        source?: string;
+      };
+      received.endAllBodies.push(body);
+      const ends = (session: Session) =>
+        isOpen(session) &&
+        session.id !== body.exceptId &&
+        (!body.source || session.source === body.source);
+      const ended = sessions.filter(ends).map(session => session.id);
       sessions = sessions.map(session =>
-        isOpen(session) ? endOne(session) : session,
+        ends(session) ? endOne(session) : session,
       );
       return HttpResponse.json({ ended });
     }),

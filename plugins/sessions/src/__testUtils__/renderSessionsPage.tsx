@@ -6,6 +6,7 @@ import {
 } from '@backstage/test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { identityApiRef } from '@backstage/core-plugin-api';
 import {
   SessionsClient,
   StepUpBroker,
@@ -22,6 +23,8 @@ import { DISCOVERY_BASE_URL } from './fakeSessionsBackend';
 export async function renderSessionsPage(
   authorize:
     AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  /** The signed-in browser's Backstage token. */
+  token?: string,
 ) {
   const stepUp = new StepUpBroker();
   await renderInTestApp(
@@ -37,6 +40,7 @@ export async function renderSessionsPage(
           }),
         ],
         [permissionApiRef, mockApis.permission({ authorize })],
+        [identityApiRef, mockApis.identity({ token })],
       ]}
     >
       <ActiveSessionsPage />

@@ -18,6 +18,8 @@ import {
   UserLock,
   SecondFactorBody,
   StepUpProof,
+  PortalHeartbeat,
+  PortalStatus,
 } from '@internal/plugin-sessions-common';
 
 /**
@@ -35,7 +37,15 @@ export interface SessionsApi {
   /** Ends one session; resolves to the session, now disconnected. */
   endSession(id: string): Promise<Session>;
   /** Ends every open session of the caller, except `exceptId` if given. */
-  endAllSessions(options?: { exceptId?: string }): Promise<EndSessionsResult>;
+  endAllSessions(options?: {
+    exceptId?: string;
+    /** Only sessions from this connector: `portal` for sign-ins. */
+    source?: string;
+  }): Promise<EndSessionsResult>;
+  /** Whether signing a browser out cuts its tokens in this portal. */
+  getPortalStatus(): Promise<PortalStatus>;
+  /** An open tab's sign-in is still there; says if it was ended. */
+  portalHeartbeat(sid: string): Promise<PortalHeartbeat>;
 
   /**
    * One page of Device Admin and Timed Access grants: the caller's own, or

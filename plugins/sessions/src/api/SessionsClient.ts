@@ -21,6 +21,8 @@ import {
   STEP_UP_REQUIRED,
   SecondFactorBody,
   StepUpProof,
+  PortalHeartbeat,
+  PortalStatus,
 } from '@internal/plugin-sessions-common';
 import { SessionsApi } from './SessionsApi';
 import { StepUpBroker } from './StepUpBroker';
@@ -78,12 +80,25 @@ export class SessionsClient implements SessionsApi {
   }
 
   async endAllSessions(
-    options: { exceptId?: string } = {},
+    options: { exceptId?: string; source?: string } = {},
   ): Promise<EndSessionsResult> {
-    const body = options.exceptId ? { exceptId: options.exceptId } : {};
     return this.request<EndSessionsResult>('/sessions/end-all', {
       method: 'POST',
-      body,
+      body: {
+        ...(options.exceptId && { exceptId: options.exceptId }),
+        ...(options.source && { source: options.source }),
+      },
+    });
+  }
+
+  async getPortalStatus(): Promise<PortalStatus> {
+    return this.request<PortalStatus>('/portal/status');
+  }
+
+  async portalHeartbeat(sid: string): Promise<PortalHeartbeat> {
+    return this.request<PortalHeartbeat>('/portal/heartbeat', {
+      method: 'POST',
+      body: { sid },
     });
   }
 

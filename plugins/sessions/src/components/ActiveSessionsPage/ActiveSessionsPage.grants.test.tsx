@@ -159,6 +159,7 @@ describe('ActiveSessionsPage grant tabs', () => {
       'Device Admin',
       'Timed Access',
       'History',
+      'Portal sign-ins',
       'Two-factor',
       // The test policy lets this person offboard and watch the connectors.
       'People',

@@ -92,9 +92,12 @@ describe('ActiveSessionsPage step-up', () => {
       { code: '000000' },
       { code: GOOD_CODE },
     ]);
-    expect(
-      screen.queryByRole('dialog', { name: "Confirm it's you" }),
-    ).not.toBeInTheDocument();
+    // It closes with a transition.
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('dialog', { name: "Confirm it's you" }),
+      ).not.toBeInTheDocument(),
+    );
   });
 
   it('ends nothing when the code is not given, and says why', async () => {

@@ -1,6 +1,7 @@
 import { ReactNode } from 'react';
 import { ConnectorsTable } from '../ConnectorsTable/ConnectorsTable';
 import { OffboardPanel } from '../OffboardPanel/OffboardPanel';
+import { PortalSignInsPanel } from '../PortalSignIns/PortalSignInsPanel';
 import { TwoFactorCard } from '../TwoFactorCard/TwoFactorCard';
 import { GrantsTable } from '../GrantsTable/GrantsTable';
 import {
@@ -55,6 +56,11 @@ export const sessionsPageTabs: SessionsPageTab[] = [
     id: 'history',
     label: 'History',
     render: context => <SessionsTable view={sessionHistoryView} {...context} />,
+  },
+  {
+    id: 'portal-sign-ins',
+    label: 'Portal sign-ins',
+    render: context => <PortalSignInsPanel {...context} />,
   },
   {
     id: 'two-factor',

@@ -1,7 +1,13 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  alertApiRef,
+  identityApiRef,
+  useApi,
+} from '@backstage/core-plugin-api';
 import { EndSessionsResult } from '@internal/plugin-sessions-common';
 import { useEffect, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { sessionsApiRef } from '../../api';
+import { findThisSignIn } from '../../hooks/findThisSignIn';
 import { ConfirmEndDialog } from '../ConfirmEndDialog/ConfirmEndDialog';
 
 const sessionCount = (count: number) =>
@@ -9,7 +15,7 @@ const sessionCount = (count: number) =>
 
 /**
  * Asks before ending every open session of the person, naming how many will
- * end, then ends them.
+ * end, then ends them, except this browser's own sign-in to the portal.
  */
 export function EndAllSessionsDialog(props: {
   open: boolean;
@@ -18,9 +24,17 @@ export function EndAllSessionsDialog(props: {
   onClose: () => void;
   onEnded: (result: EndSessionsResult) => void;
 }) {
-  const { open, openCount, onClose, onEnded } = props;
+  const { open, onClose, onEnded } = props;
   const sessionsApi = useApi(sessionsApiRef);
   const alertApi = useApi(alertApiRef);
+  const identityApi = useApi(identityApiRef);
+  const thisSignIn = useAsync(
+    async () => (open ? findThisSignIn(identityApi, sessionsApi) : undefined),
+    [open, identityApi, sessionsApi],
+  );
+  const keep = thisSignIn.value;
+  const keepsOne = keep?.status === 'active' || keep?.status === 'idle';
+  const openCount = Math.max(0, props.openCount - (keepsOne ? 1 : 0));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
 
@@ -34,7 +48,7 @@ export function EndAllSessionsDialog(props: {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await sessionsApi.endAllSessions();
+      const result = await sessionsApi.endAllSessions({ exceptId: keep?.id });
       alertApi.post({
         message: `Ended ${sessionCount(result.ended.length)}.`,
         severity: 'success',
@@ -54,12 +68,14 @@ export function EndAllSessionsDialog(props: {
       title="End all sessions?"
       description={`This will end ${sessionCount(
         openCount,
-      )}: every active and idle session you have, on every resource.`}
+      )}: every active and idle session you have, on every resource${
+        keep ? ', except this browser’s sign-in to the portal' : ''
+      }.`}
       warning={`Any unsaved work in ${
         openCount === 1 ? 'this session' : 'these sessions'
       } will be lost.`}
       confirmLabel={`End ${sessionCount(openCount)}`}
-      busy={busy}
+      busy={busy || thisSignIn.loading}
       error={error}
       onCancel={onClose}
       onConfirm={endAll}

@@ -1,0 +1,25 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { pluginTokenHandlerDecoratorServiceRef } from '@backstage/backend-defaults/auth';
+import { signOutRegistryServiceRef } from './signOutRegistry';
+
+/**
+ * Puts Active Sessions' sign-outs in every plugin's token path: each
+ * incoming user token (and the limited user token inside an on-behalf-of
+ * plugin token) is checked against the sign-out registry before it is
+ * verified. Add it to the backend next to the sessions plugin.
+ */
+export const sessionsTokenCheckServiceFactory = createServiceFactory({
+  service: pluginTokenHandlerDecoratorServiceRef,
+  deps: { registry: signOutRegistryServiceRef },
+  factory:
+    ({ registry }) =>
+    handler => ({
+      async verifyToken(token) {
+        registry.check(token);
+        const result = await handler.verifyToken(token);
+        if (result?.limitedUserToken) registry.check(result.limitedUserToken);
+        return result;
+      },
+      issueToken: options => handler.issueToken(options),
+    }),
+});

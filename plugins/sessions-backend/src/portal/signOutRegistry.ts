@@ -1,0 +1,123 @@
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import { AuthenticationError } from '@backstage/errors';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { readPortalSettings } from '../config';
+import { SignOutList } from '../database/SignOutStore';
+
+/** The JWT types of user tokens and of the limited tokens made from them. */
+const USER_TOKEN_TYPES = new Set([
+  'vnd.backstage.user',
+  'vnd.backstage.limited-user',
+]);
+
+/**
+ * A sign-in id the registry always treats as ended: the sessions plugin
+ * authenticates a token carrying it at startup, and only the token check
+ * refuses it with this message, which proves the check is installed.
+ */
+export const SELF_TEST_SID = 'active-sessions-self-test';
+export const SIGNED_OUT_MESSAGE =
+  'This sign-in was ended from Active Sessions; sign in again';
+
+/** What the token check does when the sign-out list is out of date. */
+export type WhenUnavailable = 'allow' | 'deny';
+
+/**
+ * The sign-outs every plugin in this process enforces, kept in memory so
+ * a token check costs a set lookup. The sessions plugin refreshes it from
+ * the database every few seconds; each plugin's token check reads it.
+ */
+export class SignOutRegistry {
+  private list: SignOutList = { endedSignIns: [], notBefore: new Map() };
+  private ended = new Set<string>();
+  private refreshedAt: number | undefined;
+
+  constructor(
+    private readonly options: {
+      /** The list counts as unavailable when older than this. */
+      staleAfterMs: number;
+      whenUnavailable: WhenUnavailable;
+      now?: () => number;
+    },
+  ) {}
+
+  private now() {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Replaces the list with a fresh read of the database. */
+  update(list: SignOutList) {
+    this.list = list;
+    this.ended = new Set(list.endedSignIns);
+    this.refreshedAt = this.now();
+  }
+
+  /** Whether the list is recent enough to go by. */
+  isCurrent(): boolean {
+    return (
+      this.refreshedAt !== undefined &&
+      this.now() - this.refreshedAt <= this.options.staleAfterMs
+    );
+  }
+
+  /**
+   * Throws for a user or limited user token that was signed out: its
+   * sign-in ended, or issued before its user's cutoff. Other tokens
+   * (service, external) and undecodable ones pass: the handlers behind
+   * this check verify them.
+   */
+  check(token: string) {
+    let claims: { sub?: string; sid?: unknown; iat?: number };
+    try {
+      if (!USER_TOKEN_TYPES.has(String(decodeProtectedHeader(token).typ))) {
+        return;
+      }
+      claims = decodeJwt(token);
+    } catch {
+      return;
+    }
+    const sid = typeof claims.sid === 'string' ? claims.sid : undefined;
+    if (sid === SELF_TEST_SID)
+      throw new AuthenticationError(SIGNED_OUT_MESSAGE);
+    if (!this.isCurrent() && this.options.whenUnavailable === 'deny') {
+      throw new AuthenticationError(
+        'Active Sessions cannot tell whether this sign-in was ended; try again shortly',
+      );
+    }
+    if (sid && this.ended.has(sid)) {
+      throw new AuthenticationError(SIGNED_OUT_MESSAGE);
+    }
+    const cutoff = claims.sub ? this.list.notBefore.get(claims.sub) : undefined;
+    if (cutoff !== undefined && (claims.iat ?? 0) * 1000 < cutoff) {
+      throw new AuthenticationError(
+        'Tokens of this user issued before their sign-outs are refused; sign in again',
+      );
+    }
+  }
+}
+
+/**
+ * The process's {@link SignOutRegistry}. Root-scoped so that the sessions
+ * plugin (which fills it) and every plugin's token check share it.
+ */
+export const signOutRegistryServiceRef = createServiceRef<SignOutRegistry>({
+  id: 'sessions.sign-out-registry',
+  scope: 'root',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: { config: coreServices.rootConfig },
+      factory: ({ config }) => {
+        const { refreshMs, whenUnavailable } = readPortalSettings(config);
+        return new SignOutRegistry({
+          // Three missed refreshes before the list counts as unavailable.
+          staleAfterMs: refreshMs * 3 + 1000,
+          whenUnavailable,
+        });
+      },
+    }),
+});
