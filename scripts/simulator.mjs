@@ -169,10 +169,7 @@ function newSession(
     resourceName: resourceName ?? pick(connector.resources),
     resourceType: connector.type,
     device,
-    userAgent:
-      source === 'web-proxy'
-        ? `Mozilla/5.0 (${device})`
-        : undefined,
+    userAgent: source === 'web-proxy' ? `Mozilla/5.0 (${device})` : undefined,
     ipAddress: `${net}${10 + (counter % 200)}`,
     location,
     startedAt: minutesAgo(startedMinutesAgo),
