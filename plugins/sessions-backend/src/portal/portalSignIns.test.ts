@@ -94,6 +94,10 @@ function browser(portal: Portal, userAgent: string) {
   const state = { token: '', sid: '' };
   return {
     state,
+    signOut: () =>
+      agent
+        .post('/api/auth/guest/logout')
+        .set('X-Requested-With', 'XMLHttpRequest'),
     async signIn() {
       const res = await agent
         .get('/api/auth/guest/refresh')
@@ -227,6 +231,22 @@ describe('portal sign-ins', () => {
       '/api/sessions/sessions?type=portal&status=active',
     );
     expect(open.body.items).toHaveLength(2);
+
+    // Signing out on the phone itself ends its sign-in, and its token.
+    const phoneSid = phone.state.sid;
+    expect((await phone.signOut()).status).toBe(200);
+    await msUntilStatus(
+      () => phone.get('/api/echo/whoami'),
+      401,
+      REFRESH_MS * 3,
+    );
+    const history = await laptop.get(
+      '/api/sessions/sessions?type=portal&status=disconnected',
+    );
+    expect(history.body.items.map((s: any) => s.externalId)).toContain(
+      phoneSid,
+    );
+    expect((await laptop.get('/api/echo/whoami')).status).toBe(200);
   });
 
   it('says sign-outs are advisory when the token check is not installed', async () => {
