@@ -27,6 +27,13 @@ export interface Config {
       /** How often the idle and lifetime sweep runs. Default 30 seconds. */
       frequency?: HumanDuration | string;
     };
+    /**
+     * History (disconnected sessions, expired and revoked grants, with
+     * their events, and acknowledged connector orders) older than this is
+     * deleted by an hourly task, in small batches. At least a day.
+     * Default 90 days.
+     */
+    retention?: HumanDuration | string;
     /** Portal sign-ins: how every plugin enforces signing a browser out. */
     portal?: {
       /**

@@ -34,6 +34,7 @@ describe('readSessionsSettings', () => {
       },
       managers: { enabled: true, syncFrequency: { minutes: 5 } },
       permissionCacheTtlMs: 5_000,
+      retentionMs: 90 * 24 * 3_600_000,
     });
   });
 
@@ -105,6 +106,10 @@ describe('readSessionsSettings', () => {
     ).toThrow(
       'sessions.disconnectAfter must be longer than sessions.warnAfter',
     );
+    expect(() => read({ retention: '1h' })).toThrow(
+      'sessions.retention must be at least one day',
+    );
+    expect(read({ retention: { days: 30 } }).retentionMs).toBe(30 * 86_400_000);
   });
 
   it('reads the MFA key and refuses one of the wrong length, naming the setting', () => {

@@ -20,6 +20,8 @@ export interface SessionsSettings {
   managers: ManagerSettings;
   /** How long a caller's permission decision is reused; 0: never. */
   permissionCacheTtlMs: number;
+  /** History (ended sessions and grants, acknowledged orders) kept this long. */
+  retentionMs: number;
 }
 
 /** Mirroring group owners from the catalog for the IS_MANAGED_BY rules. */
@@ -62,6 +64,7 @@ const DEFAULTS = {
   offlineAfter: { minutes: 2 },
   managersSyncFrequency: { minutes: 5 },
   permissionCacheTtl: { seconds: 5 },
+  retention: { days: 90 },
 };
 
 function readDuration(
@@ -244,6 +247,9 @@ export function readSessionsSettings(config: Config): SessionsSettings {
         DEFAULTS.permissionCacheTtl,
       ),
     ),
+    retentionMs: toMillis(
+      readDuration(config, 'sessions.retention', DEFAULTS.retention),
+    ),
     managers: {
       enabled: config.getOptionalBoolean('sessions.managers.enabled') ?? true,
       syncFrequency: readDuration(
@@ -276,6 +282,9 @@ export function readSessionsSettings(config: Config): SessionsSettings {
   }
   if (settings.maxLifetimeMs <= 0) {
     throw new Error('sessions.maxLifetime must be longer than zero');
+  }
+  if (settings.retentionMs < 24 * 3_600_000) {
+    throw new Error('sessions.retention must be at least one day');
   }
   return settings;
 }

@@ -18,6 +18,8 @@ import { withManagers } from './permissions/withManagers';
 import { userResourceRef, userRules } from './permissions/userRules';
 import { readPortalSettings, readSessionsSettings } from './config';
 import { KnexSignOutStore } from './database/KnexSignOutStore';
+import { KnexRetentionStore } from './database/KnexRetentionStore';
+import { HistoryRetention } from './services/HistoryRetention';
 import { SignOutSync } from './portal/SignOutSync';
 import { signOutRegistryServiceRef } from './portal/signOutRegistry';
 import { PortalSignInService } from './services/PortalSignInService';
@@ -142,6 +144,22 @@ export const sessionsPlugin = createBackendPlugin({
           scope: 'global',
           fn: async () => {
             await store.foldTotals();
+          },
+        });
+
+        const retention = new HistoryRetention({
+          store: new KnexRetentionStore(db),
+          retentionMs: settings.retentionMs,
+          logger,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'sessions-retention',
+          frequency: { hours: 1 },
+          timeout: { minutes: 30 },
+          initialDelay: { minutes: 1 },
+          scope: 'global',
+          fn: async () => {
+            await retention.run();
           },
         });
 

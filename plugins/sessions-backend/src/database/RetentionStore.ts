@@ -1,0 +1,19 @@
+/** How much history one pass deleted. */
+export interface RetentionCounts {
+  sessions: number;
+  grants: number;
+  orders: number;
+}
+
+/** Deletes history older than the retention period. */
+export interface RetentionStore {
+  /**
+   * Deletes ended sessions and grants (with their events) that ended
+   * before `cutoff`, and acknowledged orders acknowledged before it, in
+   * batches of `batchSize` rows, each batch its own short transaction.
+   */
+  deleteHistoryBefore(
+    cutoff: number,
+    batchSize: number,
+  ): Promise<RetentionCounts>;
+}
