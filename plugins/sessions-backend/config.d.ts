@@ -34,6 +34,17 @@ export interface Config {
      * Default 90 days.
      */
     retention?: HumanDuration | string;
+    /** Where sessions come from, looked up once from the address at ingest. */
+    geo?: {
+      /** Look addresses up at all. Default true. */
+      enabled?: boolean;
+      /**
+       * Path to a MaxMind-format database (.mmdb). Default: the country-level
+       * database of @ip-location-db/geo-whois-asn-country-mmdb (CC0). Point it
+       * at GeoLite2 City or GeoIP2 City for cities and coordinates.
+       */
+      database?: string;
+    };
     /** Portal sign-ins: how every plugin enforces signing a browser out. */
     portal?: {
       /**

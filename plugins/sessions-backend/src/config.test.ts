@@ -35,6 +35,7 @@ describe('readSessionsSettings', () => {
       managers: { enabled: true, syncFrequency: { minutes: 5 } },
       permissionCacheTtlMs: 5_000,
       retentionMs: 90 * 24 * 3_600_000,
+      geo: { enabled: true, database: undefined },
     });
   });
 

@@ -22,6 +22,8 @@ export interface SessionsSettings {
   permissionCacheTtlMs: number;
   /** History (ended sessions and grants, acknowledged orders) kept this long. */
   retentionMs: number;
+  /** Where addresses are looked up; disabled: only connectors' locations. */
+  geo: { enabled: boolean; database?: string };
 }
 
 /** Mirroring group owners from the catalog for the IS_MANAGED_BY rules. */
@@ -250,6 +252,10 @@ export function readSessionsSettings(config: Config): SessionsSettings {
     retentionMs: toMillis(
       readDuration(config, 'sessions.retention', DEFAULTS.retention),
     ),
+    geo: {
+      enabled: config.getOptionalBoolean('sessions.geo.enabled') ?? true,
+      database: config.getOptionalString('sessions.geo.database'),
+    },
     managers: {
       enabled: config.getOptionalBoolean('sessions.managers.enabled') ?? true,
       syncFrequency: readDuration(

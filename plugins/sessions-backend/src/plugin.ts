@@ -19,6 +19,7 @@ import { userResourceRef, userRules } from './permissions/userRules';
 import { readPortalSettings, readSessionsSettings } from './config';
 import { KnexSignOutStore } from './database/KnexSignOutStore';
 import { KnexRetentionStore } from './database/KnexRetentionStore';
+import { GeoLocator } from './geo/GeoLocator';
 import { HistoryRetention } from './services/HistoryRetention';
 import { SignOutSync } from './portal/SignOutSync';
 import { signOutRegistryServiceRef } from './portal/signOutRegistry';
@@ -76,6 +77,9 @@ export const sessionsPlugin = createBackendPlugin({
         const db = await applyDatabaseMigrations(database);
         const cutOptions = { confirmWithinMs: settings.confirmWithinMs };
         const store = new KnexSessionStore(db, cutOptions);
+        const geo = settings.geo.enabled
+          ? await GeoLocator.open(settings.geo.database)
+          : undefined;
         const grantStore = new KnexGrantStore(db, cutOptions);
 
         const commandStore = new KnexCommandStore(db);
@@ -255,7 +259,7 @@ export const sessionsPlugin = createBackendPlugin({
             httpAuth,
             auditor: deps.auditor,
             sessions: new SessionService(store, sessionAccess, stepUp),
-            ingest: new IngestService(store, locks),
+            ingest: new IngestService(store, locks, Date.now, geo),
             grants: new GrantService(grantStore, grantAccess, stepUp),
             grantIngest: new GrantIngestService(grantStore, locks),
             commandFeed,

@@ -28,6 +28,10 @@ export interface NewSession {
   userAgent: string | null;
   ipAddress: string | null;
   location: string | null;
+  /** Looked up from the address at ingest, for rules on places. */
+  countryCode?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
   startedAt: number;
   lastActivityAt: number;
 }

@@ -128,6 +128,27 @@ describe('sessions API', () => {
   });
 
   describe('ingest', () => {
+    it('looks up where a session comes from once, unless its connector said', async () => {
+      await ingest('start', {
+        source: 'bastion',
+        sessions: [
+          start('public', JANE, { ipAddress: '81.2.69.160' }),
+          start('office', JANE, { ipAddress: '10.20.0.7' }),
+          start('told', JANE, { ipAddress: '8.8.8.8', location: 'Berlin, DE' }),
+          start('no-address', JANE, { ipAddress: undefined }),
+        ],
+      }).expect(200);
+      const byId = Object.fromEntries(
+        (await listOf(JANE)).items.map((s: any) => [s.externalId, s.location]),
+      );
+      expect(byId).toEqual({
+        public: 'United Kingdom',
+        office: 'Private network',
+        told: 'Berlin, DE',
+        'no-address': null,
+      });
+    });
+
     it('makes one session of the same start ingested twice', async () => {
       const body = { source: 'bastion', sessions: [start('pid-7', JANE)] };
       const first = await ingest('start', body);

@@ -9,6 +9,7 @@ import {
 import { NewSession, SessionStore } from '../database/SessionStore';
 import { UserLockStore } from '../database/UserLockStore';
 import { USER_LOCK_ACTOR, insertUnlessLocked } from './lockedIngest';
+import { GeoLocator } from '../geo/GeoLocator';
 import {
   classify,
   groupByInstant,
@@ -29,6 +30,8 @@ export class IngestService {
     private readonly store: SessionStore,
     private readonly locks: UserLockStore,
     private readonly now: () => number = Date.now,
+    /** Looks up where an address is; none: only connectors' locations. */
+    private readonly geo?: Pick<GeoLocator, 'locate'>,
   ) {}
 
   async start(batch: SessionStartBatch): Promise<IngestResult> {
@@ -46,6 +49,8 @@ export class IngestService {
       if (lastActivityAt < startedAt) {
         throw new InputError(`${field}.lastActivityAt is before startedAt`);
       }
+      // Looked up once, here; a location the connector sent wins.
+      const place = this.geo?.locate(start.ipAddress);
       return {
         id: randomUUID(),
         source: batch.source,
@@ -56,7 +61,10 @@ export class IngestService {
         device: start.device ?? null,
         userAgent: start.userAgent ?? null,
         ipAddress: start.ipAddress ?? null,
-        location: start.location ?? null,
+        location: start.location ?? place?.location ?? null,
+        countryCode: place?.countryCode ?? null,
+        latitude: place?.latitude ?? null,
+        longitude: place?.longitude ?? null,
         startedAt,
         lastActivityAt,
       };
