@@ -36,6 +36,7 @@ describe('readSessionsSettings', () => {
       permissionCacheTtlMs: 5_000,
       retentionMs: 90 * 24 * 3_600_000,
       geo: { enabled: true, database: undefined },
+      limits: undefined,
     });
   });
 
@@ -111,6 +112,24 @@ describe('readSessionsSettings', () => {
       'sessions.retention must be at least one day',
     );
     expect(read({ retention: { days: 30 } }).retentionMs).toBe(30 * 86_400_000);
+  });
+
+  it('reads concurrent session limits and refuses bad ones, naming the setting', () => {
+    expect(
+      read({
+        limits: { maxPerUser: 5, perType: { ssh: 2 }, onExceed: 'endOldest' },
+      }).limits,
+    ).toEqual({ maxPerUser: 5, perType: { ssh: 2 }, onExceed: 'endOldest' });
+    expect(read({ limits: { maxPerUser: 3 } }).limits?.onExceed).toBe('deny');
+    expect(() => read({ limits: { maxPerUser: 0 } })).toThrow(
+      'sessions.limits.maxPerUser must be a whole number of at least 1',
+    );
+    expect(() => read({ limits: { perType: { telnet: 1 } } })).toThrow(
+      'sessions.limits.perType.telnet is not a kind of session',
+    );
+    expect(() => read({ limits: { onExceed: 'kick' } })).toThrow(
+      "sessions.limits.onExceed must be 'deny' or 'endOldest'",
+    );
   });
 
   it('reads the MFA key and refuses one of the wrong length, naming the setting', () => {

@@ -2,6 +2,8 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { Duration } from 'luxon';
 import { parseKey } from './mfa/SecretBox';
+import { RESOURCE_TYPES, ResourceType } from '@internal/plugin-sessions-common';
+import { SessionLimits } from './database/sessionLimits';
 
 /** Session lifetime settings, in milliseconds. */
 export interface SessionsSettings {
@@ -24,6 +26,8 @@ export interface SessionsSettings {
   retentionMs: number;
   /** Where addresses are looked up; disabled: only connectors' locations. */
   geo: { enabled: boolean; database?: string };
+  /** Concurrent session limits (`sessions.limits`); none when not set. */
+  limits?: SessionLimits;
 }
 
 /** Mirroring group owners from the catalog for the IS_MANAGED_BY rules. */
@@ -177,6 +181,34 @@ export function readPortalSettings(config: Config): PortalSettings {
   };
 }
 
+function readLimits(config: Config): SessionLimits | undefined {
+  const limits = config.getOptionalConfig('sessions.limits');
+  if (!limits) return undefined;
+  const count = (key: string) => {
+    const value = limits.getOptionalNumber(key);
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new Error(
+        `sessions.limits.${key} must be a whole number of at least 1`,
+      );
+    }
+    return value;
+  };
+  const perType: SessionLimits['perType'] = {};
+  for (const type of limits.getOptionalConfig('perType')?.keys() ?? []) {
+    if (!(RESOURCE_TYPES as readonly string[]).includes(type)) {
+      throw new Error(
+        `sessions.limits.perType.${type} is not a kind of session; use ${RESOURCE_TYPES.join(', ')}`,
+      );
+    }
+    perType[type as ResourceType] = count(`perType.${type}`);
+  }
+  const onExceed = limits.getOptionalString('onExceed') ?? 'deny';
+  if (onExceed !== 'deny' && onExceed !== 'endOldest') {
+    throw new Error("sessions.limits.onExceed must be 'deny' or 'endOldest'");
+  }
+  return { maxPerUser: count('maxPerUser'), perType, onExceed };
+}
+
 /** A connector declared in `sessions.connectors.sources`. */
 export interface ConnectorSettings {
   id: string;
@@ -252,6 +284,7 @@ export function readSessionsSettings(config: Config): SessionsSettings {
     retentionMs: toMillis(
       readDuration(config, 'sessions.retention', DEFAULTS.retention),
     ),
+    limits: readLimits(config),
     geo: {
       enabled: config.getOptionalBoolean('sessions.geo.enabled') ?? true,
       database: config.getOptionalString('sessions.geo.database'),

@@ -259,10 +259,17 @@ export const sessionsPlugin = createBackendPlugin({
             httpAuth,
             auditor: deps.auditor,
             sessions: new SessionService(store, sessionAccess, stepUp),
-            ingest: new IngestService(store, locks, Date.now, geo),
+            ingest: new IngestService(
+              store,
+              locks,
+              Date.now,
+              geo,
+              settings.limits,
+            ),
             grants: new GrantService(grantStore, grantAccess, stepUp),
             grantIngest: new GrantIngestService(grantStore, locks),
             commandFeed,
+            limits: settings.limits,
             portal: new PortalSignInService({
               store,
               auth: deps.auth,

@@ -112,6 +112,12 @@ export interface IngestResult {
    * them if they are.
    */
   refused?: string[];
+  /**
+   * On session start: external ids of new sessions refused because their
+   * user is at their concurrent session limit (`sessions.limits`, onExceed
+   * `deny`). Do not let them in; cut them if they are.
+   */
+  overLimit?: string[];
 }
 
 /** An order for a connector: cut a session or remove a grant at the source. */
@@ -152,4 +158,14 @@ export interface ConnectorStatus {
   webhookUrl: string | null;
   /** The last push that failed after its retries, if any. */
   webhookFailure: { at: string; message: string } | null;
+}
+
+/** The concurrent session limits that apply (`GET /limits`). */
+export interface SessionLimitsInfo {
+  /** Open sessions of any kind a person may hold; null: no limit. */
+  maxPerUser: number | null;
+  /** Per kind of session, counting only that kind. */
+  perType: Partial<Record<ResourceType, number>>;
+  /** Past the limit: refuse the new session, or end the oldest. */
+  onExceed: 'deny' | 'endOldest';
 }

@@ -19,6 +19,11 @@ import {
 import { whereManagedBy } from './KnexManagedMembersStore';
 import { foldTotals, readTotals, recordTotalsChange } from './sessionTotals';
 import {
+  SessionLimits,
+  admitWithinLimits,
+  ensureLimitLocks,
+} from './sessionLimits';
+import {
   EndReason,
   LIVE_SESSION_STATUSES,
   OPEN_SESSION_STATUSES,
@@ -36,6 +41,7 @@ import {
   confirmCuts,
 } from './cutConfirmations';
 import {
+  InsertedSessions,
   NewSession,
   OpenSessionCounts,
   SessionCriteria,
@@ -151,11 +157,33 @@ export class KnexSessionStore implements SessionStore {
   async insertSessions(
     sessions: NewSession[],
     actor: string,
-  ): Promise<{ insertedExternalIds: string[] }> {
+    limits?: SessionLimits,
+  ): Promise<InsertedSessions> {
+    if (limits)
+      await ensureLimitLocks(
+        this.db,
+        sessions.map(s => s.userRef),
+      );
     return this.db.transaction(async trx => {
+      const { admitted, overLimit, toEnd } = limits
+        ? await admitWithinLimits(trx, sessions, limits)
+        : { admitted: sessions, overLimit: [], toEnd: [] };
+      // Room for the new ones: the oldest end, with orders to cut them.
+      const endedForLimit = toEnd.length
+        ? await this.endWithin(
+            trx,
+            { ids: toEnd },
+            {
+              reason: 'policy',
+              endedBy: actor,
+              at: Date.now(),
+              orderConnector: true,
+            },
+          )
+        : [];
       const inserted = await insertNewBySourceAndExternalId<SessionRow>(trx, {
         table: SESSIONS,
-        rows: sessions.map(session => ({
+        rows: admitted.map(session => ({
           id: session.id,
           user_ref: session.userRef,
           resource_name: session.resourceName,
@@ -188,7 +216,11 @@ export class KnexSessionStore implements SessionStore {
         afterInsert: (trx2, marker) =>
           recordTotalsChange(trx2, marker, null, 'active'),
       });
-      return { insertedExternalIds: inserted.map(row => row.external_id) };
+      return {
+        insertedExternalIds: inserted.map(row => row.external_id),
+        overLimit,
+        endedForLimit,
+      };
     });
   }
 
@@ -369,43 +401,49 @@ export class KnexSessionStore implements SessionStore {
     selector: SessionSelector,
     ending: SessionEnding,
   ): Promise<Session[]> {
+    return this.db.transaction(trx => this.endWithin(trx, selector, ending));
+  }
+
+  private async endWithin(
+    trx: Knex.Transaction,
+    selector: SessionSelector,
+    ending: SessionEnding,
+  ): Promise<Session[]> {
     // Ended here, a session waits for its connector to cut it; reported
     // ended by its connector, it is cut already.
     const to = ending.orderConnector ? 'terminating' : 'disconnected';
-    return this.db.transaction(async trx => {
-      const ended: SessionRow[] = [];
-      for (const from of OPEN_SESSION_STATUSES) {
-        const rows = await this.transition(
-          trx,
-          query => whereSelector(query, { ...selector, statuses: [from] }),
-          this.ended(to, ending.reason, ending.endedBy, ending.at),
-          { event_type: 'ended', from_status: from, to_status: to },
-          {
-            actor: ending.endedBy,
-            reason: ending.reason,
-            created_at: ending.at,
-          },
-        );
-        ended.push(...rows);
-      }
-      if (ending.orderConnector) {
-        await recordConnectorOrders(trx, ended, {
-          action: 'end_session',
+    const ended: SessionRow[] = [];
+    for (const from of OPEN_SESSION_STATUSES) {
+      const rows = await this.transition(
+        trx,
+        query => whereSelector(query, { ...selector, statuses: [from] }),
+        this.ended(to, ending.reason, ending.endedBy, ending.at),
+        { event_type: 'ended', from_status: from, to_status: to },
+        {
+          actor: ending.endedBy,
           reason: ending.reason,
-          requestedBy: ending.endedBy,
-          at: ending.at,
-        });
-      } else {
-        // The source reporting the end confirms a cut asked of it earlier.
-        await confirmCuts(
-          trx,
-          SESSION_CUTS,
-          query => whereSelector(query, selector),
-          { at: ending.at, actor: ending.endedBy },
-        );
-      }
-      return ended.map(toSession);
-    });
+          created_at: ending.at,
+        },
+      );
+      ended.push(...rows);
+    }
+    if (ending.orderConnector) {
+      await recordConnectorOrders(trx, ended, {
+        action: 'end_session',
+        reason: ending.reason,
+        requestedBy: ending.endedBy,
+        at: ending.at,
+      });
+    } else {
+      // The source reporting the end confirms a cut asked of it earlier.
+      await confirmCuts(
+        trx,
+        SESSION_CUTS,
+        query => whereSelector(query, selector),
+        { at: ending.at, actor: ending.endedBy },
+      );
+    }
+    return ended.map(toSession);
   }
 
   async sweep(cutoffs: SweepCutoffs): Promise<SweepCounts> {

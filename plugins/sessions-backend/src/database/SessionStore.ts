@@ -1,3 +1,4 @@
+import { SessionLimits } from './sessionLimits';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { PropertyFilter } from './sqlHelpers';
 import {
@@ -34,6 +35,15 @@ export interface NewSession {
   longitude?: number | null;
   startedAt: number;
   lastActivityAt: number;
+}
+
+/** What an insert did. */
+export interface InsertedSessions {
+  insertedExternalIds: string[];
+  /** External ids refused for their user's concurrent session limit. */
+  overLimit: string[];
+  /** Sessions ended to make room under a limit. */
+  endedForLimit: Session[];
 }
 
 /** Which sessions a list or an end applies to; every field narrows. */
@@ -122,11 +132,16 @@ export interface SweepCounts {
  * statements, each state change one `UPDATE ... WHERE status = <from>`.
  */
 export interface SessionStore {
-  /** Inserts the sessions not yet known by source and external id. */
+  /**
+   * Inserts the sessions not yet known by source and external id, within
+   * `limits`: past a user's limit a new session is refused or the oldest
+   * open one is ended (reason `policy`, with an order to cut it).
+   */
   insertSessions(
     sessions: NewSession[],
     actor: string,
-  ): Promise<{ insertedExternalIds: string[] }>;
+    limits?: SessionLimits,
+  ): Promise<InsertedSessions>;
   findStatusByExternalId(
     source: string,
     externalIds: string[],

@@ -42,6 +42,11 @@ export class PortalSessions {
         `${signIn.userRef} is locked by Active Sessions and cannot sign in`,
       );
     }
+    if (result.overLimit?.includes(signIn.sid)) {
+      throw new NotAllowedError(
+        'You are signed in on as many devices as allowed; sign out one of them first',
+      );
+    }
   }
 
   /**

@@ -158,12 +158,14 @@ describe('sessions API', () => {
         unknown: [],
         ended: [],
         refused: [],
+        overLimit: [],
       });
       expect(second.body).toEqual({
         accepted: 0,
         unknown: [],
         ended: [],
         refused: [],
+        overLimit: [],
       });
       const { items } = await listOf(JANE);
       expect(items).toHaveLength(1);

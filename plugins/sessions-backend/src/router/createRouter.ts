@@ -17,6 +17,7 @@ import { createOffboardRoutes } from './offboardRoutes';
 import { createRegistryRoutes } from './registryRoutes';
 import { createUserRoutes } from './userRoutes';
 import { createPortalRoutes } from './portalRoutes';
+import { SessionLimits } from '../database/sessionLimits';
 import { PortalSignInService } from '../services/PortalSignInService';
 
 /** A body that is not JSON is bad input, not a server error. */
@@ -41,6 +42,7 @@ export function createRouter(options: {
   mfa: MfaService;
   offboarding: OffboardService;
   portal: PortalSignInService;
+  limits?: SessionLimits;
 }) {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));

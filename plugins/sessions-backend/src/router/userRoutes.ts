@@ -5,7 +5,9 @@ import {
   listSessionsQuerySchema,
   sessionStatsQuerySchema,
   sessionIdSchema,
+  SessionLimitsInfo,
 } from '@internal/plugin-sessions-common';
+import { SessionLimits } from '../database/sessionLimits';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { SessionService } from '../services/SessionService';
@@ -20,8 +22,9 @@ export function createUserRoutes(options: {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   sessions: SessionService;
+  limits?: SessionLimits;
 }) {
-  const { httpAuth, auditor, sessions } = options;
+  const { httpAuth, auditor, sessions, limits } = options;
   const router = Router();
   const userCredentials = (
     req: Parameters<HttpAuthService['credentials']>[0],
@@ -63,6 +66,16 @@ export function createUserRoutes(options: {
       result => ({ sessionIds: result.map(session => session.id) }),
     );
     const body: EndSessionsResult = { ended: ended.map(session => session.id) };
+    res.json(body);
+  });
+
+  router.get('/limits', async (req, res) => {
+    await userCredentials(req);
+    const body: SessionLimitsInfo = {
+      maxPerUser: limits?.maxPerUser ?? null,
+      perType: limits?.perType ?? {},
+      onExceed: limits?.onExceed ?? 'deny',
+    };
     res.json(body);
   });
 

@@ -10,6 +10,7 @@ import { NewSession, SessionStore } from '../database/SessionStore';
 import { UserLockStore } from '../database/UserLockStore';
 import { USER_LOCK_ACTOR, insertUnlessLocked } from './lockedIngest';
 import { GeoLocator } from '../geo/GeoLocator';
+import { SessionLimits } from '../database/sessionLimits';
 import {
   classify,
   groupByInstant,
@@ -32,6 +33,8 @@ export class IngestService {
     private readonly now: () => number = Date.now,
     /** Looks up where an address is; none: only connectors' locations. */
     private readonly geo?: Pick<GeoLocator, 'locate'>,
+    /** Concurrent session limits; none: no limit. */
+    private readonly limits?: SessionLimits,
   ) {}
 
   async start(batch: SessionStartBatch): Promise<IngestResult> {
@@ -69,12 +72,19 @@ export class IngestService {
         lastActivityAt,
       };
     });
+    const overLimit: string[] = [];
     // Offboarded people get no new sessions.
     const { inserted, refused, existing } = await insertUnlessLocked(sessions, {
       locks: this.locks,
-      insert: async items =>
-        (await this.store.insertSessions(items, connectorActor(batch.source)))
-          .insertedExternalIds,
+      insert: async items => {
+        const result = await this.store.insertSessions(
+          items,
+          connectorActor(batch.source),
+          this.limits,
+        );
+        overLimit.push(...result.overLimit);
+        return result.insertedExternalIds;
+      },
       cut: async externalIds => {
         await this.store.endSessions(
           { source: batch.source, externalIds },
@@ -87,14 +97,17 @@ export class IngestService {
         );
       },
     });
+    // Known before this batch: not inserted, and not refused for a limit.
+    const known = existing.filter(id => !overLimit.includes(id));
     const statuses = await this.store.findStatusByExternalId(
       batch.source,
-      existing,
+      known,
     );
     return {
-      ...classify(existing, statuses, isOpen),
+      ...classify(known, statuses, isOpen),
       accepted: inserted,
       refused,
+      overLimit,
     };
   }
 

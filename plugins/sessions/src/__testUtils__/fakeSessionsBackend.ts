@@ -103,6 +103,9 @@ export function fakeSessionsBackend(initial: Session[]) {
   };
 
   const handlers = [
+    http.get(`${API}/limits`, () =>
+      HttpResponse.json({ maxPerUser: null, perType: {}, onExceed: 'deny' }),
+    ),
     // Before `/sessions/:id`, which would otherwise match "stats".
     http.get(`${API}/sessions/stats`, () => HttpResponse.json(stats())),
     http.get(`${API}/sessions`, ({ request }) => {

@@ -20,6 +20,7 @@ import {
   StepUpProof,
   PortalHeartbeat,
   PortalStatus,
+  SessionLimitsInfo,
 } from '@internal/plugin-sessions-common';
 
 /**
@@ -42,6 +43,8 @@ export interface SessionsApi {
     /** Only sessions from this connector: `portal` for sign-ins. */
     source?: string;
   }): Promise<EndSessionsResult>;
+  /** The concurrent session limits that apply. */
+  getLimits(): Promise<SessionLimitsInfo>;
   /** Whether signing a browser out cuts its tokens in this portal. */
   getPortalStatus(): Promise<PortalStatus>;
   /** An open tab's sign-in is still there; says if it was ended. */

@@ -23,6 +23,7 @@ import {
   StepUpProof,
   PortalHeartbeat,
   PortalStatus,
+  SessionLimitsInfo,
 } from '@internal/plugin-sessions-common';
 import { SessionsApi } from './SessionsApi';
 import { StepUpBroker } from './StepUpBroker';
@@ -89,6 +90,10 @@ export class SessionsClient implements SessionsApi {
         ...(options.source && { source: options.source }),
       },
     });
+  }
+
+  async getLimits(): Promise<SessionLimitsInfo> {
+    return this.request<SessionLimitsInfo>('/limits');
   }
 
   async getPortalStatus(): Promise<PortalStatus> {

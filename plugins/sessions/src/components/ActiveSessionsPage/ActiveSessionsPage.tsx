@@ -18,6 +18,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { useSessionStats } from '../../hooks/useSessionStats';
 import { EndAllSessionsDialog } from '../EndAllSessionsDialog/EndAllSessionsDialog';
 import { SessionStatsRow } from '../SessionStatsRow/SessionStatsRow';
+import { SessionLimitsNote } from '../SessionLimitsNote/SessionLimitsNote';
 import { StepUpDialog } from '../StepUpDialog/StepUpDialog';
 import { sessionsPageTabs } from './sessionsPageTabs';
 
@@ -80,6 +81,7 @@ export function ActiveSessionsPage() {
           </Box>
         </ContentHeader>
         <SessionStatsRow stats={stats} error={statsError} />
+        <SessionLimitsNote />
         <Box mt={3}>
           <Tabs
             value={tab.id}

@@ -1,0 +1,66 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
+import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
+import { sessionsPlugin } from '../plugin';
+
+jest.setTimeout(30_000);
+
+const JANE = 'user:default/jane';
+const as = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
+const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
+
+describe('concurrent session limits through the API', () => {
+  it('answers a start past the limit with overLimit, and says which limit applies', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        sessionsPlugin,
+        policyPermissionsFactory(
+          new ActiveSessionsTestPolicy('user:default/admin'),
+        ),
+        mockServices.rootConfig.factory({
+          data: {
+            sessions: {
+              limits: { maxPerUser: 5, perType: { ssh: 1 }, onExceed: 'deny' },
+            },
+          },
+        }),
+      ],
+    });
+    const ssh = (externalId: string) => ({
+      externalId,
+      userRef: JANE,
+      resourceName: 'db-1',
+      resourceType: 'ssh',
+    });
+    const res = await request(server)
+      .post('/api/sessions/connector/sessions/start')
+      .set('Authorization', CONNECTOR)
+      .send({ source: 'bastion', sessions: [ssh('one'), ssh('two')] })
+      .expect(200);
+    expect(res.body).toEqual({
+      accepted: 1,
+      unknown: [],
+      ended: [],
+      refused: [],
+      overLimit: ['two'],
+    });
+    const mine = await request(server)
+      .get('/api/sessions/sessions')
+      .set('Authorization', as(JANE));
+    expect(mine.body.items.map((s: any) => s.externalId)).toEqual(['one']);
+
+    const limits = await request(server)
+      .get('/api/sessions/limits')
+      .set('Authorization', as(JANE));
+    expect(limits.body).toEqual({
+      maxPerUser: 5,
+      perType: { ssh: 1 },
+      onExceed: 'deny',
+    });
+  });
+});
