@@ -13,7 +13,9 @@
  *      the session as an admin, and sees the connection cut and confirmed,
  *      20 times, printing press-to-cut latency (e2e/openssh.mjs).
  *   6. offboards a simulated leaver from the People tab;
- *   7. signs in from a second browser, signs it out from the first with
+ *   7. sees a session a connector starts appear, and leave when it
+ *      ends, without a click (live updates through signals);
+ *   8. signs in from a second browser, signs it out from the first with
  *      "Sign out all other devices", and measures how long the catalog
  *      still accepts its token (the exposure window) before its page falls
  *      back to the sign-in screen.
@@ -357,6 +359,49 @@ async function openSshTest() {
   );
 }
 
+/**
+ * Test 8: a connector starts a session for the guest while the page is
+ * open; the row appears without a click (signals), and is gone from the
+ * open list once the connector reports it ended.
+ */
+async function liveUpdatesTest() {
+  await openSessionsPage();
+  const resourceName = `live-update-${Date.now()}`;
+  const report = (path, body) =>
+    fetch(`${API}/connector/sessions/${path}`, {
+      method: 'POST',
+      headers: {
+        Authorization: 'Bearer dev-only-simulator-token-0123456789',
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ source: 'ssh-bastion', ...body }),
+    }).then(res => {
+      if (!res.ok) throw new Error(`${path}: ${res.status}`);
+    });
+  const started = Date.now();
+  await report('start', {
+    sessions: [
+      {
+        externalId: resourceName,
+        userRef: 'user:development/guest',
+        resourceName,
+        resourceType: 'ssh',
+        ipAddress: '81.2.69.160',
+      },
+    ],
+  });
+  const row = page.getByRole('row').filter({ hasText: resourceName });
+  await row.waitFor();
+  console.log(
+    `[e2e] a session a connector started appeared without a click after ${Date.now() - started} ms`,
+  );
+  // Located at ingest from its address.
+  await row.getByText('United Kingdom').waitFor();
+  await report('end', { sessions: [{ externalId: resourceName }] });
+  await row.waitFor({ state: 'detached' });
+  console.log('[e2e] ended at its source, it left the open list by itself');
+}
+
 /** An iPhone's Safari, so the second browser is told apart on the page. */
 const PHONE_AGENT =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -472,6 +517,7 @@ const tests = [
   ['connectors', connectorsTest],
   ['openssh', openSshTest],
   ['offboard', offboardTest],
+  ['live-updates', liveUpdatesTest],
   ['portal-sign-ins', portalSignInsTest],
 ];
 let passed = 0;

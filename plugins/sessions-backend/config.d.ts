@@ -34,6 +34,22 @@ export interface Config {
      * Default 90 days.
      */
     retention?: HumanDuration | string;
+    /** Concurrent session limits per person; none by default. */
+    limits?: {
+      /** Open sessions of any kind one person may hold at once. */
+      maxPerUser?: number;
+      /** Per kind (ssh, rdp, web, portal), counting only that kind. */
+      perType?: { [kind: string]: number };
+      /** Past the limit: refuse the new session, or end the oldest. Default deny. */
+      onExceed?: 'deny' | 'endOldest';
+    };
+    idleWarning?: {
+      /**
+       * What people are told when a session reaches warnAfter; {type},
+       * {resource} and {minutes} are filled in.
+       */
+      message?: string;
+    };
     /** Where sessions come from, looked up once from the address at ingest. */
     geo?: {
       /** Look addresses up at all. Default true. */

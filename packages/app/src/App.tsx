@@ -9,6 +9,8 @@ import {
   ActiveSessionsPage,
   PortalSignInWatcher,
 } from '@internal/plugin-sessions';
+import { NotificationsPage } from '@backstage/plugin-notifications';
+import { SignalsDisplay } from '@backstage/plugin-signals';
 import CssBaseline from '@material-ui/core/CssBaseline';
 import { Navigate, Route } from 'react-router-dom';
 import { Root } from './components/Root';
@@ -24,6 +26,7 @@ const routes = (
   <FlatRoutes>
     <Route path="/" element={<Navigate to="sessions" />} />
     <Route path="/sessions" element={<ActiveSessionsPage />} />
+    <Route path="/notifications" element={<NotificationsPage />} />
   </FlatRoutes>
 );
 
@@ -34,6 +37,8 @@ export default app.createRoot(
     <AlertDisplay />
     <OAuthRequestDialog />
     <AppRouter>
+      {/* Live updates: pages hear about changes without Refresh. */}
+      <SignalsDisplay />
       {/* Signs this browser out when its sign-in is ended elsewhere. */}
       <PortalSignInWatcher />
       <Root>{routes}</Root>

@@ -24,5 +24,8 @@ backend.add(catalogModuleGroupOwners);
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicyModule'));
 backend.add(import('@internal/plugin-sessions-backend'));
+// Live updates of the page, and idle warnings in the notifications inbox.
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.start();

@@ -37,6 +37,8 @@ describe('readSessionsSettings', () => {
       retentionMs: 90 * 24 * 3_600_000,
       geo: { enabled: true, database: undefined },
       limits: undefined,
+      idleWarningMessage:
+        'Your {type} session to {resource} will be disconnected in {minutes} minutes',
     });
   });
 

@@ -2,7 +2,11 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { Duration } from 'luxon';
 import { parseKey } from './mfa/SecretBox';
-import { RESOURCE_TYPES, ResourceType } from '@internal/plugin-sessions-common';
+import {
+  DEFAULT_IDLE_WARNING,
+  RESOURCE_TYPES,
+  ResourceType,
+} from '@internal/plugin-sessions-common';
 import { SessionLimits } from './database/sessionLimits';
 
 /** Session lifetime settings, in milliseconds. */
@@ -28,6 +32,8 @@ export interface SessionsSettings {
   geo: { enabled: boolean; database?: string };
   /** Concurrent session limits (`sessions.limits`); none when not set. */
   limits?: SessionLimits;
+  /** The idle warning's text, with {type}, {resource} and {minutes}. */
+  idleWarningMessage: string;
 }
 
 /** Mirroring group owners from the catalog for the IS_MANAGED_BY rules. */
@@ -285,6 +291,9 @@ export function readSessionsSettings(config: Config): SessionsSettings {
       readDuration(config, 'sessions.retention', DEFAULTS.retention),
     ),
     limits: readLimits(config),
+    idleWarningMessage:
+      config.getOptionalString('sessions.idleWarning.message') ??
+      DEFAULT_IDLE_WARNING,
     geo: {
       enabled: config.getOptionalBoolean('sessions.geo.enabled') ?? true,
       database: config.getOptionalString('sessions.geo.database'),

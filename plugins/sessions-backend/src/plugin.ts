@@ -21,6 +21,11 @@ import { KnexSignOutStore } from './database/KnexSignOutStore';
 import { KnexRetentionStore } from './database/KnexRetentionStore';
 import { GeoLocator } from './geo/GeoLocator';
 import { HistoryRetention } from './services/HistoryRetention';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { IdleWarnings } from './services/IdleWarnings';
+import { KnexChangeStore } from './database/KnexChangeStore';
+import { ChangeSignals } from './services/ChangeSignals';
 import { SignOutSync } from './portal/SignOutSync';
 import { signOutRegistryServiceRef } from './portal/signOutRegistry';
 import { PortalSignInService } from './services/PortalSignInService';
@@ -70,6 +75,8 @@ export const sessionsPlugin = createBackendPlugin({
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         signOuts: signOutRegistryServiceRef,
+        signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, httpAuth } = deps;
@@ -122,11 +129,19 @@ export const sessionsPlugin = createBackendPlugin({
           },
         });
 
+        const idleWarnings = new IdleWarnings({
+          notifications: deps.notifications,
+          message: settings.idleWarningMessage,
+          disconnectAfterMs: settings.disconnectAfterMs,
+          logger,
+        });
         const sweeper = new SessionSweeper(
           store,
           settings,
           logger,
           deps.auditor,
+          Date.now,
+          sessions => idleWarnings.send(sessions),
         );
         await deps.scheduler.scheduleTask({
           id: 'sessions-sweep',
@@ -197,6 +212,22 @@ export const sessionsPlugin = createBackendPlugin({
             },
           });
         }
+
+        // Open pages update themselves: every replica looks each second,
+        // one of them publishes each batch of changes.
+        const changeSignals = new ChangeSignals({
+          store: new KnexChangeStore(db),
+          managers: managedMembers,
+          signals: deps.signals,
+          logger,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'sessions-change-signals',
+          frequency: { seconds: 1 },
+          timeout: { minutes: 1 },
+          scope: 'local',
+          fn: () => changeSignals.run(),
+        });
 
         const mfa = new MfaService({
           store: new KnexMfaStore(db),
@@ -269,7 +300,7 @@ export const sessionsPlugin = createBackendPlugin({
             grants: new GrantService(grantStore, grantAccess, stepUp),
             grantIngest: new GrantIngestService(grantStore, locks),
             commandFeed,
-            limits: settings.limits,
+            settings,
             portal: new PortalSignInService({
               store,
               auth: deps.auth,

@@ -169,3 +169,54 @@ export interface SessionLimitsInfo {
   /** Past the limit: refuse the new session, or end the oldest. */
   onExceed: 'deny' | 'endOldest';
 }
+
+/** The signals channel pages listen on for changes to what they show. */
+export const SESSIONS_SIGNAL_CHANNEL = 'active-sessions';
+
+/** A signal on that channel: reload, something you see changed. */
+export interface SessionsChangedSignal {
+  [key: string]: string;
+  type: 'changed';
+}
+
+/** How each kind of session is named to people. */
+export const RESOURCE_TYPE_LABELS: Record<ResourceType, string> = {
+  ssh: 'SSH',
+  rdp: 'RDP',
+  web: 'Web',
+  portal: 'Portal sign-in',
+};
+
+/** The default idle warning (`sessions.idleWarning.message`). */
+export const DEFAULT_IDLE_WARNING =
+  'Your {type} session to {resource} will be disconnected in {minutes} minutes';
+
+/**
+ * The idle warning for a session: `{type}`, `{resource}` and `{minutes}` in
+ * the template are replaced; `minutes` is how long until the idle cut.
+ */
+export function idleWarningText(
+  template: string,
+  session: Pick<Session, 'resourceType' | 'resourceName'>,
+  minutes: number,
+): string {
+  return template
+    .replace(
+      /\{type\}/g,
+      RESOURCE_TYPE_LABELS[session.resourceType] ?? session.resourceType,
+    )
+    .replace(/\{resource\}/g, session.resourceName)
+    .replace(/\{minutes\}/g, String(Math.max(0, minutes)));
+}
+
+/** The rules sessions live by (`GET /settings`), for the page to explain. */
+export interface SessionsSettingsInfo {
+  limits: SessionLimitsInfo;
+  timeouts: {
+    idleAfterMs: number;
+    warnAfterMs: number;
+    disconnectAfterMs: number;
+    maxLifetimeMs: number;
+  };
+  idleWarning: { message: string };
+}

@@ -397,9 +397,13 @@ describe('KnexSessionStore', () => {
         ['started', null],
         ['ended', 'active'],
       ]);
+      // Warned once: the repeat sweep warns no one again.
+      expect(counts.warnedSessions.map(w => w.id)).toHaveLength(1);
+      expect(counts.warnedSessions[0].idleWarnedAt).not.toBeNull();
       expect(repeat).toEqual({
         idled: 0,
         warned: 0,
+        warnedSessions: [],
         timedOut: 0,
         expired: 0,
         endedIds: [],

@@ -532,6 +532,7 @@ export class KnexSessionStore implements SessionStore {
       return {
         idled: idled.length,
         warned: warned.length,
+        warnedSessions: warned.map(toSession),
         timedOut: timedOut.length,
         expired: expired.length,
         endedIds: [...expired, ...timedOut],

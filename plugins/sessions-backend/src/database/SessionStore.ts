@@ -120,6 +120,8 @@ export interface SweepCutoffs {
 export interface SweepCounts {
   idled: number;
   warned: number;
+  /** The sessions warned by this sweep, to tell their owners. */
+  warnedSessions: Session[];
   timedOut: number;
   expired: number;
   /** Ids of sessions the sweep ended. */

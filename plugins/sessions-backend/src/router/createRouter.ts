@@ -17,7 +17,7 @@ import { createOffboardRoutes } from './offboardRoutes';
 import { createRegistryRoutes } from './registryRoutes';
 import { createUserRoutes } from './userRoutes';
 import { createPortalRoutes } from './portalRoutes';
-import { SessionLimits } from '../database/sessionLimits';
+import { SessionsSettings } from '../config';
 import { PortalSignInService } from '../services/PortalSignInService';
 
 /** A body that is not JSON is bad input, not a server error. */
@@ -42,7 +42,7 @@ export function createRouter(options: {
   mfa: MfaService;
   offboarding: OffboardService;
   portal: PortalSignInService;
-  limits?: SessionLimits;
+  settings: SessionsSettings;
 }) {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));

@@ -15,7 +15,7 @@ const as = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
 const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
 
 describe('concurrent session limits through the API', () => {
-  it('answers a start past the limit with overLimit, and says which limit applies', async () => {
+  it('answers a start past the limit with overLimit, and says which limits and timeouts apply', async () => {
     const { server } = await startTestBackend({
       features: [
         sessionsPlugin,
@@ -54,13 +54,21 @@ describe('concurrent session limits through the API', () => {
       .set('Authorization', as(JANE));
     expect(mine.body.items.map((s: any) => s.externalId)).toEqual(['one']);
 
-    const limits = await request(server)
-      .get('/api/sessions/limits')
+    const settings = await request(server)
+      .get('/api/sessions/settings')
       .set('Authorization', as(JANE));
-    expect(limits.body).toEqual({
-      maxPerUser: 5,
-      perType: { ssh: 1 },
-      onExceed: 'deny',
+    expect(settings.body).toEqual({
+      limits: { maxPerUser: 5, perType: { ssh: 1 }, onExceed: 'deny' },
+      timeouts: {
+        idleAfterMs: 300_000,
+        warnAfterMs: 600_000,
+        disconnectAfterMs: 1_800_000,
+        maxLifetimeMs: 43_200_000,
+      },
+      idleWarning: {
+        message:
+          'Your {type} session to {resource} will be disconnected in {minutes} minutes',
+      },
     });
   });
 });

@@ -5,9 +5,9 @@ import {
   listSessionsQuerySchema,
   sessionStatsQuerySchema,
   sessionIdSchema,
-  SessionLimitsInfo,
+  SessionsSettingsInfo,
 } from '@internal/plugin-sessions-common';
-import { SessionLimits } from '../database/sessionLimits';
+import { SessionsSettings } from '../config';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { SessionService } from '../services/SessionService';
@@ -22,9 +22,9 @@ export function createUserRoutes(options: {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   sessions: SessionService;
-  limits?: SessionLimits;
+  settings: SessionsSettings;
 }) {
-  const { httpAuth, auditor, sessions, limits } = options;
+  const { httpAuth, auditor, sessions, settings } = options;
   const router = Router();
   const userCredentials = (
     req: Parameters<HttpAuthService['credentials']>[0],
@@ -69,12 +69,22 @@ export function createUserRoutes(options: {
     res.json(body);
   });
 
-  router.get('/limits', async (req, res) => {
+  router.get('/settings', async (req, res) => {
     await userCredentials(req);
-    const body: SessionLimitsInfo = {
-      maxPerUser: limits?.maxPerUser ?? null,
-      perType: limits?.perType ?? {},
-      onExceed: limits?.onExceed ?? 'deny',
+    const { limits } = settings;
+    const body: SessionsSettingsInfo = {
+      limits: {
+        maxPerUser: limits?.maxPerUser ?? null,
+        perType: limits?.perType ?? {},
+        onExceed: limits?.onExceed ?? 'deny',
+      },
+      timeouts: {
+        idleAfterMs: settings.idleAfterMs,
+        warnAfterMs: settings.warnAfterMs,
+        disconnectAfterMs: settings.disconnectAfterMs,
+        maxLifetimeMs: settings.maxLifetimeMs,
+      },
+      idleWarning: { message: settings.idleWarningMessage },
     };
     res.json(body);
   });

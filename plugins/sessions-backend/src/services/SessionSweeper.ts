@@ -1,4 +1,5 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { Session } from '@internal/plugin-sessions-common';
 import { SessionStore } from '../database/SessionStore';
 import { SessionsSettings } from '../config';
 
@@ -19,6 +20,10 @@ export class SessionSweeper {
     private readonly logger: LoggerService,
     private readonly auditor: AuditorService,
     private readonly now: () => number = Date.now,
+    /** Tells owners of sessions this sweep warned. */
+    private readonly warn: (
+      sessions: Session[],
+    ) => Promise<void> = async () => {},
   ) {}
 
   async run() {
@@ -32,6 +37,9 @@ export class SessionSweeper {
       disconnectBefore: at - this.settings.disconnectAfterMs,
       startedBefore: at - this.settings.maxLifetimeMs,
     });
+    if (counts.warnedSessions.length > 0) {
+      await this.warn(counts.warnedSessions);
+    }
     if (counts.endedIds.length > 0) {
       const audit = await this.auditor.createEvent({
         eventId: 'session-end',

@@ -1,5 +1,7 @@
 import {
+  DEFAULT_IDLE_WARNING,
   Session,
+  SessionsSettingsInfo,
   SessionStats,
   durationBetween,
 } from '@internal/plugin-sessions-common';
@@ -38,6 +40,18 @@ export function makeSession(overrides: Partial<Session> = {}): Session {
     ...overrides,
   };
 }
+
+/** The defaults of the real backend, without limits. */
+export const FAKE_SETTINGS: SessionsSettingsInfo = {
+  limits: { maxPerUser: null, perType: {}, onExceed: 'deny' },
+  timeouts: {
+    idleAfterMs: 300_000,
+    warnAfterMs: 600_000,
+    disconnectAfterMs: 1_800_000,
+    maxLifetimeMs: 43_200_000,
+  },
+  idleWarning: { message: DEFAULT_IDLE_WARNING },
+};
 
 /** The error body the Backstage backend sends, with its status code. */
 export function backstageError(
@@ -103,9 +117,7 @@ export function fakeSessionsBackend(initial: Session[]) {
   };
 
   const handlers = [
-    http.get(`${API}/limits`, () =>
-      HttpResponse.json({ maxPerUser: null, perType: {}, onExceed: 'deny' }),
-    ),
+    http.get(`${API}/settings`, () => HttpResponse.json(FAKE_SETTINGS)),
     // Before `/sessions/:id`, which would otherwise match "stats".
     http.get(`${API}/sessions/stats`, () => HttpResponse.json(stats())),
     http.get(`${API}/sessions`, ({ request }) => {

@@ -4,6 +4,8 @@ import {
   mockApis,
   renderInTestApp,
 } from '@backstage/test-utils';
+
+type TestApis = Parameters<typeof TestApiProvider>[0]['apis'];
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { identityApiRef } from '@backstage/core-plugin-api';
@@ -25,6 +27,8 @@ export async function renderSessionsPage(
     AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
   /** The signed-in browser's Backstage token. */
   token?: string,
+  /** More APIs, such as a signal API. */
+  extraApis: TestApis = [],
 ) {
   const stepUp = new StepUpBroker();
   await renderInTestApp(
@@ -41,6 +45,7 @@ export async function renderSessionsPage(
         ],
         [permissionApiRef, mockApis.permission({ authorize })],
         [identityApiRef, mockApis.identity({ token })],
+        ...extraApis,
       ]}
     >
       <ActiveSessionsPage />

@@ -20,7 +20,7 @@ import {
   StepUpProof,
   PortalHeartbeat,
   PortalStatus,
-  SessionLimitsInfo,
+  SessionsSettingsInfo,
 } from '@internal/plugin-sessions-common';
 
 /**
@@ -43,8 +43,8 @@ export interface SessionsApi {
     /** Only sessions from this connector: `portal` for sign-ins. */
     source?: string;
   }): Promise<EndSessionsResult>;
-  /** The concurrent session limits that apply. */
-  getLimits(): Promise<SessionLimitsInfo>;
+  /** The limits, timeouts and idle warning that apply. */
+  getSettings(): Promise<SessionsSettingsInfo>;
   /** Whether signing a browser out cuts its tokens in this portal. */
   getPortalStatus(): Promise<PortalStatus>;
   /** An open tab's sign-in is still there; says if it was ended. */

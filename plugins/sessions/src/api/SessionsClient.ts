@@ -23,7 +23,7 @@ import {
   StepUpProof,
   PortalHeartbeat,
   PortalStatus,
-  SessionLimitsInfo,
+  SessionsSettingsInfo,
 } from '@internal/plugin-sessions-common';
 import { SessionsApi } from './SessionsApi';
 import { StepUpBroker } from './StepUpBroker';
@@ -92,8 +92,8 @@ export class SessionsClient implements SessionsApi {
     });
   }
 
-  async getLimits(): Promise<SessionLimitsInfo> {
-    return this.request<SessionLimitsInfo>('/limits');
+  async getSettings(): Promise<SessionsSettingsInfo> {
+    return this.request<SessionsSettingsInfo>('/settings');
   }
 
   async getPortalStatus(): Promise<PortalStatus> {

@@ -8,6 +8,7 @@ import {
   SidebarSpace,
 } from '@backstage/core-components';
 import { makeStyles, Typography } from '@material-ui/core';
+import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import DevicesIcon from '@material-ui/icons/Devices';
 import MenuIcon from '@material-ui/icons/Menu';
 
@@ -36,6 +37,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => {
             to="sessions"
             text="Active Sessions"
           />
+          <NotificationsSidebarItem />
         </SidebarGroup>
         <SidebarSpace />
       </Sidebar>

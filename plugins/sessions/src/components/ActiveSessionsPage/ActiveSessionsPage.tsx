@@ -16,9 +16,11 @@ import {
 import { usePermission } from '@backstage/plugin-permission-react';
 import { useCallback, useMemo, useState } from 'react';
 import { useSessionStats } from '../../hooks/useSessionStats';
+import { useReloadOnChange } from '../../hooks/useReloadOnChange';
 import { EndAllSessionsDialog } from '../EndAllSessionsDialog/EndAllSessionsDialog';
 import { SessionStatsRow } from '../SessionStatsRow/SessionStatsRow';
 import { SessionLimitsNote } from '../SessionLimitsNote/SessionLimitsNote';
+import { IdleWarningBanner } from '../IdleWarningBanner/IdleWarningBanner';
 import { StepUpDialog } from '../StepUpDialog/StepUpDialog';
 import { sessionsPageTabs } from './sessionsPageTabs';
 
@@ -30,6 +32,8 @@ export function ActiveSessionsPage() {
   // One counter drives every reload: Refresh, and anything that ended sessions.
   const [reloadKey, setReloadKey] = useState(0);
   const reload = useCallback(() => setReloadKey(key => key + 1), []);
+  // Changes elsewhere (a connector, the sweep, another tab) reload it too.
+  useReloadOnChange(reload);
   const { stats, error: statsError } = useSessionStats(reloadKey);
   const openCount = stats ? stats.active + stats.idle : 0;
 
@@ -82,6 +86,7 @@ export function ActiveSessionsPage() {
         </ContentHeader>
         <SessionStatsRow stats={stats} error={statsError} />
         <SessionLimitsNote />
+        <IdleWarningBanner reloadKey={reloadKey} />
         <Box mt={3}>
           <Tabs
             value={tab.id}

@@ -7,8 +7,8 @@ import { limitsText } from './limitsText';
 /** The concurrent session limit that applies, when the portal sets one. */
 export function SessionLimitsNote() {
   const sessionsApi = useApi(sessionsApiRef);
-  const { value } = useAsync(() => sessionsApi.getLimits(), [sessionsApi]);
-  const text = value && limitsText(value);
+  const { value } = useAsync(() => sessionsApi.getSettings(), [sessionsApi]);
+  const text = value && limitsText(value.limits);
   if (!text) return null;
   return (
     <Typography variant="body2" color="textSecondary" style={{ marginTop: 12 }}>

@@ -1,13 +1,9 @@
-import { ResourceType } from '@internal/plugin-sessions-common';
-
-const LABELS: Record<ResourceType, string> = {
-  ssh: 'SSH',
-  rdp: 'RDP',
-  web: 'Web',
-  portal: 'Portal sign-in',
-};
+import {
+  RESOURCE_TYPE_LABELS,
+  ResourceType,
+} from '@internal/plugin-sessions-common';
 
 /** How a resource type is named on screen. */
 export function resourceTypeLabel(type: ResourceType): string {
-  return LABELS[type] ?? type;
+  return RESOURCE_TYPE_LABELS[type] ?? type;
 }

@@ -1,0 +1,115 @@
+import { TestDatabaseId, mockServices } from '@backstage/backend-test-utils';
+import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import {
+  createTestDatabases,
+  migratedStore,
+  newSession,
+} from '../__testUtils__/databases';
+import { IdleWarnings } from './IdleWarnings';
+import { SessionSweeper } from './SessionSweeper';
+
+jest.setTimeout(60_000);
+
+const MINUTE = 60_000;
+const NOW = Date.UTC(2026, 10, 23, 12, 0);
+const SETTINGS = {
+  idleAfterMs: 5 * MINUTE,
+  warnAfterMs: 10 * MINUTE,
+  disconnectAfterMs: 30 * MINUTE,
+  maxLifetimeMs: 12 * 60 * MINUTE,
+};
+
+describe('idle warnings', () => {
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    it('notifies the owner once per idle stretch, with the minutes left', async () => {
+      const { store } = await migratedStore(
+        databases,
+        databaseId as TestDatabaseId,
+      );
+      const sent: NotificationSendOptions[] = [];
+      let now = NOW;
+      const warnings = new IdleWarnings({
+        notifications: { send: async options => void sent.push(options) },
+        message: '{type} {resource}: {minutes} min left',
+        disconnectAfterMs: SETTINGS.disconnectAfterMs,
+        logger: mockServices.logger.mock(),
+        now: () => now,
+      });
+      const sweeper = new SessionSweeper(
+        store,
+        SETTINGS,
+        mockServices.logger.mock(),
+        mockServices.auditor.mock(),
+        () => now,
+        sessions => warnings.send(sessions),
+      );
+      await store.insertSessions(
+        [
+          newSession({
+            externalId: 'quiet',
+            userRef: 'user:default/jane',
+            resourceName: 'db-replica-2',
+            startedAt: NOW - 12 * MINUTE,
+          }),
+          newSession({ externalId: 'busy', startedAt: NOW - MINUTE }),
+        ],
+        'connector:bastion',
+      );
+
+      await sweeper.run();
+      now += MINUTE;
+      await sweeper.run();
+      expect(sent).toEqual([
+        {
+          recipients: { type: 'entity', entityRef: 'user:default/jane' },
+          payload: expect.objectContaining({
+            title: 'SSH db-replica-2: 18 min left',
+            link: '/sessions',
+            severity: 'high',
+            scope: expect.stringMatching(/^idle-warning:/),
+          }),
+        },
+      ]);
+
+      // Used again, then quiet again: a new stretch, a new warning.
+      await store.recordActivity('bastion', ['quiet'], now);
+      now += 11 * MINUTE;
+      // Busy stays in use all along.
+      await store.recordActivity('bastion', ['busy'], now);
+      await sweeper.run();
+      expect(sent).toHaveLength(2);
+      expect(sent[1].payload.title).toBe('SSH db-replica-2: 19 min left');
+    });
+  });
+
+  it('keeps sweeping when notifications cannot be sent', async () => {
+    const logger = mockServices.logger.mock();
+    const warnings = new IdleWarnings({
+      notifications: {
+        send: async () => {
+          throw new Error('notifications backend not installed');
+        },
+      },
+      message: 'x',
+      disconnectAfterMs: SETTINGS.disconnectAfterMs,
+      logger,
+    });
+    await expect(
+      warnings.send([
+        {
+          id: 's1',
+          userRef: 'user:default/jane',
+          resourceName: 'db',
+          resourceType: 'ssh',
+          lastActivityAt: new Date().toISOString(),
+          idleWarnedAt: new Date().toISOString(),
+        } as any,
+      ]),
+    ).resolves.toBeUndefined();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('notifications backend not installed'),
+    );
+  });
+});

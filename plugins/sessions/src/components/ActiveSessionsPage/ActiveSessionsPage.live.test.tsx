@@ -1,0 +1,54 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import { act, screen } from '@testing-library/react';
+import { setupServer } from 'msw/node';
+import {
+  fakeSessionsBackend,
+  makeSession,
+} from '../../__testUtils__/fakeSessionsBackend';
+import { fakeGrantsBackend } from '../../__testUtils__/fakeGrantsBackend';
+import { renderSessionsPage } from '../../__testUtils__/renderSessionsPage';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+/** A signal API whose messages the test sends. */
+function fakeSignals() {
+  const listeners = new Map<string, (message: any) => void>();
+  const api: SignalApi = {
+    subscribe(channel, onMessage) {
+      listeners.set(channel, onMessage);
+      return { unsubscribe: () => listeners.delete(channel) };
+    },
+  };
+  return {
+    api,
+    send: (channel: string, message: object) =>
+      act(() => listeners.get(channel)?.(message)),
+  };
+}
+
+describe('ActiveSessionsPage live updates', () => {
+  it('shows a session a connector started, without Refresh, when the backend signals a change', async () => {
+    const backend = fakeSessionsBackend([
+      makeSession({ resourceName: 'bastion-prod-1' }),
+    ]);
+    server.use(...backend.handlers, ...fakeGrantsBackend([]).handlers);
+    const signals = fakeSignals();
+    await renderSessionsPage(AuthorizeResult.ALLOW, undefined, [
+      [signalApiRef, signals.api],
+    ]);
+    await screen.findByText('bastion-prod-1');
+
+    // A connector starts one more; the backend says something changed.
+    server.use(
+      ...fakeSessionsBackend([
+        makeSession({ resourceName: 'bastion-prod-1' }),
+        makeSession({ resourceName: 'rdp-gw-7' }),
+      ]).handlers,
+    );
+    await signals.send('active-sessions', { type: 'changed' });
+    expect(await screen.findByText('rdp-gw-7')).toBeInTheDocument();
+  });
+});
