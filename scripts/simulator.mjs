@@ -3,7 +3,9 @@
  * Session simulator: plays several connectors (an SSH bastion, an RDP
  * gateway and a web proxy; portal sign-ins are real, from the portal itself)
  * against the connector routes of the sessions backend, exactly as a real
- * gateway would: sessions start, show activity, go quiet and end. Two more
+ * gateway would: sessions start, show activity, go quiet and end; the RDP
+ * gateway attaches a recording at the start, the bastion once a session
+ * is over. Two more
  * connectors report elevated grants: a privilege broker (admin/sudo on
  * devices) and an access-request workflow (timed access to resources);
  * grants start, expire, and now and then end early at their source. It uses
@@ -163,8 +165,9 @@ function newSession(
   const [location, net] = pick(LOCATIONS);
   counter += 1;
   const device = pick(connector.devices);
+  const externalId = `${source}-${process.pid}-${counter}`;
   return {
-    externalId: `${source}-${process.pid}-${counter}`,
+    externalId,
     userRef: userRef ?? pick(USERS),
     resourceName: resourceName ?? pick(connector.resources),
     resourceType: connector.type,
@@ -174,7 +177,17 @@ function newSession(
     location,
     startedAt: minutesAgo(startedMinutesAgo),
     lastActivityAt: minutesAgo(Math.min(quietMinutes, startedMinutesAgo)),
+    // The RDP gateway records every session as it happens.
+    recording:
+      source === 'rdp-gateway'
+        ? { url: recordingUrl(source, externalId, 'mp4'), kind: 'video' }
+        : undefined,
   };
+}
+
+/** Where the simulated recorders keep their files. */
+function recordingUrl(source, externalId, extension) {
+  return `https://recordings.example.com/${source}/${externalId}.${extension}`;
 }
 
 async function start(source, sessions, flags = {}) {
@@ -395,6 +408,19 @@ async function tickSessions() {
       sessions: [{ externalId: victim.externalId }],
     });
     live.delete(`${victim.source}/${victim.externalId}`);
+    // The bastion uploads an SSH session's typescript once it is over.
+    if (victim.source === 'ssh-bastion') {
+      await call('sessions/recording', {
+        source: victim.source,
+        recordings: [
+          {
+            externalId: victim.externalId,
+            url: recordingUrl(victim.source, victim.externalId, 'cast'),
+            kind: 'asciicast',
+          },
+        ],
+      });
+    }
   }
   // Now and then a busy session goes quiet, so idle states appear.
   if (Math.random() < 0.1) {

@@ -43,6 +43,15 @@ export interface Config {
       /** Past the limit: refuse the new session, or end the oldest. Default deny. */
       onExceed?: 'deny' | 'endOldest';
     };
+    /** Flagging unusual session starts for review. */
+    anomaly?: {
+      /** Default true. */
+      enabled?: boolean;
+      /** Devices and countries used within this long are known. Default 30 days. */
+      lookback?: HumanDuration | string;
+      /** Faster travel than this between two sessions is flagged. Default 1000. */
+      maxSpeedKmh?: number;
+    };
     idleWarning?: {
       /**
        * What people are told when a session reaches warnAfter; {type},

@@ -11,6 +11,7 @@ import {
   userUnlockPermission,
   grantRevokePermission,
   sessionReadPermission,
+  sessionRecordingViewPermission,
   sessionTerminatePermission,
 } from '@internal/plugin-sessions-common';
 import { ActiveSessionsPolicy, ADMINS_GROUP } from './ActiveSessionsPolicy';
@@ -31,7 +32,11 @@ describe('ActiveSessionsPolicy', () => {
     ownsAGroup: async claims => claims.includes(MARIA),
   });
 
-  it.each([sessionReadPermission, sessionTerminatePermission])(
+  it.each([
+    sessionReadPermission,
+    sessionTerminatePermission,
+    sessionRecordingViewPermission,
+  ])(
     "limits a user to their own sessions and their people's for $name",
     async permission => {
       const decision = await policy.handle(

@@ -38,7 +38,8 @@ export interface ManagerDirectory {
 
 /**
  * The example policy of this portal:
- * - everyone sees, ends and revokes their own sessions and grants;
+ * - everyone sees, ends and revokes their own sessions and grants, and
+ *   watches their own recordings;
  * - owners of a catalog group also those of the group's members (and of
  *   groups below it), and may offboard those members from People;
  * - members of group `admins` everything: every session and grant, the

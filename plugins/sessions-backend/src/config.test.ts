@@ -37,6 +37,11 @@ describe('readSessionsSettings', () => {
       retentionMs: 90 * 24 * 3_600_000,
       geo: { enabled: true, database: undefined },
       limits: undefined,
+      anomaly: {
+        enabled: true,
+        lookbackMs: 30 * 86_400_000,
+        maxSpeedKmh: 1000,
+      },
       idleWarningMessage:
         'Your {type} session to {resource} will be disconnected in {minutes} minutes',
     });

@@ -8,6 +8,7 @@ import {
   ResourceType,
 } from '@internal/plugin-sessions-common';
 import { SessionLimits } from './database/sessionLimits';
+import { AnomalySettings } from './services/AnomalyDetector';
 
 /** Session lifetime settings, in milliseconds. */
 export interface SessionsSettings {
@@ -34,6 +35,7 @@ export interface SessionsSettings {
   limits?: SessionLimits;
   /** The idle warning's text, with {type}, {resource} and {minutes}. */
   idleWarningMessage: string;
+  anomaly: AnomalySettings;
 }
 
 /** Mirroring group owners from the catalog for the IS_MANAGED_BY rules. */
@@ -291,6 +293,14 @@ export function readSessionsSettings(config: Config): SessionsSettings {
       readDuration(config, 'sessions.retention', DEFAULTS.retention),
     ),
     limits: readLimits(config),
+    anomaly: {
+      enabled: config.getOptionalBoolean('sessions.anomaly.enabled') ?? true,
+      lookbackMs: toMillis(
+        readDuration(config, 'sessions.anomaly.lookback', { days: 30 }),
+      ),
+      maxSpeedKmh:
+        config.getOptionalNumber('sessions.anomaly.maxSpeedKmh') ?? 1000,
+    },
     idleWarningMessage:
       config.getOptionalString('sessions.idleWarning.message') ??
       DEFAULT_IDLE_WARNING,

@@ -24,6 +24,9 @@ import { HistoryRetention } from './services/HistoryRetention';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { IdleWarnings } from './services/IdleWarnings';
+import { AnomalyAlerts } from './services/AnomalyAlerts';
+import { AnomalyDetector } from './services/AnomalyDetector';
+import { KnexUserHistoryStore } from './database/KnexUserHistoryStore';
 import { KnexChangeStore } from './database/KnexChangeStore';
 import { ChangeSignals } from './services/ChangeSignals';
 import { SignOutSync } from './portal/SignOutSync';
@@ -129,6 +132,7 @@ export const sessionsPlugin = createBackendPlugin({
           },
         });
 
+        const anomalyAlerts = new AnomalyAlerts(deps.notifications, logger);
         const idleWarnings = new IdleWarnings({
           notifications: deps.notifications,
           message: settings.idleWarningMessage,
@@ -290,13 +294,19 @@ export const sessionsPlugin = createBackendPlugin({
             httpAuth,
             auditor: deps.auditor,
             sessions: new SessionService(store, sessionAccess, stepUp),
-            ingest: new IngestService(
+            ingest: new IngestService({
               store,
               locks,
-              Date.now,
               geo,
-              settings.limits,
-            ),
+              limits: settings.limits,
+              anomalies: {
+                detector: new AnomalyDetector(
+                  new KnexUserHistoryStore(db),
+                  settings.anomaly,
+                ),
+                alert: flagged => anomalyAlerts.send(flagged),
+              },
+            }),
             grants: new GrantService(grantStore, grantAccess, stepUp),
             grantIngest: new GrantIngestService(grantStore, locks),
             commandFeed,

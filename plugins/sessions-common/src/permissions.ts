@@ -17,6 +17,16 @@ export const sessionTerminatePermission = createPermission({
   resourceType: SESSION_RESOURCE_TYPE,
 });
 
+/**
+ * Follow the link to a session's recording. Seeing that a session was
+ * recorded needs only read; where to watch it needs this as well.
+ */
+export const sessionRecordingViewPermission = createPermission({
+  name: 'sessions.recording.view',
+  attributes: { action: 'read' },
+  resourceType: SESSION_RESOURCE_TYPE,
+});
+
 /** The permission resource type of an elevated grant. */
 export const GRANT_RESOURCE_TYPE = 'access-grant';
 
@@ -38,6 +48,7 @@ export const grantRevokePermission = createPermission({
 export const sessionsPermissions = [
   sessionReadPermission,
   sessionTerminatePermission,
+  sessionRecordingViewPermission,
 ];
 
 /** The grant permissions. */

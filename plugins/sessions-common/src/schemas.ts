@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { GRANT_KINDS, GRANT_STATUSES } from './grants';
-import { RESOURCE_TYPES, SESSION_STATUSES } from './types';
+import {
+  RECORDABLE_RESOURCE_TYPES,
+  RESOURCE_TYPES,
+  SESSION_STATUSES,
+} from './types';
 
 /** Largest number of items a connector may send in one batch. */
 export const MAX_BATCH_SIZE = 500;
@@ -64,6 +68,11 @@ export const listSessionsFields = z
       .enum(['true', 'false'])
       .transform(value => value === 'true')
       .optional(),
+    /** Only sessions flagged for review at their start. */
+    flagged: z
+      .enum(['true', 'false'])
+      .transform(value => value === 'true')
+      .optional(),
   })
   .strict();
 
@@ -100,6 +109,8 @@ export interface ListSessionsRequest {
   user?: string;
   /** Every session the policy lets the caller read, of any user. */
   all?: boolean;
+  /** Only sessions flagged for review. */
+  flagged?: boolean;
 }
 
 export const sessionIdSchema = z.uuid({
@@ -125,6 +136,24 @@ const externalId = z.string().min(1).max(255);
 const optionalText = (max: number) =>
   z.string().trim().min(1).max(max).nullish();
 
+/** A recording reference: where the connector stored it, and what it is. */
+export const sessionRecordingSchema = z
+  .object({
+    url: z
+      .url({
+        protocol: /^https?$/,
+        message: 'must be an http or https URL',
+      })
+      .max(2000),
+    kind: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, {
+      message:
+        'must be a short name of lower-case letters, digits, dots, dashes or underscores, e.g. asciicast',
+    }),
+  })
+  .strict();
+
+const recordableTypes = RECORDABLE_RESOURCE_TYPES.join(' and ');
+
 export const sessionStartSchema = z
   .object({
     externalId,
@@ -143,8 +172,19 @@ export const sessionStartSchema = z
     startedAt: isoInstant.optional(),
     /** Last activity seen at the source; `startedAt` when missing. */
     lastActivityAt: isoInstant.optional(),
+    /** A recording of the session, when the source records it. */
+    recording: sessionRecordingSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine(
+    start =>
+      !start.recording ||
+      RECORDABLE_RESOURCE_TYPES.includes(start.resourceType),
+    {
+      message: `only ${recordableTypes} sessions carry recordings`,
+      path: ['recording'],
+    },
+  );
 export type SessionStart = z.output<typeof sessionStartSchema>;
 
 function batchOf<T extends z.ZodType>(item: T) {
@@ -175,6 +215,17 @@ export const sessionEndBatchSchema = z
   })
   .strict();
 export type SessionEndBatch = z.output<typeof sessionEndBatchSchema>;
+
+/** Recordings attached after the start, typically once an upload is done. */
+export const sessionRecordingBatchSchema = z
+  .object({
+    source: sourceSchema,
+    recordings: batchOf(sessionRecordingSchema.extend({ externalId }).strict()),
+  })
+  .strict();
+export type SessionRecordingBatch = z.output<
+  typeof sessionRecordingBatchSchema
+>;
 
 export const GRANT_SORT_FIELDS = ['expiresAt', 'startsAt', 'target'] as const;
 export type GrantSortField = (typeof GRANT_SORT_FIELDS)[number];

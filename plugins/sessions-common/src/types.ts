@@ -71,7 +71,45 @@ export interface Session {
   cutConfirmedAt: string | null;
   /** The connector's message when it reported it could not cut. */
   cutFailure: string | null;
+  /** Why the session was flagged for review at its start; empty: it was not. */
+  flags: AnomalyFlag[];
+  /** The flags in words: which device, which countries, how fast. */
+  flagDetail: string | null;
+  /** Whether the connector attached a recording (ssh and rdp only). */
+  recorded: boolean;
+  /**
+   * Where to watch it: only in answers to callers the `recording view`
+   * permission allows for this session.
+   */
+  recording?: SessionRecording;
 }
+
+/** The resource types a connector may attach a recording to. */
+export const RECORDABLE_RESOURCE_TYPES: readonly ResourceType[] = [
+  'ssh',
+  'rdp',
+];
+
+/** A recording of a session, kept where the connector stored it. */
+export interface SessionRecording {
+  /** Where it is played or downloaded (http or https). */
+  url: string;
+  /** What it is, e.g. `asciicast`, `video`, `guacamole`. */
+  kind: string;
+}
+
+/**
+ * Reasons a session is flagged for review: a device or a country its user
+ * has not used within the lookback, or travel faster than a plane since
+ * their previous session.
+ */
+export const ANOMALY_FLAGS = [
+  'new_device',
+  'new_country',
+  'impossible_travel',
+] as const;
+/** @public */
+export type AnomalyFlag = (typeof ANOMALY_FLAGS)[number];
 
 /** Counters for the header of the Active Sessions page. */
 export interface SessionStats {

@@ -2,6 +2,7 @@ import {
   AuthorizeResult,
   isResourcePermission,
   PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   PermissionPolicy,
@@ -25,12 +26,18 @@ import {
  * The policy the router tests run against: `admin` may do anything; others
  * read and cut their own sessions and grants, except that users listed in
  * `readOnly` may read their grants but not revoke them; `managers` also
- * see, cut and offboard the members of groups they own.
+ * see, cut and offboard the members of groups they own; `recordingView`
+ * narrows who may watch recordings, even for the admin: `own` sessions'
+ * only, or `none`.
  */
 export class ActiveSessionsTestPolicy implements PermissionPolicy {
   constructor(
     private readonly admin: string,
-    private readonly options: { readOnly?: string[]; managers?: string[] } = {},
+    private readonly options: {
+      readOnly?: string[];
+      managers?: string[];
+      recordingView?: Record<string, 'own' | 'none'>;
+    } = {},
   ) {}
 
   async handle(
@@ -39,6 +46,17 @@ export class ActiveSessionsTestPolicy implements PermissionPolicy {
   ): Promise<PolicyDecision> {
     const { permission } = request;
     if (!user) return { result: AuthorizeResult.DENY };
+    const recordings = this.options.recordingView?.[user.info.userEntityRef];
+    if (recordings && permission.name === 'sessions.recording.view') {
+      return recordings === 'none'
+        ? { result: AuthorizeResult.DENY }
+        : createSessionConditionalDecision(
+            permission as ResourcePermission<'session'>,
+            sessionConditions.isSessionOwner({
+              claims: user.info.ownershipEntityRefs,
+            }),
+          );
+    }
     if (user.info.userEntityRef === this.admin) {
       return { result: AuthorizeResult.ALLOW };
     }

@@ -27,8 +27,10 @@ import {
   EndReason,
   LIVE_SESSION_STATUSES,
   OPEN_SESSION_STATUSES,
+  AnomalyFlag,
   ResourceType,
   Session,
+  SessionRecording,
   SessionStatus,
 } from '@internal/plugin-sessions-common';
 import {
@@ -44,6 +46,7 @@ import {
   InsertedSessions,
   NewSession,
   OpenSessionCounts,
+  RecordingAttachment,
   SessionCriteria,
   SessionEnding,
   SessionEvent,
@@ -73,6 +76,9 @@ type SessionRow = {
   started_at: number | string;
   last_activity_at: number | string;
   idle_warned_at: number | string | null;
+  flags?: string | null;
+  flag_detail?: string | null;
+  recording_url?: string | null;
   ended_at: number | string | null;
   end_reason: string | null;
   ended_by: string | null;
@@ -132,6 +138,10 @@ function toSession(row: SessionRow): Session {
     cutDeadlineAt: toIsoOrNull(row.cut_deadline_at),
     cutConfirmedAt: toIsoOrNull(row.cut_confirmed_at),
     cutFailure: row.cut_failure,
+    flags: row.flags ? (row.flags.split(',') as AnomalyFlag[]) : [],
+    flagDetail: row.flag_detail ?? null,
+    // Where to watch it is read separately, for callers allowed to.
+    recorded: Boolean(row.recording_url),
   };
 }
 
@@ -142,6 +152,7 @@ function whereSelector(query: Knex.QueryBuilder, selector: SessionSelector) {
   if (selector.source) query.where('source', selector.source);
   if (selector.externalIds) query.whereIn('external_id', selector.externalIds);
   if (selector.statuses) query.whereIn('status', selector.statuses);
+  if (selector.flagged) query.whereNotNull('flags');
   if (selector.access) whereCriteria(query, selector.access, FILTER_COLUMNS);
 }
 
@@ -197,6 +208,10 @@ export class KnexSessionStore implements SessionStore {
           country_code: session.countryCode ?? null,
           latitude: session.latitude ?? null,
           longitude: session.longitude ?? null,
+          flags: session.flags?.length ? session.flags.join(',') : null,
+          flag_detail: session.flagDetail ?? null,
+          recording_url: session.recording?.url ?? null,
+          recording_kind: session.recording?.kind ?? null,
           status: 'active',
           started_at: session.startedAt,
           last_activity_at: session.lastActivityAt,
@@ -543,6 +558,64 @@ export class KnexSessionStore implements SessionStore {
   /** The columns of a session ended now, and by when its cut is due. */
   async foldTotals(): Promise<number> {
     return foldTotals(this.db);
+  }
+
+  async attachRecordings(
+    source: string,
+    recordings: RecordingAttachment[],
+    actor: string,
+    at: number,
+  ): Promise<number> {
+    return this.db.transaction(async trx => {
+      let attached = 0;
+      for (const { externalId, url, kind } of recordings) {
+        const row = await trx<SessionRow>(SESSIONS)
+          .where({ source, external_id: externalId })
+          .first('id');
+        if (!row) continue;
+        // Sending the same reference again changes nothing.
+        const changed = await trx(SESSIONS)
+          .where('id', row.id)
+          .where(builder =>
+            builder
+              .whereNull('recording_url')
+              .orWhereNot('recording_url', url)
+              .orWhereNull('recording_kind')
+              .orWhereNot('recording_kind', kind),
+          )
+          .update({ recording_url: url, recording_kind: kind });
+        if (!changed) continue;
+        attached += 1;
+        // An event, so open pages learn of it like any other change.
+        await trx(EVENTS).insert({
+          session_id: row.id,
+          event_type: 'recorded',
+          from_status: null,
+          to_status: null,
+          actor,
+          reason: null,
+          created_at: at,
+        });
+      }
+      return attached;
+    });
+  }
+
+  async listRecordings(
+    ids: string[],
+    access?: SessionCriteria,
+  ): Promise<Map<string, SessionRecording>> {
+    const found = new Map<string, SessionRecording>();
+    for (const chunk of chunks(ids)) {
+      const rows = await this.db(SESSIONS)
+        .modify(builder => whereSelector(builder, { ids: chunk, access }))
+        .whereNotNull('recording_url')
+        .select('id', 'recording_url', 'recording_kind');
+      for (const row of rows) {
+        found.set(row.id, { url: row.recording_url, kind: row.recording_kind });
+      }
+    }
+    return found;
   }
 
   async listEvents(sessionId: string): Promise<SessionEvent[]> {

@@ -3,8 +3,10 @@ import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { PropertyFilter } from './sqlHelpers';
 import {
   EndReason,
+  AnomalyFlag,
   ResourceType,
   Session,
+  SessionRecording,
   SessionSortField,
   SessionStatus,
 } from '@internal/plugin-sessions-common';
@@ -33,8 +35,18 @@ export interface NewSession {
   countryCode?: string | null;
   latitude?: number | null;
   longitude?: number | null;
+  /** Set at ingest when the start looks unusual for its user. */
+  flags?: AnomalyFlag[];
+  flagDetail?: string | null;
+  /** A recording the connector sent with the start (ssh and rdp). */
+  recording?: SessionRecording;
   startedAt: number;
   lastActivityAt: number;
+}
+
+/** A recording a connector attaches to one of its sessions. */
+export interface RecordingAttachment extends SessionRecording {
+  externalId: string;
 }
 
 /** What an insert did. */
@@ -54,6 +66,8 @@ export interface SessionSelector {
   source?: string;
   externalIds?: string[];
   statuses?: SessionStatus[];
+  /** Only sessions flagged for review. */
+  flagged?: boolean;
   /** Permission conditions the sessions must also meet. */
   access?: SessionCriteria;
 }
@@ -98,7 +112,8 @@ export interface SessionEvent {
     | 'resumed'
     | 'ended'
     | 'cut_confirmed'
-    | 'cut_failed';
+    | 'cut_failed'
+    | 'recorded';
   fromStatus: SessionStatus | null;
   toStatus: SessionStatus | null;
   actor: string | null;
@@ -190,5 +205,20 @@ export interface SessionStore {
     ending: SessionEnding,
   ): Promise<Session[]>;
   sweep(cutoffs: SweepCutoffs): Promise<SweepCounts>;
+  /**
+   * Sets the recording of the named sessions of `source`, with a
+   * `recorded` event each; how many changed. Unknown ids are skipped.
+   */
+  attachRecordings(
+    source: string,
+    recordings: RecordingAttachment[],
+    actor: string,
+    at: number,
+  ): Promise<number>;
+  /** The recordings of those of these sessions that meet `access`. */
+  listRecordings(
+    ids: string[],
+    access?: SessionCriteria,
+  ): Promise<Map<string, SessionRecording>>;
   listEvents(sessionId: string): Promise<SessionEvent[]>;
 }

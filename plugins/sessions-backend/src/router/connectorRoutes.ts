@@ -6,6 +6,7 @@ import {
   grantReportBatchSchema,
   sessionActivityBatchSchema,
   sessionEndBatchSchema,
+  sessionRecordingBatchSchema,
   sessionStartBatchSchema,
 } from '@internal/plugin-sessions-common';
 import Router from 'express-promise-router';
@@ -40,6 +41,12 @@ export function createConnectorRoutes(options: {
     await httpAuth.credentials(req, { allow: ['service'] });
     const batch = parseInput(sessionActivityBatchSchema, req.body, 'body');
     res.json(await ingest.activity(batch));
+  });
+
+  router.post('/connector/sessions/recording', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const batch = parseInput(sessionRecordingBatchSchema, req.body, 'body');
+    res.json(await ingest.record(batch));
   });
 
   router.post('/connector/sessions/end', async (req, res) => {

@@ -31,7 +31,7 @@ describe('IngestService with user locks', () => {
         return looks === 1 ? new Set<string>() : locks.lockedAmong(userRefs);
       },
     };
-    const ingest = new IngestService(store, racingLocks);
+    const ingest = new IngestService({ store, locks: racingLocks });
 
     const result = await ingest.start({
       source: 'bastion',

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import {
   IngestResult,
+  RECORDABLE_RESOURCE_TYPES,
   SessionActivityBatch,
   SessionEndBatch,
+  SessionRecordingBatch,
   SessionStartBatch,
 } from '@internal/plugin-sessions-common';
 import { NewSession, SessionStore } from '../database/SessionStore';
@@ -11,6 +13,7 @@ import { UserLockStore } from '../database/UserLockStore';
 import { USER_LOCK_ACTOR, insertUnlessLocked } from './lockedIngest';
 import { GeoLocator } from '../geo/GeoLocator';
 import { SessionLimits } from '../database/sessionLimits';
+import { AnomalyDetector } from './AnomalyDetector';
 import {
   classify,
   groupByInstant,
@@ -22,26 +25,47 @@ import { connectorActor } from '../database/connectorOrders';
 // A session ended here and not yet cut counts as ended: the source should cut it.
 const isOpen = (status: string) => status === 'active' || status === 'idle';
 
+export interface IngestOptions {
+  store: SessionStore;
+  locks: UserLockStore;
+  now?: () => number;
+  /** Looks up where an address is; none: only connectors' locations. */
+  geo?: Pick<GeoLocator, 'locate'>;
+  /** Concurrent session limits; none: no limit. */
+  limits?: SessionLimits;
+  /** Flags unusual starts, and tells their owners. */
+  anomalies?: {
+    detector: Pick<AnomalyDetector, 'flag'>;
+    alert: (flagged: NewSession[]) => Promise<void>;
+  };
+}
+
 /**
  * Applies what connectors report: sessions starting, showing activity and
  * ending at their source. Every batch is idempotent.
  */
 export class IngestService {
-  constructor(
-    private readonly store: SessionStore,
-    private readonly locks: UserLockStore,
-    private readonly now: () => number = Date.now,
-    /** Looks up where an address is; none: only connectors' locations. */
-    private readonly geo?: Pick<GeoLocator, 'locate'>,
-    /** Concurrent session limits; none: no limit. */
-    private readonly limits?: SessionLimits,
-  ) {}
+  private readonly store: SessionStore;
+  private readonly locks: UserLockStore;
+  private readonly now: () => number;
+  private readonly geo?: Pick<GeoLocator, 'locate'>;
+  private readonly limits?: SessionLimits;
+  private readonly anomalies?: IngestOptions['anomalies'];
+
+  constructor(options: IngestOptions) {
+    this.store = options.store;
+    this.locks = options.locks;
+    this.now = options.now ?? Date.now;
+    this.geo = options.geo;
+    this.limits = options.limits;
+    this.anomalies = options.anomalies;
+  }
 
   async start(batch: SessionStartBatch): Promise<IngestResult> {
     const now = this.now();
     // Refuses a batch naming the same external id twice.
     uniqueExternalIds(batch.sessions, 'sessions');
-    const sessions: NewSession[] = batch.sessions.map((start, index) => {
+    const started: NewSession[] = batch.sessions.map((start, index) => {
       const field = `sessions.${index}`;
       const startedAt = instant(start.startedAt, now, `${field}.startedAt`);
       const lastActivityAt = instant(
@@ -68,11 +92,16 @@ export class IngestService {
         countryCode: place?.countryCode ?? null,
         latitude: place?.latitude ?? null,
         longitude: place?.longitude ?? null,
+        recording: start.recording,
         startedAt,
         lastActivityAt,
       };
     });
+    const sessions = this.anomalies
+      ? await this.anomalies.detector.flag(started)
+      : started;
     const overLimit: string[] = [];
+    const stored = new Set<string>();
     // Offboarded people get no new sessions.
     const { inserted, refused, existing } = await insertUnlessLocked(sessions, {
       locks: this.locks,
@@ -83,6 +112,7 @@ export class IngestService {
           this.limits,
         );
         overLimit.push(...result.overLimit);
+        result.insertedExternalIds.forEach(id => stored.add(id));
         return result.insertedExternalIds;
       },
       cut: async externalIds => {
@@ -97,6 +127,13 @@ export class IngestService {
         );
       },
     });
+    const flagged = sessions.filter(
+      s =>
+        s.flags?.length &&
+        stored.has(s.externalId) &&
+        !refused.includes(s.externalId),
+    );
+    if (flagged.length) await this.anomalies?.alert(flagged);
     // Known before this batch: not inserted, and not refused for a limit.
     const known = existing.filter(id => !overLimit.includes(id));
     const statuses = await this.store.findStatusByExternalId(
@@ -122,6 +159,42 @@ export class IngestService {
       await this.store.recordActivity(batch.source, ids, at);
     }
     return classify(externalIds, statuses, isOpen);
+  }
+
+  /**
+   * Attaches recordings to sessions, open or ended: a recording is often
+   * ready only once the session is over. A batch naming a session that is
+   * not ssh or rdp is refused whole.
+   */
+  async record(batch: SessionRecordingBatch): Promise<IngestResult> {
+    const externalIds = uniqueExternalIds(batch.recordings, 'recordings');
+    const known = await this.store.listSessions({
+      source: batch.source,
+      externalIds,
+      sort: 'startedAt',
+      order: 'asc',
+      limit: externalIds.length,
+    });
+    const typeOf = new Map(known.map(s => [s.externalId, s.resourceType]));
+    batch.recordings.forEach((item, index) => {
+      const type = typeOf.get(item.externalId);
+      if (type && !RECORDABLE_RESOURCE_TYPES.includes(type)) {
+        throw new InputError(
+          `recordings.${index}.externalId names a ${type} session; only ${RECORDABLE_RESOURCE_TYPES.join(' and ')} sessions carry recordings`,
+        );
+      }
+    });
+    await this.store.attachRecordings(
+      batch.source,
+      batch.recordings.filter(item => typeOf.has(item.externalId)),
+      connectorActor(batch.source),
+      this.now(),
+    );
+    return {
+      accepted: known.length,
+      unknown: externalIds.filter(id => !typeOf.has(id)),
+      ended: [],
+    };
   }
 
   async end(batch: SessionEndBatch): Promise<IngestResult> {

@@ -10,6 +10,7 @@ import {
   SessionSortField,
   SessionStats,
   sessionReadPermission,
+  sessionRecordingViewPermission,
   sessionTerminatePermission,
 } from '@internal/plugin-sessions-common';
 import {
@@ -65,6 +66,7 @@ export class SessionService {
         : (query.user ?? credentials.principal.userEntityRef),
       statuses: query.status,
       types: query.type,
+      flagged: query.flagged || undefined,
       text: query.q || undefined,
       sort: query.sort,
       order: query.order,
@@ -78,7 +80,13 @@ export class SessionService {
         : undefined,
       access: criteria,
     });
-    return toPage(rows, query.limit, query, row => sortValue(row, query.sort));
+    const page = toPage(rows, query.limit, query, row =>
+      sortValue(row, query.sort),
+    );
+    return {
+      ...page,
+      items: await this.withRecordings(credentials, page.items),
+    };
   }
 
   /** Counters of the caller's open sessions, `user`'s, or (`all`) everyone's. */
@@ -114,7 +122,30 @@ export class SessionService {
     if (!session) {
       throw new NotFoundError(`No session with id ${id}`);
     }
-    return session;
+    const [shown] = await this.withRecordings(credentials, [session]);
+    return shown;
+  }
+
+  /** Adds where to watch each recorded session the caller may watch. */
+  private async withRecordings(
+    credentials: UserCredentials,
+    sessions: Session[],
+  ): Promise<Session[]> {
+    const recorded = sessions.filter(session => session.recorded);
+    if (!recorded.length) return sessions;
+    const view = await this.access.decide(
+      sessionRecordingViewPermission,
+      credentials,
+    );
+    if (!view.allowed) return sessions;
+    const recordings = await this.store.listRecordings(
+      recorded.map(session => session.id),
+      view.criteria,
+    );
+    return sessions.map(session => {
+      const recording = recordings.get(session.id);
+      return recording ? { ...session, recording } : session;
+    });
   }
 
   /**

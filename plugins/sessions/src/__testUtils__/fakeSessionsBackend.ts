@@ -37,6 +37,9 @@ export function makeSession(overrides: Partial<Session> = {}): Session {
     cutDeadlineAt: null,
     cutConfirmedAt: null,
     cutFailure: null,
+    flags: [],
+    flagDetail: null,
+    recorded: false,
     ...overrides,
   };
 }
@@ -126,10 +129,12 @@ export function fakeSessionsBackend(initial: Session[]) {
       const statuses = query.get('status')?.split(',');
       const types = query.get('type')?.split(',');
       const text = query.get('q')?.toLocaleLowerCase();
+      const flagged = query.get('flagged') === 'true';
       const matching = sessions.filter(
         session =>
           (!statuses || statuses.includes(session.status)) &&
           (!types || types.includes(session.resourceType)) &&
+          (!flagged || session.flags.length > 0) &&
           (!text ||
             [session.resourceName, session.device, session.ipAddress]
               .join(' ')

@@ -260,6 +260,7 @@ function listQuery(request: ListSessionsRequest): Record<string, unknown> {
     cursor: request.cursor,
     user: request.user,
     all: request.all ? 'true' : undefined,
+    flagged: request.flagged ? 'true' : undefined,
   };
 }
 

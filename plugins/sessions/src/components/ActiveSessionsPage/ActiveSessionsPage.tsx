@@ -21,6 +21,7 @@ import { EndAllSessionsDialog } from '../EndAllSessionsDialog/EndAllSessionsDial
 import { SessionStatsRow } from '../SessionStatsRow/SessionStatsRow';
 import { SessionLimitsNote } from '../SessionLimitsNote/SessionLimitsNote';
 import { IdleWarningBanner } from '../IdleWarningBanner/IdleWarningBanner';
+import { FlaggedSessionsBanner } from '../FlaggedSessionsBanner/FlaggedSessionsBanner';
 import { StepUpDialog } from '../StepUpDialog/StepUpDialog';
 import { sessionsPageTabs } from './sessionsPageTabs';
 
@@ -86,6 +87,10 @@ export function ActiveSessionsPage() {
         </ContentHeader>
         <SessionStatsRow stats={stats} error={statsError} />
         <SessionLimitsNote />
+        <FlaggedSessionsBanner
+          reloadKey={reloadKey}
+          onEndAll={() => setEndAllOpen(true)}
+        />
         <IdleWarningBanner reloadKey={reloadKey} />
         <Box mt={3}>
           <Tabs

@@ -1,6 +1,8 @@
 import { RESOURCE_TYPES, ResourceType } from '@internal/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import InputAdornment from '@material-ui/core/InputAdornment';
+import Switch from '@material-ui/core/Switch';
 import TextField from '@material-ui/core/TextField';
 import SearchIcon from '@material-ui/icons/Search';
 import { resourceTypeLabel } from './resourceTypeLabel';
@@ -9,6 +11,8 @@ import { resourceTypeLabel } from './resourceTypeLabel';
 export interface SessionFilterValues {
   searchText: string;
   type?: ResourceType;
+  /** Only sessions flagged for review at their start. */
+  flagged?: boolean;
 }
 
 /** Search box and resource type picker above a session table. */
@@ -62,6 +66,17 @@ export function SessionFilters(props: {
           </option>
         ))}
       </TextField>
+      <FormControlLabel
+        control={
+          <Switch
+            checked={Boolean(value.flagged)}
+            onChange={event =>
+              onChange({ ...value, flagged: event.target.checked })
+            }
+          />
+        }
+        label="Flagged only"
+      />
     </Box>
   );
 }

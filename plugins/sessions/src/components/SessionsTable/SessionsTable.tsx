@@ -46,9 +46,10 @@ export function SessionsTable(props: {
       ...view.request,
       q: searchQuery || undefined,
       type: filters.type ? [filters.type] : undefined,
+      flagged: filters.flagged || undefined,
       limit: PAGE_SIZE,
     }),
-    [view.request, searchQuery, filters.type],
+    [view.request, searchQuery, filters.type, filters.flagged],
   );
   const list = useSessionList(request, reloadKey);
 

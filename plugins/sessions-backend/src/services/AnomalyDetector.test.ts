@@ -1,0 +1,117 @@
+import { TestDatabaseId, mockServices } from '@backstage/backend-test-utils';
+import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import {
+  createTestDatabases,
+  migratedStore,
+  newSession,
+} from '../__testUtils__/databases';
+import { KnexUserHistoryStore } from '../database/KnexUserHistoryStore';
+import { NewSession } from '../database/SessionStore';
+import { AnomalyAlerts } from './AnomalyAlerts';
+import { AnomalyDetector } from './AnomalyDetector';
+
+jest.setTimeout(60_000);
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 10, 23, 12, 0);
+const LONDON = { latitude: 51.5, longitude: -0.12 };
+const READING = { latitude: 51.45, longitude: -0.97 };
+const SYDNEY = { latitude: -33.87, longitude: 151.21 };
+
+describe('anomaly flags', () => {
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    it('flags only first sightings: a new device, a new country, impossible travel', async () => {
+      const { knex, store } = await migratedStore(
+        databases,
+        databaseId as TestDatabaseId,
+      );
+      const detector = new AnomalyDetector(
+        new KnexUserHistoryStore(knex),
+        { enabled: true, lookbackMs: 30 * DAY, maxSpeedKmh: 1000 },
+        () => NOW,
+      );
+      // Flags a start as ingest would, then stores it.
+      const start = async (overrides: Partial<NewSession>) => {
+        const [flagged] = await detector.flag([
+          newSession({ startedAt: NOW, ...overrides }),
+        ]);
+        await store.insertSessions([flagged], 'connector:bastion');
+        return { flags: flagged.flags ?? [], detail: flagged.flagDetail };
+      };
+      const laptop = { device: 'ThinkPad X1', countryCode: 'GB' };
+
+      // Nothing to compare with yet: not flagged.
+      expect(
+        (await start({ ...laptop, ...LONDON, startedAt: NOW - 3 * 3_600_000 }))
+          .flags,
+      ).toEqual([]);
+      // Seen before: never flagged.
+      expect(
+        (await start({ ...laptop, ...READING, startedAt: NOW - 3_600_000 }))
+          .flags,
+      ).toEqual([]);
+      expect(await start({ ...laptop, device: 'Pixel 8' })).toEqual({
+        flags: ['new_device'],
+        detail: 'new device: Pixel 8',
+      });
+      expect(
+        (await start({ ...laptop, countryCode: 'FR', location: 'France' }))
+          .flags,
+      ).toEqual(['new_country']);
+      // Reading an hour ago, Sydney now: 17,000 km in an hour.
+      const far = await start({ ...laptop, ...SYDNEY, countryCode: 'GB' });
+      expect(far.flags).toEqual(['impossible_travel']);
+      expect(far.detail).toMatch(
+        /^\d+ km from the previous session in 60 min$/,
+      );
+
+      // A device last used before the lookback is new again.
+      await store.insertSessions(
+        [newSession({ device: 'Old Mac', startedAt: NOW - 40 * DAY })],
+        'connector:bastion',
+      );
+      expect((await start({ ...laptop, device: 'Old Mac' })).flags).toEqual([
+        'new_device',
+      ]);
+      // Flagged sessions can be listed on their own.
+      const flagged = await store.listSessions({
+        flagged: true,
+        sort: 'startedAt',
+        order: 'desc',
+        limit: 50,
+      });
+      expect(flagged).toHaveLength(4);
+      expect(flagged.every(s => s.flags.length > 0)).toBe(true);
+    });
+  });
+
+  it('tells the owner, with the way out', async () => {
+    const sent: NotificationSendOptions[] = [];
+    const alerts = new AnomalyAlerts(
+      { send: async options => void sent.push(options) },
+      mockServices.logger.mock(),
+    );
+    await alerts.send([
+      newSession({
+        resourceName: 'bastion-prod-1',
+        flags: ['new_device', 'new_country'],
+        flagDetail: 'new device: Pixel 8; new country: France (before: GB)',
+      }),
+    ]);
+    expect(sent).toEqual([
+      {
+        recipients: { type: 'entity', entityRef: 'user:default/jane' },
+        payload: expect.objectContaining({
+          title:
+            'New SSH session on bastion-prod-1 from a new device and a new country',
+          description:
+            'new device: Pixel 8; new country: France (before: GB). Not you? End all your sessions on the Active Sessions page.',
+          link: '/sessions?flagged=true',
+          severity: 'critical',
+        }),
+      },
+    ]);
+  });
+});

@@ -1,0 +1,100 @@
+import { AnomalyFlag } from '@internal/plugin-sessions-common';
+import { NewSession } from '../database/SessionStore';
+import { UserHistoryStore } from '../database/UserHistoryStore';
+
+/** `sessions.anomaly`: what counts as unusual. */
+export interface AnomalySettings {
+  enabled: boolean;
+  /** Devices and countries used within this long count as known. */
+  lookbackMs: number;
+  /** Faster than this between two sessions' places is impossible. */
+  maxSpeedKmh: number;
+}
+
+const EARTH_RADIUS_KM = 6371;
+
+/** Great-circle distance (haversine). */
+function distanceKm(
+  a: { latitude: number; longitude: number },
+  b: { latitude: number; longitude: number },
+) {
+  const rad = (deg: number) => (deg * Math.PI) / 180;
+  const dLat = rad(b.latitude - a.latitude);
+  const dLon = rad(b.longitude - a.longitude);
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(rad(a.latitude)) *
+      Math.cos(rad(b.latitude)) *
+      Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.sqrt(h));
+}
+
+/**
+ * Flags new sessions that look unusual for their user: a device or a
+ * country not seen within the lookback, or a place too far from their
+ * previous one for the time between. A person with no recent sessions has
+ * nothing to compare with and is not flagged; a device or place seen
+ * before never is.
+ */
+export class AnomalyDetector {
+  constructor(
+    private readonly history: UserHistoryStore,
+    private readonly settings: AnomalySettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async flag(sessions: NewSession[]): Promise<NewSession[]> {
+    if (!this.settings.enabled || sessions.length === 0) return sessions;
+    const recent = await this.history.recentHistory(
+      sessions.map(s => s.userRef),
+      this.now() - this.settings.lookbackMs,
+      sessions.filter(s => typeof s.latitude === 'number').map(s => s.userRef),
+    );
+    return sessions.map(session => {
+      const known = recent.get(session.userRef);
+      if (!known) return session;
+      const flags: AnomalyFlag[] = [];
+      const details: string[] = [];
+      if (session.device && !known.devices.has(session.device)) {
+        flags.push('new_device');
+        details.push(`new device: ${session.device}`);
+      }
+      if (
+        session.countryCode &&
+        known.countries.size > 0 &&
+        !known.countries.has(session.countryCode)
+      ) {
+        flags.push('new_country');
+        details.push(
+          `new country: ${session.location ?? session.countryCode} (before: ${[
+            ...known.countries,
+          ].join(', ')})`,
+        );
+      }
+      const last = known.lastPlace;
+      if (
+        last &&
+        session.latitude !== null &&
+        session.latitude !== undefined &&
+        session.longitude !== null &&
+        session.longitude !== undefined
+      ) {
+        const km = distanceKm(last, {
+          latitude: session.latitude,
+          longitude: session.longitude,
+        });
+        const hours =
+          Math.max(session.startedAt - last.startedAt, 60_000) / 3_600_000;
+        if (km / hours > this.settings.maxSpeedKmh) {
+          flags.push('impossible_travel');
+          details.push(
+            `${Math.round(km)} km from the previous session in ${Math.round(hours * 60)} min`,
+          );
+        }
+      }
+      return flags.length
+        ? { ...session, flags, flagDetail: details.join('; ') }
+        : session;
+    });
+  }
+}

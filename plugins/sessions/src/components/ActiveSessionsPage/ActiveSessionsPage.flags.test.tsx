@@ -1,0 +1,72 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { setupServer } from 'msw/node';
+import {
+  fakeSessionsBackend,
+  makeSession,
+} from '../../__testUtils__/fakeSessionsBackend';
+import { fakeGrantsBackend } from '../../__testUtils__/fakeGrantsBackend';
+import { renderSessionsPage } from '../../__testUtils__/renderSessionsPage';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+function serve() {
+  const backend = fakeSessionsBackend([
+    makeSession({ resourceName: 'bastion-prod-1' }),
+    makeSession({
+      resourceName: 'db-replica-2',
+      device: 'Pixel 8',
+      flags: ['new_device', 'new_country'],
+      flagDetail: 'new device: Pixel 8; new country: France (before: GB)',
+    }),
+  ]);
+  server.use(...backend.handlers, ...fakeGrantsBackend([]).handlers);
+  return backend;
+}
+
+describe('ActiveSessionsPage flagged sessions', () => {
+  it('badges a flagged session with its reasons, and lists flagged ones only on request', async () => {
+    const backend = serve();
+    await renderSessionsPage();
+    const row = (await screen.findByText('db-replica-2')).closest('tr')!;
+    expect(
+      within(row).getByText('New device · New country'),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByText('bastion-prod-1').closest('tr')!).queryByText(
+        /New device/,
+      ),
+    ).toBeNull();
+
+    await userEvent.click(screen.getByLabelText('Flagged only'));
+    await waitFor(() =>
+      expect(screen.queryByText('bastion-prod-1')).not.toBeInTheDocument(),
+    );
+    expect(
+      backend.received.listQueries.some(q => q.get('flagged') === 'true'),
+    ).toBe(true);
+  });
+
+  it('offers "not me: end all sessions" for flagged sessions', async () => {
+    const backend = serve();
+    await renderSessionsPage();
+    const banner = (await screen.findByText('Unusual sessions')).closest(
+      '[role="alert"]',
+    ) as HTMLElement;
+    expect(banner).toHaveTextContent(
+      'SSH session on db-replica-2: new device: Pixel 8; new country: France (before: GB)',
+    );
+    await userEvent.click(
+      within(banner).getByRole('button', { name: 'Not me: end all sessions' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'End all sessions?',
+    });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'End 2 sessions' }),
+    );
+    await waitFor(() => expect(backend.received.endAllBodies).toHaveLength(1));
+  });
+});
