@@ -2,8 +2,8 @@
 /*
  * Browser tests of the running portal: starts the backend, the app and the
  * session simulator, signs in as guest in Debian's chromium, then
- *   1. ends a simulated session and sees it move from the active list to
- *      history;
+ *   1. sees a recording linked and an unusual session flagged, ends a
+ *      simulated session and sees it move from the active list to history;
  *   2. sets up two-factor authentication (computing the code from the
  *      secret on the page) and ends all sessions through the step-up dialog;
  *   3. selects two Timed Access grants, revokes them in one go (stepping up
@@ -153,7 +153,27 @@ async function endSessionTest() {
   const pinnedRow = page.getByRole('row').filter({ hasText: PINNED_RESOURCE });
   await pinnedRow.waitFor();
   console.log(`[e2e] simulated session on ${PINNED_RESOURCE} is listed`);
-  const endAll = page.getByRole('button', { name: 'End All Sessions' });
+  // The simulator's RDP gateway records; the guest may watch their own.
+  const recording = page
+    .getByRole('row')
+    .filter({ hasText: 'win-jump-01' })
+    .getByRole('link', { name: 'Recording' });
+  const href = await recording.getAttribute('href');
+  if (!href?.startsWith('https://recordings.example.com/rdp-gateway/')) {
+    throw new Error(`the recording links to ${href}`);
+  }
+  // Seeded from a device the guest does not use: flagged, with the banner.
+  await page
+    .getByRole('row')
+    .filter({ hasText: 'db-replica-2' })
+    .getByText('New device')
+    .waitFor();
+  await page.getByText('Unusual sessions').waitFor();
+  console.log('[e2e] the RDP recording is linked, the unusual session flagged');
+  const endAll = page.getByRole('button', {
+    name: 'End All Sessions',
+    exact: true,
+  });
   await page.waitForFunction(
     button => button && !button.disabled,
     await endAll.elementHandle(),
@@ -212,7 +232,10 @@ async function twoFactorTest() {
   await page.getByText('Two-factor authentication is on.').waitFor();
 
   await page.getByRole('tab', { name: 'Sessions', exact: true }).click();
-  const endAll = page.getByRole('button', { name: 'End All Sessions' });
+  const endAll = page.getByRole('button', {
+    name: 'End All Sessions',
+    exact: true,
+  });
   await page.waitForFunction(
     button => button && !button.disabled,
     await endAll.elementHandle(),
@@ -301,6 +324,7 @@ async function offboardTest() {
   await openSessionsPage();
   await page.getByRole('tab', { name: 'People' }).click();
   await page.getByLabel('Search people').fill('leaver');
+  await page.getByRole('row').filter({ hasText: leaver }).waitFor();
   await page
     .getByRole('button', { name: `Add ${leaver} to offboarding` })
     .click();

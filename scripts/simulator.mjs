@@ -53,12 +53,17 @@ const CONNECTORS = {
       'build-runner-7',
       'k8s-node-13',
     ],
-    devices: ['MacBook Pro (jane)', 'ThinkPad X1', 'dev-vm-42', 'Pixelbook'],
+    devices: ['ThinkPad X1', 'MacBook Pro (jane)', 'dev-vm-42', 'Pixelbook'],
   },
   'rdp-gateway': {
     type: 'rdp',
     resources: ['win-jump-01', 'finance-terminal', 'qa-windows-11'],
-    devices: ['Surface Laptop', 'Dell Latitude 7440', 'Windows 365 Cloud PC'],
+    devices: [
+      'Surface Laptop',
+      'Dell Latitude 7440',
+      'Windows 365 Cloud PC',
+      'HP EliteBook 840',
+    ],
   },
   'web-proxy': {
     type: 'web',
@@ -68,7 +73,12 @@ const CONNECTORS = {
       'jenkins.internal',
       'vault.internal',
     ],
-    devices: ['Chrome on macOS', 'Firefox on Ubuntu', 'Edge on Windows'],
+    devices: [
+      'Firefox on Ubuntu',
+      'Chrome on macOS',
+      'Edge on Windows',
+      'Safari on macOS',
+    ],
   },
 };
 
@@ -125,12 +135,28 @@ const GRANT_CONNECTORS = {
 const PINNED_GRANT_TARGETS = ['prod-db-readonly', 'aws-billing'];
 
 const LOCATIONS = [
-  ['Berlin, DE', '192.0.2.'],
   ['Austin, US', '198.51.100.'],
+  ['Berlin, DE', '192.0.2.'],
   ['Bangalore, IN', '203.0.113.'],
   ['Dublin, IE', '192.0.2.'],
   ['São Paulo, BR', '198.51.100.'],
 ];
+
+/**
+ * Everyone works from their own devices in their home town, as people do;
+ * now and then a session comes from elsewhere on something else, and the
+ * portal flags it as unusual.
+ */
+function habitsOf(userRef, source) {
+  const index = Math.max([...USERS, LEAVER].indexOf(userRef), 0);
+  const devices = CONNECTORS[source].devices;
+  return {
+    device: devices[index % devices.length],
+    location: LOCATIONS[index % LOCATIONS.length],
+    otherDevice: devices[(index + 1) % devices.length],
+    elsewhere: LOCATIONS[(index + 2) % LOCATIONS.length],
+  };
+}
 
 /** Sessions the simulator believes are live at their source. */
 const live = new Map(); // key `${source}/${externalId}` -> { source, externalId, busy, pinned }
@@ -159,16 +185,23 @@ async function call(path, body) {
 
 function newSession(
   source,
-  { userRef, resourceName, startedMinutesAgo = 0, quietMinutes = 0 },
+  {
+    userRef = pick(USERS),
+    resourceName,
+    startedMinutesAgo = 0,
+    quietMinutes = 0,
+    unusual = false,
+  },
 ) {
   const connector = CONNECTORS[source];
-  const [location, net] = pick(LOCATIONS);
+  const habits = habitsOf(userRef, source);
+  const [location, net] = unusual ? habits.elsewhere : habits.location;
+  const device = unusual ? habits.otherDevice : habits.device;
   counter += 1;
-  const device = pick(connector.devices);
   const externalId = `${source}-${process.pid}-${counter}`;
   return {
     externalId,
-    userRef: userRef ?? pick(USERS),
+    userRef,
     resourceName: resourceName ?? pick(connector.resources),
     resourceType: connector.type,
     device,
@@ -203,7 +236,30 @@ async function start(source, sessions, flags = {}) {
   }
 }
 
-/** A varied first picture: the guest's own sessions of every kind and age. */
+/**
+ * What everyone did last week, from their usual devices and places: the
+ * history new sessions are compared with, so only the unusual are flagged.
+ */
+async function seedHistory() {
+  for (const source of Object.keys(CONNECTORS)) {
+    const sessions = [...USERS, LEAVER].map(userRef =>
+      newSession(source, { userRef, startedMinutesAgo: 5 * DAY }),
+    );
+    await call('sessions/start', { source, sessions });
+    await call('sessions/end', {
+      source,
+      sessions: sessions.map(({ externalId }) => ({
+        externalId,
+        at: minutesAgo(5 * DAY - HOUR),
+      })),
+    });
+  }
+}
+
+/**
+ * A varied first picture: the guest's own sessions of every kind and age,
+ * one of them from a device and a place the guest does not use.
+ */
 async function seedSessions() {
   await start(
     'ssh-bastion',
@@ -247,6 +303,7 @@ async function seedSessions() {
         resourceName: 'db-replica-2',
         startedMinutesAgo: 20,
         quietMinutes: 6,
+        unusual: true,
       }),
     ],
     { busy: false },
@@ -397,6 +454,7 @@ async function tickSessions() {
     const source = pick(Object.keys(CONNECTORS));
     const session = newSession(source, {
       userRef: Math.random() < 0.4 ? GUEST : undefined,
+      unusual: Math.random() < 0.1,
     });
     await start(source, [session], { busy: Math.random() < 0.7 });
   }
@@ -562,6 +620,7 @@ async function seedLeaver() {
 async function main() {
   console.log(`[simulator] waiting for ${API}`);
   await waitForBackend();
+  await seedHistory();
   await seedSessions();
   await seedGrants();
   await seedLeaver();

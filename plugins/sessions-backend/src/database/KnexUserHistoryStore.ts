@@ -15,7 +15,7 @@ export class KnexUserHistoryStore implements UserHistoryStore {
     const of = (userRef: string) => {
       let entry = history.get(userRef);
       if (!entry) {
-        entry = { devices: new Set(), countries: new Set() };
+        entry = { devices: new Map(), countries: new Set() };
         history.set(userRef, entry);
       }
       return entry;
@@ -28,12 +28,14 @@ export class KnexUserHistoryStore implements UserHistoryStore {
           .whereIn('user_ref', chunk)
           .where('started_at', '>=', since);
       const [devices, countries] = await Promise.all([
-        recent().distinct('user_ref', 'device'),
+        recent().distinct('user_ref', 'resource_type', 'device'),
         recent().distinct('user_ref', 'country_code'),
       ]);
       for (const row of devices) {
         const entry = of(row.user_ref);
-        if (row.device) entry.devices.add(row.device);
+        const kind = entry.devices.get(row.resource_type) ?? new Set();
+        if (row.device) kind.add(row.device);
+        entry.devices.set(row.resource_type, kind);
       }
       for (const row of countries) {
         const entry = of(row.user_ref);

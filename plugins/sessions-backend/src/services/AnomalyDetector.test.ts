@@ -67,6 +67,16 @@ describe('anomaly flags', () => {
         /^\d+ km from the previous session in 60 min$/,
       );
 
+      // Devices are compared within a kind: the first portal sign-in after
+      // SSH sessions is not a new device, a second browser is.
+      const browser = { ...laptop, resourceType: 'portal' as const };
+      expect(
+        (await start({ ...browser, device: 'Firefox 140 on Linux' })).flags,
+      ).toEqual([]);
+      expect(
+        (await start({ ...browser, device: 'Safari 18 on iOS' })).flags,
+      ).toEqual(['new_device']);
+
       // A device last used before the lookback is new again.
       await store.insertSessions(
         [newSession({ device: 'Old Mac', startedAt: NOW - 40 * DAY })],
@@ -82,7 +92,7 @@ describe('anomaly flags', () => {
         order: 'desc',
         limit: 50,
       });
-      expect(flagged).toHaveLength(4);
+      expect(flagged).toHaveLength(5);
       expect(flagged.every(s => s.flags.length > 0)).toBe(true);
     });
   });

@@ -33,8 +33,9 @@ function distanceKm(
  * Flags new sessions that look unusual for their user: a device or a
  * country not seen within the lookback, or a place too far from their
  * previous one for the time between. A person with no recent sessions has
- * nothing to compare with and is not flagged; a device or place seen
- * before never is.
+ * nothing to compare with and is not flagged, nor is a device on their
+ * first session of a kind (their first portal sign-in after weeks of SSH);
+ * a device or place seen before never is.
  */
 export class AnomalyDetector {
   constructor(
@@ -55,7 +56,9 @@ export class AnomalyDetector {
       if (!known) return session;
       const flags: AnomalyFlag[] = [];
       const details: string[] = [];
-      if (session.device && !known.devices.has(session.device)) {
+      // A first session of its kind has no devices of that kind to compare.
+      const devices = known.devices.get(session.resourceType);
+      if (session.device && devices && !devices.has(session.device)) {
         flags.push('new_device');
         details.push(`new device: ${session.device}`);
       }

@@ -12,7 +12,10 @@ export interface KeysetPagesState<T> {
   items: T[];
   /** True until the first page for the current request has arrived. */
   loaded: boolean;
-  /** A first page (or a reload of it) is on its way. */
+  /**
+   * A first page for a new request is on its way; a reload of the current
+   * one (`reloadKey`) keeps showing the loaded rows until it arrives.
+   */
   loading: boolean;
   /** The first page failed. */
   error?: Error;
@@ -60,11 +63,19 @@ export function useKeysetPages<
   // Bumped on every fresh start; a response from an older one is ignored.
   const generation = useRef(0);
 
+  // What the rows on screen answer; a reload of the same keeps them quietly.
+  const started = useRef<{ fetchPage: unknown; request: R }>();
+
   useEffect(() => {
     const current = ++generation.current;
+    // Live updates reload often: only a new question shows the spinner.
+    const sameQuestion =
+      started.current?.fetchPage === fetchPage &&
+      started.current?.request === request;
+    started.current = { fetchPage, request };
     setPages(previous => ({
       ...previous,
-      loading: true,
+      loading: !(sameQuestion && previous.loaded),
       error: undefined,
       loadingMore: false,
       loadMoreError: undefined,

@@ -2,8 +2,10 @@ import { registerMswTestHooks } from '@backstage/test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { act, screen } from '@testing-library/react';
+import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import {
+  DISCOVERY_BASE_URL,
   fakeSessionsBackend,
   makeSession,
 } from '../../__testUtils__/fakeSessionsBackend';
@@ -42,13 +44,26 @@ describe('ActiveSessionsPage live updates', () => {
     await screen.findByText('bastion-prod-1');
 
     // A connector starts one more; the backend says something changed.
+    // The list answers only once the test has looked at the page meanwhile.
+    let answer = () => {};
+    const answered = new Promise<void>(resolve => {
+      answer = resolve;
+    });
+    const later = fakeSessionsBackend([
+      makeSession({ resourceName: 'bastion-prod-1' }),
+      makeSession({ resourceName: 'rdp-gw-7' }),
+    ]);
     server.use(
-      ...fakeSessionsBackend([
-        makeSession({ resourceName: 'bastion-prod-1' }),
-        makeSession({ resourceName: 'rdp-gw-7' }),
-      ]).handlers,
+      http.get(`${DISCOVERY_BASE_URL}/api/sessions/sessions`, async () => {
+        await answered;
+      }),
+      ...later.handlers,
     );
     await signals.send('active-sessions', { type: 'changed' });
+    // Reloads come often: the rows stay, no spinner covers them meanwhile.
+    expect(screen.getByText('bastion-prod-1')).toBeVisible();
+    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+    answer();
     expect(await screen.findByText('rdp-gw-7')).toBeInTheDocument();
   });
 });

@@ -35,14 +35,19 @@ export function PeopleCard(props: {
   const [opened, setOpened] = useState<string>();
   useDebounce(() => setQuery(text.trim()), SEARCH_DEBOUNCE_MS, [text]);
   const people = useAsync(
-    () => sessionsApi.listPeople(query || undefined),
+    async () => ({
+      query,
+      people: await sessionsApi.listPeople(query || undefined),
+    }),
     [sessionsApi, query, props.reloadKey],
   );
   // material-table writes bookkeeping into the row objects; give it copies.
   const rows = useMemo(
-    () => people.value?.map(person => ({ ...person })),
+    () => people.value?.people.map(person => ({ ...person })),
     [people.value],
   );
+  // Live updates reload often: only a new search shows the spinner.
+  const searching = people.loading && people.value?.query !== query;
 
   let body;
   if (people.error) {
@@ -58,7 +63,7 @@ export function PeopleCard(props: {
     body = (
       <Table<PersonSummary>
         data={rows}
-        isLoading={people.loading}
+        isLoading={searching}
         options={PLAIN_TABLE_OPTIONS}
         columns={[
           { title: 'Person', field: 'userRef' },
