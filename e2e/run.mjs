@@ -8,7 +8,8 @@
  *      secret on the page) and ends all sessions through the step-up dialog;
  *   3. selects two Timed Access grants, revokes them in one go (stepping up
  *      if asked) and sees both become revoking, no longer selectable;
- *   4. sees the simulator's connectors online on the Connectors tab;
+ *   4. sees the simulator's connectors online on the Connectors tab, and
+ *      reviews everyone's flagged sessions as an admin;
  *   5. logs in over SSH to a real sshd running the OpenSSH connector, ends
  *      the session as an admin, and sees the connection cut and confirmed,
  *      20 times, printing press-to-cut latency (e2e/openssh.mjs).
@@ -312,6 +313,19 @@ async function connectorsTest() {
   await bastion.getByText('Online').waitFor();
   console.log('[e2e] the SSH bastion connector is online');
   await screenshot(join(root, 'docs', 'connectors.png'));
+
+  // An admin reviews everyone's flagged sessions; the guest's unusual one
+  // (ended by the two-factor test) is in history, with whose it was.
+  await page.getByRole('tab', { name: 'History' }).click();
+  await page
+    .getByLabel('Whose sessions')
+    .selectOption({ label: 'Everyone I may see' });
+  await page.getByLabel('Flagged only').check();
+  const flagged = page.getByRole('row').filter({ hasText: 'db-replica-2' });
+  await flagged.getByTitle('user:development/guest').waitFor();
+  await flagged.getByText('New device').waitFor();
+  console.log("[e2e] everyone's flagged sessions are listed with their owner");
+  await screenshot(join(root, 'docs', 'flagged-everyone.png'));
 }
 
 /**

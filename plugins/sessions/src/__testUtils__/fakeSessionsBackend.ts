@@ -71,8 +71,12 @@ export function backstageError(
 /**
  * An in-memory sessions backend behind msw: it filters, pages and ends
  * sessions the way the real one does, and records what it was asked.
+ * With `me`, lists are the caller's own unless asked for `all` or a `user`.
  */
-export function fakeSessionsBackend(initial: Session[]) {
+export function fakeSessionsBackend(
+  initial: Session[],
+  options: { me?: string } = {},
+) {
   let sessions = initial.map(session => ({ ...session }));
   const received = {
     listQueries: [] as URLSearchParams[],
@@ -130,8 +134,13 @@ export function fakeSessionsBackend(initial: Session[]) {
       const types = query.get('type')?.split(',');
       const text = query.get('q')?.toLocaleLowerCase();
       const flagged = query.get('flagged') === 'true';
+      const owner =
+        query.get('all') === 'true'
+          ? undefined
+          : (query.get('user') ?? options.me);
       const matching = sessions.filter(
         session =>
+          (!owner || session.userRef === owner) &&
           (!statuses || statuses.includes(session.status)) &&
           (!types || types.includes(session.resourceType)) &&
           (!flagged || session.flags.length > 0) &&

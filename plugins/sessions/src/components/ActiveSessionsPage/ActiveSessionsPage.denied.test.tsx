@@ -18,4 +18,13 @@ describe('ActiveSessionsPage for people who may not watch connectors', () => {
       screen.queryByRole('tab', { name: 'Connectors' }),
     ).not.toBeInTheDocument();
   });
+
+  it('lists only their own sessions, without "Whose sessions"', async () => {
+    await renderPageWithConnectors(server, AuthorizeResult.DENY);
+    expect(
+      await screen.findByRole('tab', { name: 'History' }),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Search sessions')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Whose sessions')).not.toBeInTheDocument();
+  });
 });

@@ -49,6 +49,42 @@ describe('ActiveSessionsPage flagged sessions', () => {
     ).toBe(true);
   });
 
+  it("lets those who look after others list everyone's flagged sessions, saying whose", async () => {
+    const backend = fakeSessionsBackend(
+      [
+        makeSession({ resourceName: 'bastion-prod-1' }),
+        makeSession({
+          userRef: 'user:default/bob',
+          resourceName: 'win-jump-01',
+          resourceType: 'rdp',
+          flags: ['impossible_travel'],
+          flagDetail: '9000 km from the previous session in 60 min',
+        }),
+        makeSession({ userRef: 'user:default/bob', resourceName: 'vault' }),
+      ],
+      { me: 'user:default/jane.doe' },
+    );
+    server.use(...backend.handlers, ...fakeGrantsBackend([]).handlers);
+    await renderSessionsPage();
+    await screen.findByText('bastion-prod-1');
+    expect(screen.queryByText('win-jump-01')).not.toBeInTheDocument();
+
+    await userEvent.selectOptions(
+      screen.getByLabelText('Whose sessions'),
+      'Everyone I may see',
+    );
+    await userEvent.click(screen.getByLabelText('Flagged only'));
+    const row = (await screen.findByText('win-jump-01')).closest('tr')!;
+    expect(within(row).getByText('bob')).toBeInTheDocument();
+    expect(within(row).getByText('Impossible travel')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.queryByText('bastion-prod-1')).not.toBeInTheDocument(),
+    );
+    expect(screen.queryByText('vault')).not.toBeInTheDocument();
+    const last = backend.received.listQueries.at(-1)!;
+    expect([last.get('all'), last.get('flagged')]).toEqual(['true', 'true']);
+  });
+
   it('offers "not me: end all sessions" for flagged sessions', async () => {
     const backend = serve();
     await renderSessionsPage();

@@ -118,7 +118,11 @@ export function ActiveSessionsPage() {
           >
             {/* keyed so each tab starts with its own filters */}
             <Box key={tab.id}>
-              {tab.render({ reloadKey, onSessionsChanged: reload })}
+              {tab.render({
+                reloadKey,
+                onSessionsChanged: reload,
+                seesOthers: offboards || watchesConnectors,
+              })}
             </Box>
           </Box>
         </Box>

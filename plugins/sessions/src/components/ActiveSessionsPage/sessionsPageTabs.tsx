@@ -20,6 +20,8 @@ export interface SessionsPageTabContext {
   reloadKey: number;
   /** Tell the page something ended, so lists and stats load again. */
   onSessionsChanged: () => void;
+  /** The caller looks after others (manager or admin): lists offer theirs. */
+  seesOthers: boolean;
 }
 
 /** One tab of the Active Sessions page. */

@@ -25,10 +25,13 @@ export function ResourceCell(props: { session: Session }) {
   const { resourceName, resourceType, flags, flagDetail } = props.session;
   const { recorded, recording } = props.session;
   return (
-    <Box display="flex" alignItems="center" style={{ gap: 12 }}>
+    // Badges wrap beneath the name when the column is narrow.
+    <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 12 }}>
       <ResourceTypeIcon type={resourceType} />
       <StackedText
-        primary={<strong>{resourceName}</strong>}
+        primary={
+          <strong style={{ whiteSpace: 'nowrap' }}>{resourceName}</strong>
+        }
         secondary={resourceTypeLabel(resourceType)}
       />
       {flags?.length > 0 && (

@@ -13,16 +13,42 @@ export interface SessionFilterValues {
   type?: ResourceType;
   /** Only sessions flagged for review at their start. */
   flagged?: boolean;
+  /** Everyone's sessions the policy lets the caller read, not only theirs. */
+  everyone?: boolean;
 }
 
-/** Search box and resource type picker above a session table. */
+/**
+ * Search box, resource type picker and "flagged only" above a session
+ * table; for people who look after others, whose sessions to list.
+ */
 export function SessionFilters(props: {
   value: SessionFilterValues;
   onChange: (value: SessionFilterValues) => void;
+  /** Offer "Everyone I may see" beside "Mine". */
+  seesOthers?: boolean;
 }) {
-  const { value, onChange } = props;
+  const { value, onChange, seesOthers } = props;
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
+      {seesOthers && (
+        <TextField
+          id="sessions-whose"
+          select
+          label="Whose sessions"
+          variant="outlined"
+          size="small"
+          value={value.everyone ? 'everyone' : 'mine'}
+          onChange={event =>
+            onChange({ ...value, everyone: event.target.value === 'everyone' })
+          }
+          SelectProps={{ native: true }}
+          InputLabelProps={{ shrink: true }}
+          style={{ minWidth: 200 }}
+        >
+          <option value="mine">Mine</option>
+          <option value="everyone">Everyone I may see</option>
+        </TextField>
+      )}
       <TextField
         id="sessions-search"
         label="Search sessions"

@@ -29,8 +29,10 @@ export function SessionsTable(props: {
   reloadKey: number;
   /** Called after this table ended a session, so the page can refresh. */
   onSessionsChanged: () => void;
+  /** The caller looks after others: offer their sessions too. */
+  seesOthers?: boolean;
 }) {
-  const { view, reloadKey, onSessionsChanged } = props;
+  const { view, reloadKey, onSessionsChanged, seesOthers } = props;
   const [filters, setFilters] = useState<SessionFilterValues>({
     searchText: '',
   });
@@ -47,16 +49,28 @@ export function SessionsTable(props: {
       q: searchQuery || undefined,
       type: filters.type ? [filters.type] : undefined,
       flagged: filters.flagged || undefined,
+      all: filters.everyone || undefined,
       limit: PAGE_SIZE,
     }),
-    [view.request, searchQuery, filters.type, filters.flagged],
+    [
+      view.request,
+      searchQuery,
+      filters.type,
+      filters.flagged,
+      filters.everyone,
+    ],
   );
   const list = useSessionList(request, reloadKey);
 
   const [sessionToEnd, setSessionToEnd] = useState<Session>();
   const columns = useMemo(
-    () => sessionColumns({ mode: view.mode, onEnd: setSessionToEnd }),
-    [view.mode],
+    () =>
+      sessionColumns({
+        mode: view.mode,
+        showPerson: Boolean(filters.everyone),
+        onEnd: setSessionToEnd,
+      }),
+    [view.mode, filters.everyone],
   );
   // material-table writes bookkeeping into the row objects; give it copies.
   const rows = useMemo(
@@ -64,13 +78,13 @@ export function SessionsTable(props: {
     [list.sessions],
   );
 
-  const filtered = Boolean(request.q || request.type);
+  const filtered = Boolean(request.q || request.type || request.flagged);
 
   let body;
   if (list.error) {
     body = (
       <ResponseErrorPanel
-        title={`Could not load your sessions: ${errorMessage(list.error)}`}
+        title={`Could not load ${filters.everyone ? 'the' : 'your'} sessions: ${errorMessage(list.error)}`}
         error={list.error}
       />
     );
@@ -95,13 +109,17 @@ export function SessionsTable(props: {
             <EmptyState
               missing="data"
               title="No sessions match"
-              description="Try another search or resource type."
+              description="Try another search, resource type or filter."
             />
           ) : (
             <EmptyState
               missing="data"
               title={view.emptyTitle}
-              description={view.emptyDescription}
+              description={
+                filters.everyone
+                  ? 'Nobody whose sessions you may see has any here.'
+                  : view.emptyDescription
+              }
             />
           )
         }
@@ -111,7 +129,11 @@ export function SessionsTable(props: {
 
   return (
     <>
-      <SessionFilters value={filters} onChange={setFilters} />
+      <SessionFilters
+        value={filters}
+        onChange={setFilters}
+        seesOthers={seesOthers}
+      />
       {body}
       <LoadMoreFooter noun="sessions" list={list} />
       <EndSessionDialog

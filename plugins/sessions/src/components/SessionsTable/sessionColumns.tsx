@@ -15,6 +15,10 @@ import { SessionListView } from './sessionListViews';
 /** Material-table spreads columns evenly; short values must not break. */
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
+/** `user:default/jane.doe` → `jane.doe`. */
+const personName = (userRef: string) =>
+  userRef.slice(userRef.lastIndexOf('/') + 1);
+
 const isOpen = (session: Session) =>
   session.status === 'active' || session.status === 'idle';
 
@@ -24,9 +28,22 @@ const isOpen = (session: Session) =>
  */
 export function sessionColumns(options: {
   mode: SessionListView['mode'];
+  /** Lists of several people's sessions say whose each one is. */
+  showPerson?: boolean;
   onEnd: (session: Session) => void;
 }): TableColumn<Session>[] {
+  const person: TableColumn<Session>[] = options.showPerson
+    ? [
+        {
+          title: 'Person',
+          render: session => (
+            <span title={session.userRef}>{personName(session.userRef)}</span>
+          ),
+        },
+      ]
+    : [];
   const common: TableColumn<Session>[] = [
+    ...person,
     {
       title: 'Resource',
       render: session => <ResourceCell session={session} />,
