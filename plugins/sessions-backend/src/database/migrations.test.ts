@@ -200,5 +200,48 @@ describe('migrations', () => {
       expect(await knex.schema.hasTable('session_totals')).toBe(false);
       expect(await knex('sessions').select('id')).toHaveLength(4);
     });
+
+    it('every later migration goes down and up again with a flagged, recorded session in it', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const at = Date.UTC(2026, 0, 1);
+      await knex('sessions').insert({
+        id: '00000000-0000-4000-8000-000000000021',
+        user_ref: 'user:default/jane',
+        resource_name: 'win-jump-01',
+        resource_type: 'rdp',
+        source: 'rdp-gateway',
+        external_id: 'rdp-21',
+        status: 'active',
+        started_at: at,
+        last_activity_at: at,
+        flags: 'new_device,new_country',
+        flag_detail: 'new device: Pixel 8; new country: France',
+        recording_url: 'https://recordings.example.com/rdp-21.mp4',
+        recording_kind: 'video',
+      });
+
+      // Down to the first migration: each step keeps the session.
+      for (let step = migrationFiles.length - 1; step > 0; step -= 1) {
+        await migrateDownOnce(knex);
+        expect(
+          (await knex('sessions').select('id')).map(row => row.id),
+        ).toEqual(['00000000-0000-4000-8000-000000000021']);
+      }
+      expect(await knex.schema.hasColumn('sessions', 'flags')).toBe(false);
+      expect(await knex.schema.hasColumn('sessions', 'recording_url')).toBe(
+        false,
+      );
+
+      // And up again: the columns come back empty on the row already there.
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(
+        await knex('sessions').select(
+          'flags',
+          'recording_url',
+          'recording_kind',
+        ),
+      ).toEqual([{ flags: null, recording_url: null, recording_kind: null }]);
+    });
   });
 });
