@@ -144,8 +144,9 @@ const rowOf = async (target: string) =>
   (await screen.findByText(target)).closest('tr') as HTMLElement;
 
 async function showEveryonesGrants() {
-  await userEvent.click(
-    screen.getByRole('checkbox', { name: "Show everyone's grants I can see" }),
+  await userEvent.selectOptions(
+    screen.getByLabelText('Whose grants'),
+    'Everyone I may see',
   );
 }
 

@@ -1,6 +1,4 @@
 import Box from '@material-ui/core/Box';
-import Checkbox from '@material-ui/core/Checkbox';
-import FormControlLabel from '@material-ui/core/FormControlLabel';
 import InputAdornment from '@material-ui/core/InputAdornment';
 import TextField from '@material-ui/core/TextField';
 import SearchIcon from '@material-ui/icons/Search';
@@ -12,15 +10,39 @@ export interface GrantFilterValues {
   everyone: boolean;
 }
 
-/** Search box and the "everyone's grants" switch above a grant table. */
+/**
+ * Search box above a grant table; for people who look after others, whose
+ * grants to list, as on the session tabs.
+ */
 export function GrantFilters(props: {
   value: GrantFilterValues;
   searchPlaceholder: string;
   onChange: (value: GrantFilterValues) => void;
+  /** Offer "Everyone I may see" beside "Mine". */
+  seesOthers?: boolean;
 }) {
-  const { value, searchPlaceholder, onChange } = props;
+  const { value, searchPlaceholder, onChange, seesOthers } = props;
   return (
     <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 16 }}>
+      {seesOthers && (
+        <TextField
+          id="grants-whose"
+          select
+          label="Whose grants"
+          variant="outlined"
+          size="small"
+          value={value.everyone ? 'everyone' : 'mine'}
+          onChange={event =>
+            onChange({ ...value, everyone: event.target.value === 'everyone' })
+          }
+          SelectProps={{ native: true }}
+          InputLabelProps={{ shrink: true }}
+          style={{ minWidth: 200 }}
+        >
+          <option value="mine">Mine</option>
+          <option value="everyone">Everyone I may see</option>
+        </TextField>
+      )}
       <TextField
         id="grants-search"
         label="Search grants"
@@ -39,18 +61,6 @@ export function GrantFilters(props: {
           ),
         }}
         style={{ minWidth: 320 }}
-      />
-      <FormControlLabel
-        control={
-          <Checkbox
-            color="primary"
-            checked={value.everyone}
-            onChange={event =>
-              onChange({ ...value, everyone: event.target.checked })
-            }
-          />
-        }
-        label="Show everyone's grants I can see"
       />
     </Box>
   );

@@ -47,8 +47,10 @@ export function GrantsTable(props: {
   reloadKey: number;
   /** Called after this table ended grants, so the page can refresh. */
   onSessionsChanged: () => void;
+  /** The caller looks after others: offer their grants too. */
+  seesOthers?: boolean;
 }) {
-  const { view, reloadKey, onSessionsChanged } = props;
+  const { view, reloadKey, onSessionsChanged, seesOthers } = props;
   const [filters, setFilters] = useState<GrantFilterValues>({
     searchText: '',
     everyone: false,
@@ -193,6 +195,7 @@ export function GrantsTable(props: {
           value={filters}
           searchPlaceholder={view.searchPlaceholder}
           onChange={setFilters}
+          seesOthers={seesOthers}
         />
         <Box display="flex" alignItems="center" style={{ gap: 16 }}>
           <Typography variant="body2" color="textSecondary" aria-live="polite">
