@@ -139,6 +139,18 @@ describe('readSessionsSettings', () => {
     );
   });
 
+  it('refuses anomaly settings that would flag everything or nothing, naming the setting', () => {
+    expect(() => read({ anomaly: { maxSpeedKmh: 0 } })).toThrow(
+      'sessions.anomaly.maxSpeedKmh must be more than 0',
+    );
+    expect(() => read({ anomaly: { lookback: { minutes: 0 } } })).toThrow(
+      'sessions.anomaly.lookback must be at least an hour',
+    );
+    expect(
+      read({ anomaly: { lookback: { days: 7 } } }).anomaly.lookbackMs,
+    ).toBe(7 * 86_400_000);
+  });
+
   it('reads the MFA key and refuses one of the wrong length, naming the setting', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     expect(read({ mfa: { encryptionKey: key } }).mfa.encryptionKey).toEqual(

@@ -92,6 +92,26 @@ function readDuration(
 const toMillis = (duration: HumanDuration) =>
   Duration.fromObject(duration).toMillis();
 
+/** `sessions.anomaly`; a lookback or speed that would flag all or nothing is refused. */
+function readAnomalySettings(config: Config): AnomalySettings {
+  const lookbackMs = toMillis(
+    readDuration(config, 'sessions.anomaly.lookback', { days: 30 }),
+  );
+  if (!(lookbackMs >= 60 * 60_000)) {
+    throw new Error('sessions.anomaly.lookback must be at least an hour');
+  }
+  const maxSpeedKmh =
+    config.getOptionalNumber('sessions.anomaly.maxSpeedKmh') ?? 1000;
+  if (!(maxSpeedKmh > 0)) {
+    throw new Error('sessions.anomaly.maxSpeedKmh must be more than 0');
+  }
+  return {
+    enabled: config.getOptionalBoolean('sessions.anomaly.enabled') ?? true,
+    lookbackMs,
+    maxSpeedKmh,
+  };
+}
+
 function readMfa(config: Config): MfaSettings {
   const key = config.getOptionalString('sessions.mfa.encryptionKey');
   const previous =
@@ -293,14 +313,7 @@ export function readSessionsSettings(config: Config): SessionsSettings {
       readDuration(config, 'sessions.retention', DEFAULTS.retention),
     ),
     limits: readLimits(config),
-    anomaly: {
-      enabled: config.getOptionalBoolean('sessions.anomaly.enabled') ?? true,
-      lookbackMs: toMillis(
-        readDuration(config, 'sessions.anomaly.lookback', { days: 30 }),
-      ),
-      maxSpeedKmh:
-        config.getOptionalNumber('sessions.anomaly.maxSpeedKmh') ?? 1000,
-    },
+    anomaly: readAnomalySettings(config),
     idleWarningMessage:
       config.getOptionalString('sessions.idleWarning.message') ??
       DEFAULT_IDLE_WARNING,

@@ -569,22 +569,21 @@ export class KnexSessionStore implements SessionStore {
     return this.db.transaction(async trx => {
       let attached = 0;
       for (const { externalId, url, kind } of recordings) {
-        const row = await trx<SessionRow>(SESSIONS)
+        const row = await trx(SESSIONS)
           .where({ source, external_id: externalId })
-          .first('id');
-        if (!row) continue;
-        // Sending the same reference again changes nothing.
-        const changed = await trx(SESSIONS)
+          .first('id', 'recording_url', 'recording_kind');
+        // Sending the same reference again changes nothing. Compared here,
+        // not in SQL: MySQL's collation would call "A1.mp4" and "a1.mp4"
+        // equal, and object keys are case-sensitive.
+        if (
+          !row ||
+          (row.recording_url === url && row.recording_kind === kind)
+        ) {
+          continue;
+        }
+        await trx(SESSIONS)
           .where('id', row.id)
-          .where(builder =>
-            builder
-              .whereNull('recording_url')
-              .orWhereNot('recording_url', url)
-              .orWhereNull('recording_kind')
-              .orWhereNot('recording_kind', kind),
-          )
           .update({ recording_url: url, recording_kind: kind });
-        if (!changed) continue;
         attached += 1;
         // An event, so open pages learn of it like any other change.
         await trx(EVENTS).insert({

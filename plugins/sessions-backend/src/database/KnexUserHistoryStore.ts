@@ -33,8 +33,10 @@ export class KnexUserHistoryStore implements UserHistoryStore {
       ]);
       for (const row of devices) {
         const entry = of(row.user_ref);
+        // A kind whose connector names no devices has none to compare.
+        if (!row.device) continue;
         const kind = entry.devices.get(row.resource_type) ?? new Set();
-        if (row.device) kind.add(row.device);
+        kind.add(row.device);
         entry.devices.set(row.resource_type, kind);
       }
       for (const row of countries) {

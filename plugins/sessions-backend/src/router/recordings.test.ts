@@ -137,6 +137,34 @@ describe('session recordings', () => {
       expect(a1).toMatchObject({ recorded: true, recording: ADMIN_VIDEO });
     });
 
+    it('takes a corrected reference that differs only in case, and one sent with a repeated start', async () => {
+      // Object keys are case-sensitive, whatever MySQL's collation says.
+      const corrected = {
+        url: 'https://rec.example.com/J1.cast',
+        kind: 'asciicast',
+      };
+      await connector('recording', {
+        recordings: [{ externalId: 'j1', ...corrected }],
+      }).expect(200);
+      expect(byExternalId(await list(JANE), 'j1').recording).toEqual(corrected);
+
+      // The gateway repeats a start it was unsure of, now with a recording.
+      await connector('start', {
+        sessions: [
+          {
+            externalId: 'a1',
+            userRef: ADMIN,
+            resourceName: 'win-1',
+            resourceType: 'rdp',
+            recording: ADMIN_VIDEO,
+          },
+        ],
+      }).expect(200);
+      expect(byExternalId(await list(ADMIN), 'a1').recording).toEqual(
+        ADMIN_VIDEO,
+      );
+    });
+
     it('refuses a recording on a web session, naming the field, and writes nothing', async () => {
       const onStart = await connector('start', {
         sessions: [

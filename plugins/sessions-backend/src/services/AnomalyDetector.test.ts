@@ -77,6 +77,11 @@ describe('anomaly flags', () => {
         (await start({ ...browser, device: 'Safari 18 on iOS' })).flags,
       ).toEqual(['new_device']);
 
+      // A browser update is the same device.
+      expect(
+        (await start({ ...browser, device: 'Firefox 141 on Linux' })).flags,
+      ).toEqual([]);
+
       // A device last used before the lookback is new again.
       await store.insertSessions(
         [newSession({ device: 'Old Mac', startedAt: NOW - 40 * DAY })],
@@ -96,6 +101,48 @@ describe('anomaly flags', () => {
       expect(flagged.every(s => s.flags.length > 0)).toBe(true);
     });
   });
+
+  it.each(databases.eachSupportedId())(
+    'on %p, flags no travel within location noise or before a later-known place, and no device where none were named',
+    async databaseId => {
+      const { knex, store } = await migratedStore(
+        databases,
+        databaseId as TestDatabaseId,
+      );
+      const detector = new AnomalyDetector(
+        new KnexUserHistoryStore(knex),
+        { enabled: true, lookbackMs: 30 * DAY, maxSpeedKmh: 1000 },
+        () => NOW,
+      );
+      const start = async (overrides: Partial<NewSession>) => {
+        const [flagged] = await detector.flag([
+          newSession({ startedAt: NOW, ...overrides }),
+        ]);
+        await store.insertSessions([flagged], 'connector:bastion');
+        return flagged.flags ?? [];
+      };
+      // A connector that names no devices, for weeks.
+      const nameless = { device: null };
+      expect(
+        await start({ ...nameless, ...LONDON, startedAt: NOW - 2 * DAY }),
+      ).toEqual([]);
+      expect(
+        await start({ ...nameless, ...READING, startedAt: NOW - 5 * 60_000 }),
+      ).toEqual([]);
+      // Its first device is nothing new; Reading to London in five minutes
+      // is within what an address lookup gets wrong.
+      expect(await start({ ...LONDON, device: 'ThinkPad X1' })).toEqual([]);
+      // Reported late: started before the London session already stored,
+      // so not compared with it.
+      expect(
+        await start({
+          ...SYDNEY,
+          device: 'ThinkPad X1',
+          startedAt: NOW - DAY,
+        }),
+      ).toEqual([]);
+    },
+  );
 
   it('tells the owner, with the way out', async () => {
     const sent: NotificationSendOptions[] = [];

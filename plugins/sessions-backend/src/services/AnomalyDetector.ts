@@ -12,6 +12,19 @@ export interface AnomalySettings {
 }
 
 const EARTH_RADIUS_KM = 6371;
+/**
+ * City-level address lookups are often tens of kilometres off: closer
+ * than this, two places are not worth a flag whatever the time between.
+ */
+const LOCATION_NOISE_KM = 300;
+
+/**
+ * The device as compared: without a browser's version ("Chrome 129 on Mac
+ * OS" → "Chrome on Mac OS"), so updating a browser is not a new device.
+ */
+export function deviceKey(device: string) {
+  return device.replace(/ \d+(?:\.\d+)*(?= on )/, '');
+}
 
 /** Great-circle distance (haversine). */
 function distanceKm(
@@ -58,7 +71,12 @@ export class AnomalyDetector {
       const details: string[] = [];
       // A first session of its kind has no devices of that kind to compare.
       const devices = known.devices.get(session.resourceType);
-      if (session.device && devices && !devices.has(session.device)) {
+      const key = session.device && deviceKey(session.device);
+      if (
+        key &&
+        devices &&
+        ![...devices].some(seen => deviceKey(seen) === key)
+      ) {
         flags.push('new_device');
         details.push(`new device: ${session.device}`);
       }
@@ -77,6 +95,8 @@ export class AnomalyDetector {
       const last = known.lastPlace;
       if (
         last &&
+        // A start reported late is not compared with what came after it.
+        last.startedAt <= session.startedAt &&
         session.latitude !== null &&
         session.latitude !== undefined &&
         session.longitude !== null &&
@@ -88,7 +108,7 @@ export class AnomalyDetector {
         });
         const hours =
           Math.max(session.startedAt - last.startedAt, 60_000) / 3_600_000;
-        if (km / hours > this.settings.maxSpeedKmh) {
+        if (km > LOCATION_NOISE_KM && km / hours > this.settings.maxSpeedKmh) {
           flags.push('impossible_travel');
           details.push(
             `${Math.round(km)} km from the previous session in ${Math.round(hours * 60)} min`,

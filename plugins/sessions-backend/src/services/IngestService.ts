@@ -136,6 +136,20 @@ export class IngestService {
     if (flagged.length) await this.anomalies?.alert(flagged);
     // Known before this batch: not inserted, and not refused for a limit.
     const known = existing.filter(id => !overLimit.includes(id));
+    // A repeated start may bring the recording the first one lacked.
+    const recordings = batch.sessions.flatMap(start =>
+      start.recording && known.includes(start.externalId)
+        ? [{ externalId: start.externalId, ...start.recording }]
+        : [],
+    );
+    if (recordings.length) {
+      await this.store.attachRecordings(
+        batch.source,
+        recordings,
+        connectorActor(batch.source),
+        this.now(),
+      );
+    }
     const statuses = await this.store.findStatusByExternalId(
       batch.source,
       known,

@@ -29,6 +29,8 @@ export async function renderSessionsPage(
   token?: string,
   /** More APIs, such as a signal API. */
   extraApis: TestApis = [],
+  /** The address the page is opened at, such as a notification's link. */
+  path = '/sessions',
 ) {
   const stepUp = new StepUpBroker();
   await renderInTestApp(
@@ -50,6 +52,7 @@ export async function renderSessionsPage(
     >
       <ActiveSessionsPage />
     </TestApiProvider>,
+    { routeEntries: [path] },
   );
   return { stepUp };
 }

@@ -75,7 +75,8 @@ export function useKeysetPages<
     started.current = { fetchPage, request };
     setPages(previous => ({
       ...previous,
-      loading: !(sameQuestion && previous.loaded),
+      // A new question still on its way keeps its spinner.
+      loading: previous.loading || !(sameQuestion && previous.loaded),
       error: undefined,
       loadingMore: false,
       loadMoreError: undefined,

@@ -85,6 +85,19 @@ describe('ActiveSessionsPage flagged sessions', () => {
     expect([last.get('all'), last.get('flagged')]).toEqual(['true', 'true']);
   });
 
+  it("opens with flagged sessions only from the notification's link", async () => {
+    serve();
+    await renderSessionsPage(
+      undefined,
+      undefined,
+      [],
+      '/sessions?flagged=true',
+    );
+    expect(await screen.findByText('db-replica-2')).toBeInTheDocument();
+    expect(screen.queryByText('bastion-prod-1')).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Flagged only')).toBeChecked();
+  });
+
   it('offers "not me: end all sessions" for flagged sessions', async () => {
     const backend = serve();
     await renderSessionsPage();

@@ -6,6 +6,7 @@ import {
 } from '@backstage/core-components';
 import { ListSessionsRequest, Session } from '@internal/plugin-sessions-common';
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useDebounce from 'react-use/esm/useDebounce';
 import { useSessionList } from '../../hooks/useSessionList';
 import { EndSessionDialog } from '../EndSessionDialog/EndSessionDialog';
@@ -33,9 +34,12 @@ export function SessionsTable(props: {
   seesOthers?: boolean;
 }) {
   const { view, reloadKey, onSessionsChanged, seesOthers } = props;
-  const [filters, setFilters] = useState<SessionFilterValues>({
+  // The flagged-session notification links to `?flagged=true`.
+  const [searchParams] = useSearchParams();
+  const [filters, setFilters] = useState<SessionFilterValues>(() => ({
     searchText: '',
-  });
+    flagged: searchParams.get('flagged') === 'true' || undefined,
+  }));
   const [searchQuery, setSearchQuery] = useState('');
   useDebounce(
     () => setSearchQuery(filters.searchText.trim()),
