@@ -141,6 +141,16 @@ describe('anomaly flags', () => {
           startedAt: NOW - DAY,
         }),
       ).toEqual([]);
+
+      // One batch: each start counts as known for the next, in start order.
+      const batch = await detector.flag([
+        newSession({ ...SYDNEY, device: 'Pixel 8', startedAt: NOW + 60_000 }),
+        newSession({ ...LONDON, device: 'Pixel 8', startedAt: NOW + 30_000 }),
+      ]);
+      expect(batch.map(s => s.flags ?? [])).toEqual([
+        ['impossible_travel'],
+        ['new_device'],
+      ]);
     },
   );
 

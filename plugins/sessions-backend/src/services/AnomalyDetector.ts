@@ -1,6 +1,6 @@
 import { AnomalyFlag } from '@internal/plugin-sessions-common';
 import { NewSession } from '../database/SessionStore';
-import { UserHistoryStore } from '../database/UserHistoryStore';
+import { UserHistory, UserHistoryStore } from '../database/UserHistoryStore';
 
 /** `sessions.anomaly`: what counts as unusual. */
 export interface AnomalySettings {
@@ -64,60 +64,90 @@ export class AnomalyDetector {
       this.now() - this.settings.lookbackMs,
       sessions.filter(s => typeof s.latitude === 'number').map(s => s.userRef),
     );
-    return sessions.map(session => {
+    const judged = new Map<NewSession, NewSession>();
+    // In order of start, each counting as known for the next in the batch.
+    const byStart = [...sessions].sort((a, b) => a.startedAt - b.startedAt);
+    for (const session of byStart) {
       const known = recent.get(session.userRef);
-      if (!known) return session;
-      const flags: AnomalyFlag[] = [];
-      const details: string[] = [];
-      // A first session of its kind has no devices of that kind to compare.
-      const devices = known.devices.get(session.resourceType);
-      const key = session.device && deviceKey(session.device);
-      if (
-        key &&
-        devices &&
-        ![...devices].some(seen => deviceKey(seen) === key)
-      ) {
-        flags.push('new_device');
-        details.push(`new device: ${session.device}`);
-      }
-      if (
-        session.countryCode &&
-        known.countries.size > 0 &&
-        !known.countries.has(session.countryCode)
-      ) {
-        flags.push('new_country');
+      judged.set(session, known ? this.judge(session, known) : session);
+      recent.set(session.userRef, remember(known, session));
+    }
+    return sessions.map(session => judged.get(session) ?? session);
+  }
+
+  /** The session with the flags its person's history gives it. */
+  private judge(session: NewSession, known: UserHistory): NewSession {
+    const flags: AnomalyFlag[] = [];
+    const details: string[] = [];
+    // A first session of its kind has no devices of that kind to compare.
+    const devices = known.devices.get(session.resourceType);
+    const key = session.device && deviceKey(session.device);
+    if (key && devices && ![...devices].some(seen => deviceKey(seen) === key)) {
+      flags.push('new_device');
+      details.push(`new device: ${session.device}`);
+    }
+    if (
+      session.countryCode &&
+      known.countries.size > 0 &&
+      !known.countries.has(session.countryCode)
+    ) {
+      flags.push('new_country');
+      details.push(
+        `new country: ${session.location ?? session.countryCode} (before: ${[
+          ...known.countries,
+        ].join(', ')})`,
+      );
+    }
+    const last = known.lastPlace;
+    if (
+      last &&
+      // A start reported late is not compared with what came after it.
+      last.startedAt <= session.startedAt &&
+      session.latitude !== null &&
+      session.latitude !== undefined &&
+      session.longitude !== null &&
+      session.longitude !== undefined
+    ) {
+      const km = distanceKm(last, {
+        latitude: session.latitude,
+        longitude: session.longitude,
+      });
+      const hours =
+        Math.max(session.startedAt - last.startedAt, 60_000) / 3_600_000;
+      if (km > LOCATION_NOISE_KM && km / hours > this.settings.maxSpeedKmh) {
+        flags.push('impossible_travel');
         details.push(
-          `new country: ${session.location ?? session.countryCode} (before: ${[
-            ...known.countries,
-          ].join(', ')})`,
+          `${Math.round(km)} km from the previous session in ${Math.round(hours * 60)} min`,
         );
       }
-      const last = known.lastPlace;
-      if (
-        last &&
-        // A start reported late is not compared with what came after it.
-        last.startedAt <= session.startedAt &&
-        session.latitude !== null &&
-        session.latitude !== undefined &&
-        session.longitude !== null &&
-        session.longitude !== undefined
-      ) {
-        const km = distanceKm(last, {
-          latitude: session.latitude,
-          longitude: session.longitude,
-        });
-        const hours =
-          Math.max(session.startedAt - last.startedAt, 60_000) / 3_600_000;
-        if (km > LOCATION_NOISE_KM && km / hours > this.settings.maxSpeedKmh) {
-          flags.push('impossible_travel');
-          details.push(
-            `${Math.round(km)} km from the previous session in ${Math.round(hours * 60)} min`,
-          );
-        }
-      }
-      return flags.length
-        ? { ...session, flags, flagDetail: details.join('; ') }
-        : session;
-    });
+    }
+    return flags.length
+      ? { ...session, flags, flagDetail: details.join('; ') }
+      : session;
   }
+}
+
+/** A person's history with one more session in it. */
+function remember(
+  known: UserHistory | undefined,
+  session: NewSession,
+): UserHistory {
+  const history: UserHistory = known ?? {
+    devices: new Map(),
+    countries: new Set(),
+  };
+  if (session.device) {
+    const devices = history.devices.get(session.resourceType) ?? new Set();
+    history.devices.set(session.resourceType, devices.add(session.device));
+  }
+  if (session.countryCode) history.countries.add(session.countryCode);
+  const { latitude, longitude, startedAt } = session;
+  if (
+    typeof latitude === 'number' &&
+    typeof longitude === 'number' &&
+    (!history.lastPlace || history.lastPlace.startedAt <= startedAt)
+  ) {
+    history.lastPlace = { latitude, longitude, startedAt };
+  }
+  return history;
 }
