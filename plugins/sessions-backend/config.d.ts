@@ -47,9 +47,9 @@ export interface Config {
     anomaly?: {
       /** Default true. */
       enabled?: boolean;
-      /** Devices and countries used within this long are known. Default 30 days. */
+      /** Devices and countries used within this long are known. Default 30 days; at least an hour. */
       lookback?: HumanDuration | string;
-      /** Faster travel than this between two sessions is flagged. Default 1000. */
+      /** Faster travel than this between two sessions (over 300 km apart) is flagged. Default 1000; more than 0. */
       maxSpeedKmh?: number;
     };
     idleWarning?: {
