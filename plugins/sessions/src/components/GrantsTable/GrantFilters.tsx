@@ -1,6 +1,7 @@
 import Box from '@material-ui/core/Box';
 import InputAdornment from '@material-ui/core/InputAdornment';
 import TextField from '@material-ui/core/TextField';
+import { WhoseSelect } from '../WhoseSelect/WhoseSelect';
 import SearchIcon from '@material-ui/icons/Search';
 
 /** The search text and whose grants a grant list is narrowed to. */
@@ -25,23 +26,12 @@ export function GrantFilters(props: {
   return (
     <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 16 }}>
       {seesOthers && (
-        <TextField
+        <WhoseSelect
           id="grants-whose"
-          select
-          label="Whose grants"
-          variant="outlined"
-          size="small"
-          value={value.everyone ? 'everyone' : 'mine'}
-          onChange={event =>
-            onChange({ ...value, everyone: event.target.value === 'everyone' })
-          }
-          SelectProps={{ native: true }}
-          InputLabelProps={{ shrink: true }}
-          style={{ minWidth: 200 }}
-        >
-          <option value="mine">Mine</option>
-          <option value="everyone">Everyone I may see</option>
-        </TextField>
+          noun="grants"
+          everyone={Boolean(value.everyone)}
+          onChange={everyone => onChange({ ...value, everyone })}
+        />
       )}
       <TextField
         id="grants-search"

@@ -4,6 +4,7 @@ import FormControlLabel from '@material-ui/core/FormControlLabel';
 import InputAdornment from '@material-ui/core/InputAdornment';
 import Switch from '@material-ui/core/Switch';
 import TextField from '@material-ui/core/TextField';
+import { WhoseSelect } from '../WhoseSelect/WhoseSelect';
 import SearchIcon from '@material-ui/icons/Search';
 import { resourceTypeLabel } from './resourceTypeLabel';
 
@@ -31,23 +32,12 @@ export function SessionFilters(props: {
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
       {seesOthers && (
-        <TextField
+        <WhoseSelect
           id="sessions-whose"
-          select
-          label="Whose sessions"
-          variant="outlined"
-          size="small"
-          value={value.everyone ? 'everyone' : 'mine'}
-          onChange={event =>
-            onChange({ ...value, everyone: event.target.value === 'everyone' })
-          }
-          SelectProps={{ native: true }}
-          InputLabelProps={{ shrink: true }}
-          style={{ minWidth: 200 }}
-        >
-          <option value="mine">Mine</option>
-          <option value="everyone">Everyone I may see</option>
-        </TextField>
+          noun="sessions"
+          everyone={Boolean(value.everyone)}
+          onChange={everyone => onChange({ ...value, everyone })}
+        />
       )}
       <TextField
         id="sessions-search"
