@@ -1,8 +1,7 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
+import { CONNECTOR, as } from './credentials';
 
 const HOUR = 3_600_000;
-export const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
 
 /**
  * Calls a started test backend the way connectors and people do: sessions
@@ -21,7 +20,7 @@ export function offboardClient(app: any) {
   ) =>
     request(app)
       [method](`/api/sessions${path}`)
-      .set('Authorization', `Bearer ${mockCredentials.user.token(userRef)}`);
+      .set('Authorization', as(userRef));
   return {
     asUser,
     /** Starts ssh sessions: [externalId, userRef, resourceName]. */

@@ -7,12 +7,11 @@ import request from 'supertest';
 import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
+import { CONNECTOR, as } from '../__testUtils__/credentials';
 
 jest.setTimeout(30_000);
 
 const JANE = 'user:default/jane';
-const as = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
-const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
 
 describe('connector command feed', () => {
   let app: any;

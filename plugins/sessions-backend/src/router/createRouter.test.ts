@@ -16,15 +16,13 @@ import {
   sessionConditions,
 } from '../permissions/rules';
 import { sessionsPlugin } from '../plugin';
+import { CONNECTOR, as } from '../__testUtils__/credentials';
 
 jest.setTimeout(30_000);
 
 const JANE = 'user:default/jane';
 const BOB = 'user:default/bob';
 const ADMIN = 'user:default/admin';
-
-const as = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
-const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
 
 /** Admin may do anything; everyone else sees and ends their own sessions. */
 const testPolicy: PermissionPolicy = {

@@ -7,14 +7,13 @@ import request from 'supertest';
 import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
+import { CONNECTOR, as } from '../__testUtils__/credentials';
 
 jest.setTimeout(30_000);
 
 const JANE = 'user:default/jane';
 const BOB = 'user:default/bob';
 const ADMIN = 'user:default/admin';
-const as = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
-const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
 const inHours = (h: number) =>
   new Date(Date.now() + h * 3_600_000).toISOString();
 

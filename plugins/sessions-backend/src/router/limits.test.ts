@@ -1,18 +1,13 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { sessionsPlugin } from '../plugin';
+import { CONNECTOR, as } from '../__testUtils__/credentials';
 
 jest.setTimeout(30_000);
 
 const JANE = 'user:default/jane';
-const as = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
-const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
 
 describe('concurrent session limits through the API', () => {
   it('answers a start past the limit with overLimit, and says which limits and timeouts apply', async () => {

@@ -1,6 +1,5 @@
 import {
   TestDatabaseId,
-  mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
@@ -9,14 +8,13 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { sessionsPlugin } from '../plugin';
+import { CONNECTOR, as } from '../__testUtils__/credentials';
 
 jest.setTimeout(60_000);
 
 const ADMIN = 'user:default/admin';
 const JANE = 'user:default/jane';
 const CARL = 'user:default/carl';
-const as = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
-const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
 
 const JANE_CAST = { url: 'https://rec.example.com/j1.cast', kind: 'asciicast' };
 const ADMIN_VIDEO = { url: 'https://rec.example.com/a1.mp4', kind: 'video' };

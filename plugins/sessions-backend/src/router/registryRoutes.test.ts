@@ -7,13 +7,12 @@ import request from 'supertest';
 import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
+import { CONNECTOR, as } from '../__testUtils__/credentials';
 
 jest.setTimeout(30_000);
 
 const ADMIN = 'user:default/admin';
 const JANE = 'user:default/jane';
-const as = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
-const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
 
 describe('connector registry', () => {
   let app: any;

@@ -9,14 +9,13 @@ import { totpCode } from '../mfa/totp';
 import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
+import { CONNECTOR, as } from '../__testUtils__/credentials';
 
 jest.setTimeout(60_000);
 
 const ADMIN = 'user:default/admin';
 const JANE = 'user:default/jane';
 const BOB = 'user:default/bob';
-const as = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
-const CONNECTOR = `Bearer ${mockCredentials.service.token()}`;
 const KEY = Buffer.alloc(32, 5);
 const HEADER = 'x-sessions-step-up';
 
