@@ -28,7 +28,12 @@ export function useGrantList(
     (pageRequest: ListGrantsRequest) => sessionsApi.listGrants(pageRequest),
     [sessionsApi],
   );
-  const { items, ...state } = useKeysetPages(fetchPage, request, reloadKey);
+  const { items, ...state } = useKeysetPages(
+    fetchPage,
+    request,
+    reloadKey,
+    isCutPending,
+  );
   const fetchOne = useCallback(
     (id: string) => sessionsApi.getGrant(id),
     [sessionsApi],

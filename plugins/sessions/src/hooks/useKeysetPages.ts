@@ -45,6 +45,11 @@ interface LoadedPages<T> {
  * or `reloadKey` changes, and appends pages on `loadMore`. Answers to
  * superseded requests are dropped, so a slow response to an old search never
  * overwrites the current one.
+ *
+ * An item seen `isPending` (a cut waiting for its connector) stays on screen
+ * through reloads of the same question even once the list no longer matches
+ * it, so whoever cut it sees the cut confirmed instead of the row vanishing
+ * when the confirmation's live update reloads the list.
  */
 export function useKeysetPages<
   R extends { cursor?: string },
@@ -53,6 +58,7 @@ export function useKeysetPages<
   fetchPage: (request: R) => Promise<KeysetPage<T>>,
   request: R,
   reloadKey: number,
+  isPending: (item: T) => boolean = () => false,
 ): KeysetPagesState<T> {
   const [pages, setPages] = useState<LoadedPages<T>>({
     items: [],
@@ -65,6 +71,15 @@ export function useKeysetPages<
 
   // What the rows on screen answer; a reload of the same keeps them quietly.
   const started = useRef<{ fetchPage: unknown; request: R }>();
+  // Ids seen pending while answering the current question.
+  const seenPending = useRef(new Set<string>());
+  const latestIsPending = useRef(isPending);
+  latestIsPending.current = isPending;
+  const notePending = useCallback((items: T[]) => {
+    for (const item of items) {
+      if (latestIsPending.current(item)) seenPending.current.add(item.id);
+    }
+  }, []);
 
   useEffect(() => {
     const current = ++generation.current;
@@ -73,6 +88,7 @@ export function useKeysetPages<
       started.current?.fetchPage === fetchPage &&
       started.current?.request === request;
     started.current = { fetchPage, request };
+    if (!sameQuestion) seenPending.current = new Set();
     setPages(previous => ({
       ...previous,
       // A new question still on its way keeps its spinner.
@@ -84,13 +100,18 @@ export function useKeysetPages<
     fetchPage(request).then(
       page => {
         if (current === generation.current) {
-          setPages({
-            items: page.items,
+          notePending(page.items);
+          setPages(previous => ({
+            items: keepSeenPending(
+              previous.items,
+              page.items,
+              seenPending.current,
+            ),
             nextCursor: page.nextCursor,
             loaded: true,
             loading: false,
             loadingMore: false,
-          });
+          }));
         }
       },
       error => {
@@ -99,7 +120,7 @@ export function useKeysetPages<
         }
       },
     );
-  }, [fetchPage, request, reloadKey]);
+  }, [fetchPage, request, reloadKey, notePending]);
 
   const { nextCursor, loadingMore } = pages;
   const loadMore = useCallback(() => {
@@ -115,9 +136,10 @@ export function useKeysetPages<
     fetchPage({ ...request, cursor: nextCursor }).then(
       page => {
         if (current === generation.current) {
+          notePending(page.items);
           setPages(previous => ({
             ...previous,
-            items: [...previous.items, ...page.items],
+            items: appendPage(previous.items, page.items),
             nextCursor: page.nextCursor,
             loadingMore: false,
           }));
@@ -133,15 +155,19 @@ export function useKeysetPages<
         }
       },
     );
-  }, [fetchPage, request, nextCursor, loadingMore]);
+  }, [fetchPage, request, nextCursor, loadingMore, notePending]);
 
-  const replaceItems = useCallback((fresher: T[]) => {
-    const byId = new Map(fresher.map(item => [item.id, item]));
-    setPages(previous => ({
-      ...previous,
-      items: previous.items.map(item => byId.get(item.id) ?? item),
-    }));
-  }, []);
+  const replaceItems = useCallback(
+    (fresher: T[]) => {
+      notePending(fresher);
+      const byId = new Map(fresher.map(item => [item.id, item]));
+      setPages(previous => ({
+        ...previous,
+        items: previous.items.map(item => byId.get(item.id) ?? item),
+      }));
+    },
+    [notePending],
+  );
 
   return {
     items: pages.items,
@@ -154,4 +180,37 @@ export function useKeysetPages<
     loadMore,
     replaceItems,
   };
+}
+
+/**
+ * The fresh first page, plus the items on screen that were seen pending but
+ * are no longer in it, each back at its old position.
+ */
+function keepSeenPending<T extends { id: string }>(
+  onScreen: T[],
+  fresh: T[],
+  seenPending: Set<string>,
+): T[] {
+  const freshIds = new Set(fresh.map(item => item.id));
+  const merged = [...fresh];
+  onScreen.forEach((item, index) => {
+    if (seenPending.has(item.id) && !freshIds.has(item.id)) {
+      merged.splice(Math.min(index, merged.length), 0, item);
+    }
+  });
+  return merged;
+}
+
+/**
+ * Appends a further page; an item kept on screen from an earlier reload that
+ * shows up again is updated in place, not listed twice.
+ */
+function appendPage<T extends { id: string }>(loaded: T[], page: T[]): T[] {
+  const byId = new Map(page.map(item => [item.id, item]));
+  const updated = loaded.map(item => {
+    const fresh = byId.get(item.id);
+    byId.delete(item.id);
+    return fresh ?? item;
+  });
+  return [...updated, ...byId.values()];
 }

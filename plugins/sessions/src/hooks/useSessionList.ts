@@ -28,7 +28,12 @@ export function useSessionList(
     (pageRequest: ListSessionsRequest) => sessionsApi.listSessions(pageRequest),
     [sessionsApi],
   );
-  const { items, ...state } = useKeysetPages(fetchPage, request, reloadKey);
+  const { items, ...state } = useKeysetPages(
+    fetchPage,
+    request,
+    reloadKey,
+    isCutPending,
+  );
   const fetchOne = useCallback(
     (id: string) => sessionsApi.getSession(id),
     [sessionsApi],

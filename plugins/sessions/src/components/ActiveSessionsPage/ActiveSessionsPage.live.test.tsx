@@ -1,7 +1,8 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
-import { act, screen } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -65,5 +66,38 @@ describe('ActiveSessionsPage live updates', () => {
     expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
     answer();
     expect(await screen.findByText('rdp-gw-7')).toBeInTheDocument();
+  });
+
+  it('keeps a session the user ended on screen until its cut shows confirmed, even when the confirmation reloads the list first', async () => {
+    const bastion = makeSession({ resourceName: 'bastion-prod-1' });
+    const backend = fakeSessionsBackend([bastion]);
+    server.use(...backend.handlers, ...fakeGrantsBackend([]).handlers);
+    const signals = fakeSignals();
+    await renderSessionsPage(AuthorizeResult.ALLOW, undefined, [
+      [signalApiRef, signals.api],
+    ]);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'End session on bastion-prod-1',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'End session' }),
+    );
+    await screen.findByText('Terminating…');
+
+    // The connector acknowledges; its live update reloads the open list,
+    // which no longer holds the session, before the row's own refresh.
+    backend.confirmCut(bastion.id);
+    const listsBefore = backend.received.listQueries.length;
+    await signals.send('active-sessions', { type: 'changed' });
+    await waitFor(() =>
+      expect(backend.received.listQueries.length).toBeGreaterThan(listsBefore),
+    );
+    expect(
+      await screen.findByText(/^Cut confirmed /, {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('bastion-prod-1')).toBeInTheDocument();
   });
 });
