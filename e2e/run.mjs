@@ -577,6 +577,9 @@ try {
     cwd: join(root, 'packages', 'app'),
   });
   await waitForUrl(`${API}/health`, 'the backend');
+  await waitForUrl(APP, 'the app');
+  // Seeded just before the tests, so a slow app build cannot let the sweep
+  // end the seeded idle sessions the tests look for.
   run(
     'simulator',
     'node',
@@ -585,7 +588,6 @@ try {
       env: { SESSIONS_API_URL: API, SIMULATOR_TICK_MS: '2000' },
     },
   );
-  await waitForUrl(APP, 'the app');
   await waitForLog('simulator', '[simulator] seeded', 'the simulator');
   console.log(
     `[e2e] portal up after ${Math.round((Date.now() - started) / 1000)} s`,

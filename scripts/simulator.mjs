@@ -281,7 +281,8 @@ async function seedSessions() {
         startedMinutesAgo: 150,
       }),
     ],
-    { busy: true },
+    // The browser test opens its recording: only the guest ends it.
+    { busy: true, pinned: true },
   );
   await start(
     'web-proxy',
@@ -306,7 +307,8 @@ async function seedSessions() {
         unusual: true,
       }),
     ],
-    { busy: false },
+    // The browser test looks for its flag: only the guest or the sweep ends it.
+    { busy: false, pinned: true },
   );
   for (const source of Object.keys(CONNECTORS)) {
     const others = USERS.slice(1).map(userRef =>
