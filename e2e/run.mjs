@@ -35,6 +35,7 @@ import {
   readFileSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -126,6 +127,24 @@ async function waitForLog(name, text, what, timeoutMs = 60_000) {
 
 let browser;
 let page;
+
+/** The rows on screen and the simulator's last lines, for a failed test. */
+async function printPageState() {
+  const rows = await page
+    .getByRole('row')
+    .allInnerTexts()
+    .catch(() => []);
+  console.error(`[e2e] the page at ${page.url()} showed ${rows.length} rows:`);
+  for (const row of rows) {
+    console.error(`[e2e]   | ${row.replace(/\s+/g, ' ').trim()}`);
+  }
+  const simulatorLog = join(output, 'simulator.log');
+  if (existsSync(simulatorLog)) {
+    const lines = readFileSync(simulatorLog, 'utf8').trim().split('\n');
+    console.error('[e2e] the simulator said last:');
+    for (const line of lines.slice(-10)) console.error(`[e2e]   > ${line}`);
+  }
+}
 
 /** A still picture: transitions finished, the pointer off the controls. */
 async function screenshot(path) {
@@ -499,6 +518,9 @@ async function portalSignInsTest() {
     const endAll = page.waitForResponse(
       response => response.url().endsWith('/sessions/end-all') && response.ok(),
     );
+    // Awaited below; if a step before fails, its timeout must not crash
+    // the run (an unhandled rejection would skip the other tests' report).
+    endAll.catch(() => {});
     await page
       .getByRole('button', { name: 'Sign out all other devices' })
       .click();
@@ -569,7 +591,33 @@ const tests = [
 let passed = 0;
 let failed = 0;
 const started = Date.now();
+
+/** Refuses to run beside another portal: its answers would be taken for ours. */
+async function ensurePortsFree() {
+  for (const port of [3017, 7017, 2227]) {
+    await new Promise((resolve, reject) => {
+      const probe = createServer()
+        .once('error', () =>
+          reject(
+            new Error(
+              `port ${port} is in use: stop what holds it (a portal left by an earlier run?)`,
+            ),
+          ),
+        )
+        .listen(port, () => probe.close(resolve));
+    });
+  }
+}
+
+// A rejection nobody awaited would end the run without stopping the portal.
+process.on('unhandledRejection', async error => {
+  console.error(`[e2e] FAILED: unexpected ${error?.stack ?? error}`);
+  await stopAll();
+  process.exit(1);
+});
+
 try {
+  await ensurePortsFree();
   run('backend', 'npx', ['backstage-cli', 'package', 'start', ...configArgs], {
     cwd: join(root, 'packages', 'backend'),
   });
@@ -619,6 +667,8 @@ try {
       await page
         .screenshot({ path: join(output, `failure-${name}.png`) })
         .catch(() => {});
+      // CI keeps only what is printed: say what the page showed.
+      await printPageState();
       console.error(`[e2e] logs and screenshot in ${output}`);
     }
   }
