@@ -31,6 +31,8 @@ export interface KeysetPagesState<T> {
 
 interface LoadedPages<T> {
   items: T[];
+  /** What the items answer (the `fetchPage` and `request` they came from). */
+  answers?: { fetchPage: unknown; request: unknown };
   nextCursor?: string;
   loaded: boolean;
   loading: boolean;
@@ -102,11 +104,17 @@ export function useKeysetPages<
         if (current === generation.current) {
           notePending(page.items);
           setPages(previous => ({
-            items: keepSeenPending(
-              previous.items,
-              page.items,
-              seenPending.current,
-            ),
+            // Only rows answering this same question may stay.
+            items:
+              previous.answers?.fetchPage === fetchPage &&
+              previous.answers?.request === request
+                ? keepSeenPending(
+                    previous.items,
+                    page.items,
+                    seenPending.current,
+                  )
+                : page.items,
+            answers: { fetchPage, request },
             nextCursor: page.nextCursor,
             loaded: true,
             loading: false,

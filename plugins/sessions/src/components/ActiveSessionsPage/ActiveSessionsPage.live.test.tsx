@@ -99,5 +99,12 @@ describe('ActiveSessionsPage live updates', () => {
       await screen.findByText(/^Cut confirmed /, {}, { timeout: 5000 }),
     ).toBeInTheDocument();
     expect(screen.getByText('bastion-prod-1')).toBeInTheDocument();
+
+    // A new search asks afresh: the ended session is no longer kept.
+    await userEvent.type(screen.getByLabelText('Search sessions'), 'bastion');
+    await waitFor(() =>
+      expect(screen.queryByText('bastion-prod-1')).not.toBeInTheDocument(),
+    );
+    expect(await screen.findByText('No sessions match')).toBeInTheDocument();
   });
 });
