@@ -71,11 +71,13 @@ export function backstageError(
 /**
  * An in-memory sessions backend behind msw: it filters, pages and ends
  * sessions the way the real one does, and records what it was asked.
- * With `me`, lists are the caller's own unless asked for `all` or a `user`.
+ * With `me`, lists are the caller's own unless asked for `all` or a `user`;
+ * with `fastConnector`, a session ended here is confirmed cut right after
+ * the answer, before the page can ask again.
  */
 export function fakeSessionsBackend(
   initial: Session[],
-  options: { me?: string } = {},
+  options: { me?: string; fastConnector?: boolean } = {},
 ) {
   let sessions = initial.map(session => ({ ...session }));
   const received = {
@@ -192,6 +194,7 @@ export function fakeSessionsBackend(
       sessions = sessions.map(session =>
         session.id === found.id ? ended : session,
       );
+      if (options.fastConnector) confirmCut(found.id);
       return HttpResponse.json(ended);
     }),
   ];

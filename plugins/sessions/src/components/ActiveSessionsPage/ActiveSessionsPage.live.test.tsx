@@ -107,4 +107,25 @@ describe('ActiveSessionsPage live updates', () => {
     );
     expect(await screen.findByText('No sessions match')).toBeInTheDocument();
   });
+
+  it('shows the cut confirmed when the connector acknowledges before the page asks again', async () => {
+    const bastion = makeSession({ resourceName: 'bastion-prod-1' });
+    const backend = fakeSessionsBackend([bastion], { fastConnector: true });
+    server.use(...backend.handlers, ...fakeGrantsBackend([]).handlers);
+    await renderSessionsPage(AuthorizeResult.ALLOW);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'End session on bastion-prod-1',
+      }),
+    );
+    await userEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'End session',
+      }),
+    );
+    expect(
+      await screen.findByText(/^Cut confirmed /, {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('bastion-prod-1')).toBeInTheDocument();
+  });
 });

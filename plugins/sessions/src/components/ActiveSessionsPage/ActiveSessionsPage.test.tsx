@@ -148,12 +148,14 @@ describe('ActiveSessionsPage', () => {
     );
 
     // Still live at its source until the connector confirms: no End button.
-    const pending = await rowOf('bastion-1');
+    // The row is drawn again as the list reloads: look, don't hold on.
+    await waitFor(async () =>
+      expect(
+        within(await rowOf('bastion-1')).getByText('Terminating…'),
+      ).toBeInTheDocument(),
+    );
     expect(
-      await within(pending).findByText('Terminating…'),
-    ).toBeInTheDocument();
-    expect(
-      within(pending).getByText('Waiting for bastion'),
+      within(await rowOf('bastion-1')).getByText('Waiting for bastion'),
     ).toBeInTheDocument();
     expect(
       screen.queryByRole('button', { name: 'End session on bastion-1' }),
@@ -373,7 +375,10 @@ describe('ActiveSessionsPage', () => {
         name: 'End session',
       }),
     );
-    expect(await screen.findByText('Terminating…')).toBeInTheDocument();
+    // The row is drawn again as the list reloads: look, don't hold on.
+    await waitFor(() =>
+      expect(screen.getByText('Terminating…')).toBeInTheDocument(),
+    );
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
     );

@@ -132,9 +132,12 @@ export function GrantsTable(props: {
     onSessionsChanged();
   };
 
-  const afterSingleChange = () => {
+  const afterSingleChange = (changed: AccessGrant) => {
     setGrantToRevoke(undefined);
     setGrantToGiveBack(undefined);
+    // Shown revoking at once, so the row stays until the revocation is
+    // confirmed even when the connector acknowledges before the reload.
+    list.replaceItems([changed]);
     onSessionsChanged();
   };
 

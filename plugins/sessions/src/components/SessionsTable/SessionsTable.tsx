@@ -143,8 +143,11 @@ export function SessionsTable(props: {
       <EndSessionDialog
         session={sessionToEnd}
         onClose={() => setSessionToEnd(undefined)}
-        onEnded={() => {
+        onEnded={ended => {
           setSessionToEnd(undefined);
+          // Shown terminating at once, so the row stays until its cut is
+          // confirmed even when the connector acknowledges before the reload.
+          list.replaceItems([ended]);
           onSessionsChanged();
         }}
       />
