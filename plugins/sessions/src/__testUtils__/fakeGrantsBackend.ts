@@ -45,7 +45,11 @@ export function makeGrant(overrides: Partial<AccessGrant> = {}): AccessGrant {
  */
 export function fakeGrantsBackend(
   initial: AccessGrant[],
-  options: { callerRef?: string; deny?: string[] } = {},
+  options: {
+    callerRef?: string;
+    deny?: string[];
+    fastConnector?: boolean;
+  } = {},
 ) {
   const callerRef = options.callerRef ?? CALLER_REF;
   const denied = new Set(options.deny ?? []);
@@ -152,7 +156,10 @@ export function fakeGrantsBackend(
         );
       }
       received.revokedIds.push(found.id);
-      return HttpResponse.json(end(found, 'revoked'));
+      const revoked = end(found, 'revoked');
+      // A connector quicker than the page: confirmed before it asks again.
+      if (options.fastConnector) confirmCut(found.id);
+      return HttpResponse.json(revoked);
     }),
     http.post(`${API}/grants/:id/give-back`, async ({ params, request }) => {
       received.giveBackBodies.push(await request.json());

@@ -258,6 +258,26 @@ describe('ActiveSessionsPage grant tabs', () => {
     expect(within(row).getByText('2h 29m')).toBeInTheDocument();
   });
 
+  it('shows a revoked grant confirmed when the connector acknowledges before the page asks again', async () => {
+    serve([janesLaptop, bobsDevbox], { fastConnector: true });
+    await openTab('Device Admin');
+    await showEveryonesGrants();
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Revoke grant on devbox-7 for bob.smith',
+      }),
+    );
+    await userEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Revoke grant',
+      }),
+    );
+    expect(
+      await screen.findByText(/^Cut confirmed /, {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('devbox-7')).toBeInTheDocument();
+  });
+
   it('revokes one grant after a confirmation naming holder and device', async () => {
     const backend = serve([janesLaptop, bobsDevbox]);
     const { alertApi } = await openTab('Device Admin');
