@@ -124,11 +124,24 @@ export interface Config {
        * offline. Default 2 minutes (connectors long-poll every ~25 s).
        */
       offlineAfter?: HumanDuration | string;
-      /** Known connectors by id (the `source` they report with). */
+      /**
+       * Known connectors by id (the `source` they report with). A source
+       * not declared here is refused on every connector route. `portal`
+       * is the backend's own sign-in tracking and cannot be declared.
+       */
       sources?: {
         [id: string]: {
           /** Shown to admins; defaults to the id. */
           title?: string;
+          /**
+           * The service credentials that may speak for this source: the
+           * `subject` of a `backend.auth.externalAccess` entry (a static
+           * token's `subject`, `external:<sub>` for a JWKS token), or
+           * `plugin:<id>` for a backend plugin. Every other caller is
+           * refused with 403, so a connector's token cannot report, end,
+           * read or acknowledge another connector's sessions and orders.
+           */
+          subjects: string[];
           /**
            * Push every order to this URL as well as the pull feed, signed
            * with HMAC-SHA256 (see README).

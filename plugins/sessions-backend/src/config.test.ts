@@ -53,7 +53,7 @@ describe('readSessionsSettings', () => {
     ).toEqual({ enabled: false, syncFrequency: { seconds: 30 } });
   });
 
-  it('reads the connectors, their titles and webhooks', () => {
+  it('reads the connectors, their titles, credentials and webhooks', () => {
     const settings = read({
       connectors: {
         confirmWithin: '5s',
@@ -61,9 +61,10 @@ describe('readSessionsSettings', () => {
         sources: {
           'ssh-bastion': {
             title: 'SSH bastion',
+            subjects: ['ssh-bastion', 'external:old-shared'],
             webhook: { url: 'https://bastion.example/orders', secret: 's3' },
           },
-          'web-proxy': {},
+          'web-proxy': { subjects: ['web-proxy'] },
         },
       },
     });
@@ -74,9 +75,15 @@ describe('readSessionsSettings', () => {
         {
           id: 'ssh-bastion',
           title: 'SSH bastion',
+          subjects: ['ssh-bastion', 'external:old-shared'],
           webhook: { url: 'https://bastion.example/orders', secret: 's3' },
         },
-        { id: 'web-proxy', title: 'web-proxy', webhook: undefined },
+        {
+          id: 'web-proxy',
+          title: 'web-proxy',
+          subjects: ['web-proxy'],
+          webhook: undefined,
+        },
       ],
     });
   });
@@ -85,10 +92,27 @@ describe('readSessionsSettings', () => {
     expect(() =>
       read({
         connectors: {
-          sources: { bastion: { webhook: { url: 'https://b.example' } } },
+          sources: {
+            bastion: {
+              subjects: ['bastion'],
+              webhook: { url: 'https://b.example' },
+            },
+          },
         },
       }),
     ).toThrow(/sessions\.connectors\.sources\.bastion\.webhook\.secret/);
+  });
+
+  it('refuses a source without credentials, or one named portal, naming the setting', () => {
+    expect(() =>
+      read({ connectors: { sources: { bastion: { title: 'B' } } } }),
+    ).toThrow(/sessions\.connectors\.sources\.bastion\.subjects/);
+    expect(() =>
+      read({ connectors: { sources: { bastion: { subjects: [] } } } }),
+    ).toThrow(/sessions\.connectors\.sources\.bastion\.subjects/);
+    expect(() =>
+      read({ connectors: { sources: { portal: { subjects: ['x'] } } } }),
+    ).toThrow(/sessions\.connectors\.sources\.portal cannot be declared/);
   });
 
   it('reads duration objects and strings', () => {

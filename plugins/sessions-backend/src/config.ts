@@ -4,6 +4,7 @@ import { Duration } from 'luxon';
 import { parseKey } from './mfa/SecretBox';
 import {
   DEFAULT_IDLE_WARNING,
+  PORTAL_SOURCE,
   RESOURCE_TYPES,
   ResourceType,
 } from '@internal/plugin-sessions-common';
@@ -241,6 +242,8 @@ function readLimits(config: Config): SessionLimits | undefined {
 export interface ConnectorSettings {
   id: string;
   title: string;
+  /** Service principals' subjects that may speak for this source. */
+  subjects: string[];
   webhook?: { url: string; secret: string };
 }
 
@@ -248,11 +251,23 @@ function readConnectors(config: Config): ConnectorSettings[] {
   const sources = config.getOptionalConfig('sessions.connectors.sources');
   if (!sources) return [];
   return sources.keys().map(id => {
+    if (id === PORTAL_SOURCE) {
+      throw new Error(
+        `sessions.connectors.sources.${PORTAL_SOURCE} cannot be declared: portal sign-ins are reported by the backend's own sign-in tracking alone`,
+      );
+    }
     const source = sources.getConfig(id);
     const webhook = source.getOptionalConfig('webhook');
+    const subjects = source.getStringArray('subjects');
+    if (subjects.length === 0 || subjects.some(subject => !subject.trim())) {
+      throw new Error(
+        `sessions.connectors.sources.${id}.subjects must name at least one credential subject`,
+      );
+    }
     return {
       id,
       title: source.getOptionalString('title') ?? id,
+      subjects,
       webhook: webhook && {
         url: webhook.getString('url'),
         secret: webhook.getString('secret'),

@@ -47,6 +47,10 @@ import { grantResourceRef, grantRules } from './permissions/grantRules';
 import { sessionResourceRef, sessionRules } from './permissions/rules';
 import { createRouter } from './router/createRouter';
 import { CommandFeedService } from './services/CommandFeedService';
+import {
+  ConnectorIdentity,
+  PORTAL_SUBJECT,
+} from './services/ConnectorIdentity';
 import { ConnectorRegistryService } from './services/ConnectorRegistryService';
 import { GrantExpirySweeper } from './services/GrantExpirySweeper';
 import { GrantIngestService } from './services/GrantIngestService';
@@ -310,6 +314,10 @@ export const sessionsPlugin = createBackendPlugin({
             grants: new GrantService(grantStore, grantAccess, stepUp),
             grantIngest: new GrantIngestService(grantStore, locks),
             commandFeed,
+            connectorIdentity: new ConnectorIdentity({
+              connectors: settings.connectors,
+              store: connectorStore,
+            }),
             settings,
             portal: new PortalSignInService({
               store,
@@ -330,6 +338,7 @@ export const sessionsPlugin = createBackendPlugin({
                       {
                         id: PORTAL_SOURCE,
                         title: 'Portal sign-ins (built in)',
+                        subjects: [PORTAL_SUBJECT],
                       },
                     ]),
               ],

@@ -192,6 +192,12 @@ export interface ConnectorStatus {
   /** Orders not yet acknowledged, and when the oldest was issued. */
   pendingOrders: number;
   oldestPendingAt: string | null;
+  /**
+   * The service credential subject that last spoke for this source (see
+   * `sessions.connectors.sources.<id>.subjects`), and when.
+   */
+  lastSubject: string | null;
+  lastSubjectAt: string | null;
   /** Where orders are pushed, when a webhook is configured. */
   webhookUrl: string | null;
   /** The last push that failed after its retries, if any. */

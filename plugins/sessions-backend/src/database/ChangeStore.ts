@@ -1,7 +1,7 @@
-/** A range of changes, by the event ids they end at. */
+/** A range of changes, by the event seqs (commit order) they end at. */
 export interface ChangeCursor {
-  sessionEventId: number;
-  grantEventId: number;
+  sessionEventSeq: number;
+  grantEventSeq: number;
 }
 
 /** Whose sessions and grants changed since a cursor. */

@@ -5,6 +5,9 @@ export interface ConnectorRecord {
   pushCursor: number | null;
   pushFailedAt: number | null;
   pushFailure: string | null;
+  /** The service credential that last spoke for it, and when. */
+  lastSubject: string | null;
+  lastSubjectAt: number | null;
 }
 
 /** Orders of one source its connector has not acknowledged yet. */
@@ -19,6 +22,7 @@ export interface PendingOrders {
  */
 export interface ConnectorStore {
   recordPoll(id: string, at: number): Promise<void>;
+  recordSubject(id: string, subject: string, at: number): Promise<void>;
   listConnectors(): Promise<ConnectorRecord[]>;
   pendingOrders(): Promise<Map<string, PendingOrders>>;
   /**

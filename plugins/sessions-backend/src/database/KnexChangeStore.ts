@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { ChangeBatch, ChangeStore } from './ChangeStore';
+import { sequenceFeed } from './feedSequencer';
 
 const CURSOR = 'change_signal_cursor';
 
@@ -8,34 +9,38 @@ export class KnexChangeStore implements ChangeStore {
   constructor(private readonly db: Knex) {}
 
   async readChanges(limit: number): Promise<ChangeBatch | undefined> {
+    // Events are followed in commit order: one committed late still
+    // reaches the pages.
+    await sequenceFeed(this.db, 'session_events');
+    await sequenceFeed(this.db, 'grant_events');
     const row = await this.db(CURSOR).where('name', 'pages').first();
     if (!row) return undefined;
     const from = {
-      sessionEventId: Number(row.session_event_id),
-      grantEventId: Number(row.grant_event_id),
+      sessionEventSeq: Number(row.session_event_seq),
+      grantEventSeq: Number(row.grant_event_seq),
     };
     const [sessionEvents, grantEvents] = await Promise.all([
       this.db('session_events as e')
         .join('sessions as s', 's.id', 'e.session_id')
-        .where('e.id', '>', from.sessionEventId)
-        .orderBy('e.id')
+        .where('e.seq', '>', from.sessionEventSeq)
+        .orderBy('e.seq')
         .limit(limit)
-        .select('e.id', 's.user_ref'),
+        .select('e.seq', 's.user_ref'),
       this.db('grant_events as e')
         .join('access_grants as g', 'g.id', 'e.grant_id')
-        .where('e.id', '>', from.grantEventId)
-        .orderBy('e.id')
+        .where('e.seq', '>', from.grantEventSeq)
+        .orderBy('e.seq')
         .limit(limit)
-        .select('e.id', 'g.user_ref'),
+        .select('e.seq', 'g.user_ref'),
     ]);
     if (!sessionEvents.length && !grantEvents.length) return undefined;
-    const lastId = (rows: Array<{ id: unknown }>, start: number) =>
-      rows.length ? Number(rows[rows.length - 1].id) : start;
+    const lastSeq = (rows: Array<{ seq: unknown }>, start: number) =>
+      rows.length ? Number(rows[rows.length - 1].seq) : start;
     return {
       from,
       next: {
-        sessionEventId: lastId(sessionEvents, from.sessionEventId),
-        grantEventId: lastId(grantEvents, from.grantEventId),
+        sessionEventSeq: lastSeq(sessionEvents, from.sessionEventSeq),
+        grantEventSeq: lastSeq(grantEvents, from.grantEventSeq),
       },
       userRefs: [
         ...new Set(
@@ -49,12 +54,12 @@ export class KnexChangeStore implements ChangeStore {
     const updated = await this.db(CURSOR)
       .where({
         name: 'pages',
-        session_event_id: batch.from.sessionEventId,
-        grant_event_id: batch.from.grantEventId,
+        session_event_seq: batch.from.sessionEventSeq,
+        grant_event_seq: batch.from.grantEventSeq,
       })
       .update({
-        session_event_id: batch.next.sessionEventId,
-        grant_event_id: batch.next.grantEventId,
+        session_event_seq: batch.next.sessionEventSeq,
+        grant_event_seq: batch.next.grantEventSeq,
       });
     return updated === 1;
   }

@@ -1,9 +1,7 @@
 import { Knex } from 'knex';
-import {
-  CommandOutcome,
-  ConnectorCommand,
-} from '@internal/plugin-sessions-common';
-import { CommandStore } from './CommandStore';
+import { CommandOutcome } from '@internal/plugin-sessions-common';
+import { CommandStore, FeedCommand } from './CommandStore';
+import { sequenceFeed } from './feedSequencer';
 import { COMMANDS, connectorActor } from './connectorOrders';
 import { toIso } from './sqlHelpers';
 import {
@@ -21,14 +19,16 @@ export class KnexCommandStore implements CommandStore {
     source: string,
     after: number,
     limit: number,
-  ): Promise<ConnectorCommand[]> {
+  ): Promise<FeedCommand[]> {
+    await sequenceFeed(this.db, COMMANDS);
     const rows = await this.db(COMMANDS)
       .where('source', source)
-      .where('id', '>', after)
-      .orderBy('id', 'asc')
+      .where('seq', '>', after)
+      .orderBy('seq', 'asc')
       .limit(limit)
       .select();
     return rows.map(row => ({
+      seq: Number(row.seq),
       id: Number(row.id),
       action: row.action,
       subjectType: row.subject_type,

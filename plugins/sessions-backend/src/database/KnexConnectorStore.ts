@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { COMMANDS } from './connectorOrders';
+import { sequenceAll } from './feedSequencer';
 import {
   ConnectorRecord,
   ConnectorStore,
@@ -22,6 +23,13 @@ export class KnexConnectorStore implements ConnectorStore {
       .merge(['last_poll_at']);
   }
 
+  async recordSubject(id: string, subject: string, at: number): Promise<void> {
+    await this.db(CONNECTORS)
+      .insert({ id, last_subject: subject, last_subject_at: at })
+      .onConflict('id')
+      .merge(['last_subject', 'last_subject_at']);
+  }
+
   async listConnectors(): Promise<ConnectorRecord[]> {
     const rows = await this.db(CONNECTORS).orderBy('id').select();
     return rows.map(row => ({
@@ -30,6 +38,8 @@ export class KnexConnectorStore implements ConnectorStore {
       pushCursor: numberOrNull(row.push_cursor),
       pushFailedAt: numberOrNull(row.push_failed_at),
       pushFailure: row.push_failure,
+      lastSubject: row.last_subject ?? null,
+      lastSubjectAt: numberOrNull(row.last_subject_at ?? null),
     }));
   }
 
@@ -54,9 +64,11 @@ export class KnexConnectorStore implements ConnectorStore {
     if (existing?.push_cursor !== undefined && existing.push_cursor !== null) {
       return Number(existing.push_cursor);
     }
+    // Orders committed by now are "existing": give them their place first.
+    await sequenceAll(this.db, COMMANDS);
     const { latest } = (await this.db(COMMANDS)
       .where('source', id)
-      .max({ latest: 'id' })
+      .max({ latest: 'seq' })
       .first()) ?? { latest: null };
     const start = Number(latest ?? 0);
     await this.db(CONNECTORS)

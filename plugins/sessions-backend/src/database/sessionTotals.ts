@@ -72,20 +72,40 @@ export async function readTotals(
   );
 }
 
+/** Deltas folded per transaction. */
+const FOLD_BATCH = 1000;
+
 /**
- * Folds the deltas appended so far into the totals, in one transaction.
- * Only this writes to `session_totals`; run it from one replica at a time.
- * Returns how many deltas it folded.
+ * Folds the deltas appended so far into the totals. Exactly the deltas it
+ * read are added and deleted: one that commits meanwhile, even with a lower
+ * id (ids are taken at insert, not at commit), stays for the next fold.
+ * Folds serialize on the totals' rows, so two at once cannot add a delta
+ * twice. Returns how many deltas it folded.
  */
 export async function foldTotals(db: Knex): Promise<number> {
+  let folded = 0;
+  for (;;) {
+    const count = await foldBatch(db);
+    folded += count;
+    if (count < FOLD_BATCH) return folded;
+  }
+}
+
+async function foldBatch(db: Knex): Promise<number> {
   return db.transaction(async (trx): Promise<number> => {
-    const last = await trx(DELTAS).max({ id: 'id' }).first();
-    if (!last?.id) return 0;
-    const upTo = Number(last.id);
+    // Lock the totals before reading deltas: a second fold waits here and
+    // then reads what the first left (MySQL's snapshot starts at the read).
+    await trx(TOTALS).update({ open_count: trx.raw('?? + 0', ['open_count']) });
+    const ids: number[] = (
+      await trx(DELTAS).orderBy('id').limit(FOLD_BATCH).select('id')
+    ).map(row => Number(row.id));
+    if (!ids.length) return 0;
     // Summed in SQL: started_at sums pass 2^53 and must stay exact.
     const pending = (column: string) =>
       trx.raw(
-        `coalesce((select sum(??) from ?? where ?? = ??.?? and ?? <= ?), 0)`,
+        `coalesce((select sum(??) from ?? where ?? = ??.?? and ?? in (${ids
+          .map(() => '?')
+          .join(',')})), 0)`,
         [
           column,
           DELTAS,
@@ -93,7 +113,7 @@ export async function foldTotals(db: Knex): Promise<number> {
           TOTALS,
           'status',
           `${DELTAS}.id`,
-          upTo,
+          ...ids,
         ],
       );
     await trx(TOTALS).update({
@@ -103,6 +123,7 @@ export async function foldTotals(db: Knex): Promise<number> {
         pending('started_at_sum'),
       ]),
     });
-    return Number(await trx(DELTAS).where('id', '<=', upTo).delete());
+    await trx(DELTAS).whereIn('id', ids).delete();
+    return ids.length;
   });
 }

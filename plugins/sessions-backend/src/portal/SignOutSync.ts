@@ -28,13 +28,15 @@ export class SignOutSync {
     const { store, registry, orders, tokenLifetimeMs } = this.options;
     const now = (this.options.now ?? Date.now)();
     try {
-      registry.update(await store.readSignOuts(now - tokenLifetimeMs));
+      // Orders first: each was committed with its sign-out, so the list
+      // read next holds every sign-out acknowledged below.
       const page = await orders.read({
         source: PORTAL_SOURCE,
         after: this.cursor,
         wait: 0,
         limit: 500,
       });
+      registry.update(await store.readSignOuts(now - tokenLifetimeMs));
       if (page.commands.length) {
         await orders.acknowledge({
           source: PORTAL_SOURCE,

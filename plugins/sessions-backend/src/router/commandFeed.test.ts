@@ -8,6 +8,7 @@ import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { CONNECTOR, as } from '../__testUtils__/credentials';
+import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 jest.setTimeout(30_000);
 
@@ -20,6 +21,7 @@ describe('connector command feed', () => {
     const backend = await startTestBackend({
       features: [
         sessionsPlugin,
+        testConfigFactory(),
         policyPermissionsFactory(
           new ActiveSessionsTestPolicy('user:default/admin'),
         ),

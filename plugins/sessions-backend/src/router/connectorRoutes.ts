@@ -1,4 +1,9 @@
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import {
   commandAckBatchSchema,
   commandFeedQuerySchema,
@@ -9,8 +14,13 @@ import {
   sessionRecordingBatchSchema,
   sessionStartBatchSchema,
 } from '@internal/plugin-sessions-common';
+import { Request } from 'express';
 import Router from 'express-promise-router';
 import { CommandFeedService } from '../services/CommandFeedService';
+import {
+  ConnectorCapability,
+  ConnectorIdentity,
+} from '../services/ConnectorIdentity';
 import { GrantIngestService } from '../services/GrantIngestService';
 import { IngestService } from '../services/IngestService';
 import { audited } from './audited';
@@ -19,7 +29,8 @@ import { parseInput } from './parseInput';
 /**
  * Routes for connectors: gateways, bastions and proxies report what happens
  * at their end. Only service credentials (for example a static
- * `backend.auth.externalAccess` token) are accepted.
+ * `backend.auth.externalAccess` token) bound to the source they name are
+ * accepted; input is checked first, so a refusal can name the source.
  */
 export function createConnectorRoutes(options: {
   httpAuth: HttpAuthService;
@@ -27,31 +38,70 @@ export function createConnectorRoutes(options: {
   ingest: IngestService;
   grantIngest: GrantIngestService;
   commandFeed: CommandFeedService;
+  connectorIdentity: ConnectorIdentity;
 }) {
   const { httpAuth, auditor, ingest, grantIngest, commandFeed } = options;
   const router = Router();
 
+  /** The caller's service credentials, refused unless bound to `source`. */
+  async function speakingFor(
+    req: Request,
+    credentials: BackstageCredentials<BackstageServicePrincipal>,
+    source: string,
+    capability: ConnectorCapability,
+  ) {
+    try {
+      await options.connectorIdentity.authorize(
+        credentials,
+        source,
+        capability,
+      );
+    } catch (error) {
+      // A credential reaching for another source is worth a security look.
+      const event = await auditor.createEvent({
+        eventId: 'connector-refused',
+        severityLevel: 'high',
+        request: req,
+        meta: { source, subject: credentials.principal.subject, capability },
+      });
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
   router.post('/connector/sessions/start', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service'],
+    });
     const batch = parseInput(sessionStartBatchSchema, req.body, 'body');
+    await speakingFor(req, credentials, batch.source, 'sessions');
     res.json(await ingest.start(batch));
   });
 
   router.post('/connector/sessions/activity', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service'],
+    });
     const batch = parseInput(sessionActivityBatchSchema, req.body, 'body');
+    await speakingFor(req, credentials, batch.source, 'sessions');
     res.json(await ingest.activity(batch));
   });
 
   router.post('/connector/sessions/recording', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service'],
+    });
     const batch = parseInput(sessionRecordingBatchSchema, req.body, 'body');
+    await speakingFor(req, credentials, batch.source, 'recordings');
     res.json(await ingest.record(batch));
   });
 
   router.post('/connector/sessions/end', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service'],
+    });
     const batch = parseInput(sessionEndBatchSchema, req.body, 'body');
+    await speakingFor(req, credentials, batch.source, 'sessions');
     const result = await audited(
       auditor,
       {
@@ -71,14 +121,20 @@ export function createConnectorRoutes(options: {
   });
 
   router.post('/connector/grants/report', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service'],
+    });
     const batch = parseInput(grantReportBatchSchema, req.body, 'body');
+    await speakingFor(req, credentials, batch.source, 'grants');
     res.json(await grantIngest.report(batch));
   });
 
   router.post('/connector/grants/end', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service'],
+    });
     const batch = parseInput(grantEndBatchSchema, req.body, 'body');
+    await speakingFor(req, credentials, batch.source, 'grants');
     const result = await audited(
       auditor,
       {
@@ -98,8 +154,11 @@ export function createConnectorRoutes(options: {
   });
 
   router.get('/connector/commands', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service'],
+    });
     const query = parseInput(commandFeedQuerySchema, req.query, 'query');
+    await speakingFor(req, credentials, query.source, 'orders');
     // Stop waiting when the connector hangs up.
     const hangUp = new AbortController();
     req.on('close', () => hangUp.abort());
@@ -107,8 +166,11 @@ export function createConnectorRoutes(options: {
   });
 
   router.post('/connector/commands/ack', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service'],
+    });
     const batch = parseInput(commandAckBatchSchema, req.body, 'body');
+    await speakingFor(req, credentials, batch.source, 'orders');
     res.json(await commandFeed.acknowledge(batch));
   });
 

@@ -17,6 +17,7 @@ import {
 } from '../permissions/rules';
 import { sessionsPlugin } from '../plugin';
 import { CONNECTOR, as } from '../__testUtils__/credentials';
+import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 jest.setTimeout(30_000);
 
@@ -61,6 +62,7 @@ describe('sessions API', () => {
     const backend = await startTestBackend({
       features: [
         sessionsPlugin,
+        testConfigFactory(),
         policyPermissionsFactory(testPolicy),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),

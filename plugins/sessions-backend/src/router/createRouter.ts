@@ -4,6 +4,7 @@ import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { MfaService } from '../mfa/MfaService';
 import { CommandFeedService } from '../services/CommandFeedService';
+import { ConnectorIdentity } from '../services/ConnectorIdentity';
 import { ConnectorRegistryService } from '../services/ConnectorRegistryService';
 import { GrantIngestService } from '../services/GrantIngestService';
 import { GrantService } from '../services/GrantService';
@@ -38,6 +39,7 @@ export function createRouter(options: {
   grants: GrantService;
   grantIngest: GrantIngestService;
   commandFeed: CommandFeedService;
+  connectorIdentity: ConnectorIdentity;
   registry: ConnectorRegistryService;
   mfa: MfaService;
   offboarding: OffboardService;

@@ -8,6 +8,7 @@ import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { CONNECTOR, as } from '../__testUtils__/credentials';
+import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 jest.setTimeout(30_000);
 
@@ -37,6 +38,7 @@ describe('grants API', () => {
     const backend = await startTestBackend({
       features: [
         sessionsPlugin,
+        testConfigFactory(),
         policyPermissionsFactory(new ActiveSessionsTestPolicy(ADMIN)),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
@@ -143,6 +145,7 @@ describe('grants API', () => {
     const readOnlyApp = await startTestBackend({
       features: [
         sessionsPlugin,
+        testConfigFactory(),
         policyPermissionsFactory(
           new ActiveSessionsTestPolicy(ADMIN, { readOnly: [JANE] }),
         ),

@@ -1,9 +1,10 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { sessionsPlugin } from '../plugin';
 import { CONNECTOR, as } from '../__testUtils__/credentials';
+import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 jest.setTimeout(30_000);
 
@@ -17,12 +18,8 @@ describe('concurrent session limits through the API', () => {
         policyPermissionsFactory(
           new ActiveSessionsTestPolicy('user:default/admin'),
         ),
-        mockServices.rootConfig.factory({
-          data: {
-            sessions: {
-              limits: { maxPerUser: 5, perType: { ssh: 1 }, onExceed: 'deny' },
-            },
-          },
+        testConfigFactory({
+          limits: { maxPerUser: 5, perType: { ssh: 1 }, onExceed: 'deny' },
         }),
       ],
     });

@@ -9,6 +9,7 @@ import { sessionsPlugin } from '../plugin';
 import { offboardClient } from '../__testUtils__/offboardClient';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
+import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 jest.setTimeout(60_000);
 
@@ -40,6 +41,7 @@ describe('a manager, scoped by the catalog', () => {
     const backend = await startTestBackend({
       features: [
         sessionsPlugin,
+        testConfigFactory(),
         catalogServiceMock.factory({ entities: CATALOG }),
         // Runs the catalog mirror at startup instead of after its delay.
         mockServices.scheduler.factory({

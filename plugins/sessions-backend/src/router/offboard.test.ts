@@ -7,6 +7,7 @@ import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { offboardClient } from '../__testUtils__/offboardClient';
+import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 jest.setTimeout(60_000);
 
@@ -22,6 +23,7 @@ describe('offboarding', () => {
     const backend = await startTestBackend({
       features: [
         sessionsPlugin,
+        testConfigFactory(),
         policyPermissionsFactory(new ActiveSessionsTestPolicy(ADMIN)),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),

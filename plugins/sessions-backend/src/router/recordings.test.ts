@@ -9,6 +9,7 @@ import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { sessionsPlugin } from '../plugin';
 import { CONNECTOR, as } from '../__testUtils__/credentials';
+import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 jest.setTimeout(60_000);
 
@@ -44,6 +45,7 @@ describe('session recordings', () => {
       const backend = await startTestBackend({
         features: [
           sessionsPlugin,
+          testConfigFactory(),
           mockServices.database.factory({ knex }),
           // The admin reads every session but watches only their own
           // recordings; Carl reads his sessions and watches none.

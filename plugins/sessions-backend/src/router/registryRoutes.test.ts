@@ -8,6 +8,7 @@ import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { CONNECTOR, as } from '../__testUtils__/credentials';
+import { TEST_CONNECTOR_SUBJECT } from '../__testUtils__/connectorSources';
 
 jest.setTimeout(30_000);
 
@@ -30,8 +31,11 @@ describe('connector registry', () => {
             sessions: {
               connectors: {
                 sources: {
-                  bastion: { title: 'SSH bastion' },
-                  'rdp-gateway': {},
+                  bastion: {
+                    title: 'SSH bastion',
+                    subjects: [TEST_CONNECTOR_SUBJECT],
+                  },
+                  'rdp-gateway': { subjects: ['external:rdp'] },
                 },
               },
             },
@@ -93,13 +97,15 @@ describe('connector registry', () => {
       .post(`/api/sessions/sessions/${session.id}/end`)
       .set('Authorization', as(JANE))
       .expect(200);
-    // A connector nobody declared shows up once it reads its feed.
-    for (const source of ['bastion', 'web-proxy']) {
-      await request(app)
-        .get(`/api/sessions/connector/commands?source=${source}&after=999`)
-        .set('Authorization', CONNECTOR)
-        .expect(200);
-    }
+    await request(app)
+      .get(`/api/sessions/connector/commands?source=bastion&after=999`)
+      .set('Authorization', CONNECTOR)
+      .expect(200);
+    // A source nobody declared is refused, and so never listed.
+    await request(app)
+      .get(`/api/sessions/connector/commands?source=web-proxy&after=0`)
+      .set('Authorization', CONNECTOR)
+      .expect(403);
 
     const after = (await connectorsAs(ADMIN)).body.items;
     const byId = new Map(after.map((item: any) => [item.id, item]));
@@ -108,11 +114,15 @@ describe('connector registry', () => {
       pendingOrders: 1,
     });
     expect((byId.get('bastion') as any).lastPollAt).not.toBeNull();
-    expect(byId.get('web-proxy')).toMatchObject({
-      configured: false,
-      online: true,
+    // Admins see which credential speaks for each connector.
+    expect(byId.get('bastion')).toMatchObject({
+      lastSubject: TEST_CONNECTOR_SUBJECT,
     });
-    expect(byId.get('rdp-gateway')).toMatchObject({ online: false });
+    expect(byId.has('web-proxy')).toBe(false);
+    expect(byId.get('rdp-gateway')).toMatchObject({
+      online: false,
+      lastSubject: null,
+    });
   });
 
   it('is refused to people the policy does not allow', async () => {

@@ -13,6 +13,7 @@ import {
   recordingAuditorFactory,
 } from '../__testUtils__/recordingAuditor';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
+import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 jest.setTimeout(120_000);
 
@@ -28,6 +29,7 @@ async function startReplica(knex: Knex) {
   const backend = await startTestBackend({
     features: [
       sessionsPlugin,
+      testConfigFactory(),
       mockServices.database.factory({ knex }),
       scheduler.factory,
       recordingAuditorFactory(audit),

@@ -10,6 +10,7 @@ import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { CONNECTOR, as } from '../__testUtils__/credentials';
+import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 jest.setTimeout(60_000);
 
@@ -30,13 +31,9 @@ describe('step-up before critical actions', () => {
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
-        mockServices.rootConfig.factory({
-          data: {
-            sessions: {
-              mfa: { encryptionKey: KEY.toString('base64') },
-              stepUp: { enabled: true },
-            },
-          },
+        testConfigFactory({
+          mfa: { encryptionKey: KEY.toString('base64') },
+          stepUp: { enabled: true },
         }),
       ],
     });
@@ -286,6 +283,7 @@ describe('two-factor authentication without an encryption key', () => {
     const backend = await startTestBackend({
       features: [
         sessionsPlugin,
+        testConfigFactory(),
         policyPermissionsFactory(new ActiveSessionsTestPolicy(ADMIN)),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),

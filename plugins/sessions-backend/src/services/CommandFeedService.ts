@@ -44,9 +44,10 @@ export class CommandFeedService {
       );
       if (commands.length > 0 || this.now() >= deadline || signal?.aborted) {
         return {
-          commands,
+          commands: commands.map(({ seq, ...command }) => command),
+          // The cursor follows commit order (seq), not ids.
           cursor: commands.length
-            ? commands[commands.length - 1].id
+            ? commands[commands.length - 1].seq
             : query.after,
         };
       }

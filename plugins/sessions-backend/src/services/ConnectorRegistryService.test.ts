@@ -24,7 +24,9 @@ describe('ConnectorRegistryService', () => {
         permissions: mockServices.permissions({
           result: AuthorizeResult.ALLOW,
         }),
-        connectors: [{ id: 'bastion', title: 'Bastion' }],
+        connectors: [
+          { id: 'bastion', title: 'Bastion', subjects: ['external:bastion'] },
+        ],
         offlineAfterMs: 60_000,
         now: () => now,
       });

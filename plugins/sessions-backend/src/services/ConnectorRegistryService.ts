@@ -61,6 +61,8 @@ export class ConnectorRegistryService {
         online: lastPollAt !== null && now - lastPollAt <= offlineAfterMs,
         pendingOrders: waiting?.count ?? 0,
         oldestPendingAt: isoOrNull(waiting?.oldestAt ?? null),
+        lastSubject: record?.lastSubject ?? null,
+        lastSubjectAt: isoOrNull(record?.lastSubjectAt ?? null),
         webhookUrl: settings?.webhook?.url ?? null,
         webhookFailure:
           record?.pushFailedAt && record.pushFailure

@@ -1,6 +1,5 @@
 import { TestDatabaseId, mockServices } from '@backstage/backend-test-utils';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { receiver } from '../__testUtils__/webhookReceiver';
 import { KnexCommandStore } from '../database/KnexCommandStore';
 import { KnexConnectorStore } from '../database/KnexConnectorStore';
 import {
@@ -19,24 +18,6 @@ jest.setTimeout(60_000);
 
 const SECRET = 'webhook-secret';
 const FAST = { idleMs: 20, retryDelaysMs: [20, 40], attemptTimeoutMs: 2000 };
-
-/** A connector's webhook endpoint that answers with the statuses given. */
-async function receiver(statuses: number[]) {
-  const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> =
-    [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', chunk => (body += chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.statusCode = statuses.shift() ?? 200;
-      res.end();
-    });
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  return { url, received, close: () => server.close() };
-}
 
 async function until(condition: () => boolean | Promise<boolean>) {
   for (let i = 0; i < 500; i++) {
@@ -70,6 +51,7 @@ describe('OrderWebhookPusher', () => {
           connectors: [
             {
               id: 'bastion',
+              subjects: ['external:bastion'],
               title: 'b',
               webhook: { url: endpoint.url, secret: SECRET },
             },

@@ -1,9 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConnectorCommand } from '@internal/plugin-sessions-common';
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorSettings } from '../config';
-import { CommandStore } from '../database/CommandStore';
+import { CommandStore, FeedCommand } from '../database/CommandStore';
 import { ConnectorStore } from '../database/ConnectorStore';
 
 /** Headers of a pushed order; documented in the README. */
@@ -102,7 +101,7 @@ export class OrderWebhookPusher {
     const cursor = await registry.pushCursor(source);
     const orders = await commands.listAfter(source, cursor, BATCH);
     if (orders.length === 0) return 0;
-    const last = orders[orders.length - 1].id;
+    const last = orders[orders.length - 1].seq;
     if (!(await registry.claimPush(source, cursor, last))) return 0;
     for (const order of orders) {
       await this.deliver(source, webhook, order);
@@ -113,7 +112,7 @@ export class OrderWebhookPusher {
   private async deliver(
     source: string,
     webhook: { url: string; secret: string },
-    order: ConnectorCommand,
+    { seq, ...order }: FeedCommand,
   ) {
     const body = JSON.stringify({ source, ...order });
     const delays = [0, ...this.timing.retryDelaysMs];

@@ -14,7 +14,7 @@ const rowOf = async (text: string) =>
 // usePermission caches decisions per test file (SWR), so the denied case
 // lives in ActiveSessionsPage.denied.test.tsx.
 describe('ActiveSessionsPage connectors tab', () => {
-  it('shows each connector online or offline, its waiting orders and webhook failures', async () => {
+  it('shows each connector online or offline, who speaks for it, its waiting orders and webhook failures', async () => {
     await renderPageWithConnectors(server, AuthorizeResult.ALLOW);
     await userEvent.click(
       await screen.findByRole('tab', { name: 'Connectors' }),
@@ -23,6 +23,7 @@ describe('ActiveSessionsPage connectors tab', () => {
     const bastion = await rowOf('SSH bastion');
     expect(within(bastion).getByText('Online')).toBeInTheDocument();
     expect(within(bastion).getByText('Pull only')).toBeInTheDocument();
+    expect(within(bastion).getByText('bastion-token')).toBeInTheDocument();
 
     const rdp = await rowOf('RDP gateway');
     expect(within(rdp).getByText('Offline')).toBeInTheDocument();
@@ -34,9 +35,10 @@ describe('ActiveSessionsPage connectors tab', () => {
       within(rdp).getByText('Order 7 not pushed after 6 attempts: HTTP 502'),
     ).toBeInTheDocument();
 
-    const vpn = (await screen.findByText('vpn · not in app-config')).closest(
-      'tr',
-    ) as HTMLElement;
+    const vpn = (
+      await screen.findByText('vpn · not declared: its calls are refused')
+    ).closest('tr') as HTMLElement;
     expect(within(vpn).getByText('Never connected')).toBeInTheDocument();
+    expect(within(vpn).getByText('Not heard from')).toBeInTheDocument();
   });
 });

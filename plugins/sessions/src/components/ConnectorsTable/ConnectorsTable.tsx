@@ -28,7 +28,7 @@ const columns: TableColumn<ConnectorStatus>[] = [
         secondary={
           connector.configured
             ? connector.id
-            : `${connector.id} · not in app-config`
+            : `${connector.id} · not declared: its calls are refused`
         }
       />
     ),
@@ -42,6 +42,22 @@ const columns: TableColumn<ConnectorStatus>[] = [
     title: 'Last read its orders',
     render: connector =>
       connector.lastPollAt ? formatInstant(connector.lastPollAt) : 'Never',
+  },
+  {
+    title: 'Speaks as',
+    render: connector =>
+      connector.lastSubject ? (
+        <StackedText
+          primary={connector.lastSubject}
+          secondary={
+            connector.lastSubjectAt
+              ? `since ${formatInstant(connector.lastSubjectAt)}`
+              : undefined
+          }
+        />
+      ) : (
+        'Not heard from'
+      ),
   },
   {
     title: 'Orders waiting',
@@ -103,7 +119,7 @@ export function ConnectorsTable(props: { reloadKey: number }) {
         <EmptyState
           missing="data"
           title="No connectors yet"
-          description="Connectors appear here once declared under sessions.connectors.sources or when they first read their orders."
+          description="Connectors appear here once declared under sessions.connectors.sources, with the credentials that may speak for them."
         />
       }
     />
