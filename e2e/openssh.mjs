@@ -4,7 +4,10 @@
 // real SSH client logged in with a key. An admin ends the session through
 // the user API; the client's connection must close and the session must
 // show the connector's confirmation. Repeated to measure press-to-cut and
-// press-to-confirm latency.
+// press-to-confirm latency. Then orders the agent must refuse: sessions
+// reported under its source that name a process that is not its sshd (a
+// `sleep`) are acknowledged failed and the process lives on; and the whole
+// order feed read again by a restarted agent cuts nothing.
 //
 // Needs root (a PAM service file, a test user, sshd) and Debian's
 // openssh-server; scripts/setup.sh installs it.
@@ -12,7 +15,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -34,6 +39,16 @@ const SOURCE = 'openssh-e2e';
 const PAM_SERVICE = 'sshd-active-sessions-e2e';
 
 const log = message => console.log(`[openssh] ${message}`);
+
+/** Start time of a live process in clock ticks, as the PAM hook reads it. */
+function startTicksOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
 
 /** Waits for a condition, polling; fails with `what` after the timeout. */
 async function until(what, condition, timeoutMs = 30_000, everyMs = 20) {
@@ -156,17 +171,36 @@ function startSshd(options) {
   });
   const sshdLog = [];
   sshd.stderr.on('data', chunk => sshdLog.push(String(chunk)));
-  const agent = spawn(process.execPath, [AGENT, env], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const agentLog = [];
-  agent.stdout.on('data', chunk => agentLog.push(String(chunk)));
-  agent.stderr.on('data', chunk => agentLog.push(String(chunk)));
+  let agent;
+  const startAgent = () => {
+    agent = spawn(process.execPath, [AGENT, env], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    agent.stdout.on('data', chunk => agentLog.push(String(chunk)));
+    agent.stderr.on('data', chunk => agentLog.push(String(chunk)));
+  };
+  startAgent();
 
   return {
     dir,
+    spool: join(dir, 'spool'),
     sshdLog,
     agentLog,
+    /**
+     * Restarts the agent without its cursor, so it reads every order again;
+     * returns where the new agent's lines start in agentLog.
+     */
+    async restartAgentFromStart() {
+      // `close`: after its last output, which the caller reads.
+      const closed = new Promise(resolve => agent.once('close', resolve));
+      agent.kill('SIGTERM');
+      await closed;
+      rmSync(join(dir, 'cursor'), { force: true });
+      const logFrom = agentLog.length;
+      startAgent();
+      return logFrom;
+    },
     /** An SSH login that stays until its connection is cut. */
     login() {
       const client = spawn(
@@ -210,7 +244,7 @@ function startSshd(options) {
  * and returns the latencies; throws on the first failure.
  */
 export async function runOpenSshTest(options) {
-  const { api, adminToken, stepUpProof, rounds = 10 } = options;
+  const { api, adminToken, connectorToken, stepUpProof, rounds = 10 } = options;
   const asAdmin = async (path, init = {}) => {
     const response = await fetch(`${api}${path}`, {
       ...init,
@@ -220,6 +254,23 @@ export async function runOpenSshTest(options) {
         // Ending someone else's session may need a step-up proof.
         ...(stepUpProof && { 'x-sessions-step-up': stepUpProof }),
       },
+    });
+    if (!response.ok) {
+      throw new Error(
+        `${path} answered ${response.status}: ${await response.text()}`,
+      );
+    }
+    return response.json();
+  };
+  /** Speaks for this connector's source, as anyone with its token can. */
+  const asConnector = async (path, body) => {
+    const response = await fetch(`${api}/connector${path}`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${connectorToken}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ source: SOURCE, ...body }),
     });
     if (!response.ok) {
       throw new Error(
@@ -246,6 +297,74 @@ export async function runOpenSshTest(options) {
       const now = await getSession(id);
       return now.status === 'disconnected' ? now : undefined;
     });
+
+  /** `sleep 600` of the test user: a process no order may get killed. */
+  const sleepers = [];
+  const startSleeper = () => {
+    const uid = Number(
+      execFileSync('id', ['-u', UNIX_USER], { encoding: 'utf8' }),
+    );
+    const gid = Number(
+      execFileSync('id', ['-g', UNIX_USER], { encoding: 'utf8' }),
+    );
+    const child = spawn('sleep', ['600'], { uid, gid, stdio: 'ignore' });
+    const startTicks = startTicksOf(child.pid);
+    const sleeper = {
+      child,
+      pid: child.pid,
+      externalId: `sshd-${child.pid}-${startTicks}`,
+      alive: () => startTicksOf(child.pid) === startTicks,
+    };
+    sleepers.push(sleeper);
+    return sleeper;
+  };
+  /**
+   * Reports a session for the sleeper under this connector's source, ends
+   * it as the admin, and waits for the agent's answer: a failed cut that
+   * starts with `refusal`, and the sleeper still alive.
+   */
+  const refusedCut = async (sleeper, refusal) => {
+    await asConnector('/sessions/start', {
+      sessions: [
+        {
+          externalId: sleeper.externalId,
+          userRef: USER_REF,
+          resourceName: 'e2e-ssh-host',
+          resourceType: 'ssh',
+          device: `not an sshd (sleep ${sleeper.pid})`,
+        },
+      ],
+    });
+    const session = await until('the sleeper session to be listed', async () =>
+      (await openSessions()).find(
+        listed => listed.externalId === sleeper.externalId,
+      ),
+    );
+    const ended = await asAdmin(`/sessions/${session.id}/end`, {
+      method: 'POST',
+      body: '{}',
+    });
+    if (ended.status !== 'terminating') {
+      throw new Error(`ended session is ${ended.status}, not terminating`);
+    }
+    const answered = await until(
+      'the agent to answer the order for the sleeper',
+      async () => {
+        const now = await getSession(session.id);
+        return now.cutFailure || now.cutConfirmedAt ? now : undefined;
+      },
+      10_000,
+    );
+    if (!answered.cutFailure?.startsWith(refusal)) {
+      throw new Error(
+        `the order for sleep ${sleeper.pid} was answered ${answered.status}, ${answered.cutFailure ?? 'no failure'}; expected failed: ${refusal}`,
+      );
+    }
+    if (!sleeper.alive()) {
+      throw new Error(`the agent killed sleep ${sleeper.pid}`);
+    }
+    log(`refused: ${answered.cutFailure}; sleep ${sleeper.pid} lives on`);
+  };
 
   const host = startSshd(options);
   try {
@@ -328,11 +447,85 @@ export async function runOpenSshTest(options) {
     };
     log(summary('press-to-cut (End → SSH connection closed)', cutMs));
     log(summary('press-to-confirm (End → connector acknowledged)', confirmMs));
+
+    // An order naming a process that is not an sshd session this agent
+    // reported is refused, whoever reported the session: a sleep unknown to
+    // the agent, and one its spool lists (as if the hook had) that is no sshd.
+    const unknownSleeper = startSleeper();
+    await refusedCut(
+      unknownSleeper,
+      `not a session this agent reported: ${unknownSleeper.externalId}`,
+    );
+    const spooledSleeper = startSleeper();
+    mkdirSync(host.spool, { recursive: true });
+    writeFileSync(
+      join(host.spool, String(spooledSleeper.pid)),
+      `externalId=${spooledSleeper.externalId}\nuser=${UNIX_USER}\n`,
+    );
+    await refusedCut(
+      spooledSleeper,
+      `process ${spooledSleeper.pid} is not sshd`,
+    );
+    // Nothing at the source ends them: the connector says so.
+    await asConnector('/sessions/end', {
+      sessions: sleepers.map(sleeper => ({ externalId: sleeper.externalId })),
+    });
+
+    // The feed is at-least-once: a restarted agent without its cursor reads
+    // every order again and must cut nothing, while a login stays open.
+    const stays = host.login();
+    const staysSession = await listedSession();
+    const carriedOut = text =>
+      new Map(
+        [...text.matchAll(/order (\d+): \S+ \S+ -> (\S+)/g)].map(match => [
+          match[1],
+          match[2],
+        ]),
+      );
+    const logFrom = await host.restartAgentFromStart();
+    const before = carriedOut(host.agentLog.slice(0, logFrom).join(''));
+    const again = await until(
+      'the restarted agent to answer every order again',
+      () => {
+        const answered = carriedOut(host.agentLog.slice(logFrom).join(''));
+        return [...before.keys()].every(id => answered.has(id)) && answered;
+      },
+    );
+    const cutAgain = [...again].filter(([, outcome]) => outcome === 'done');
+    if (cutAgain.length) {
+      throw new Error(
+        `orders carried out twice: ${cutAgain.map(([id]) => id)}`,
+      );
+    }
+    const [, staysPid, staysTicks] = /^sshd-(\d+)-(\d+)$/.exec(
+      staysSession.externalId,
+    );
+    if (
+      startTicksOf(staysPid) !== staysTicks ||
+      stays.client.exitCode !== null
+    ) {
+      throw new Error('replayed orders cut the open SSH login');
+    }
+    const killed = sleepers.filter(sleeper => !sleeper.alive());
+    if (killed.length) {
+      throw new Error(`replayed orders killed sleep ${killed.map(k => k.pid)}`);
+    }
+    const outcomes = {};
+    for (const outcome of again.values()) {
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    }
+    log(
+      `a restarted agent answered all ${before.size} orders again (${JSON.stringify(outcomes)}) and cut nothing: the open login ${staysSession.externalId} and the sleeps live on`,
+    );
+    stays.client.stdin.write('\x03');
+    stays.client.kill('SIGTERM');
+    await stays.closed;
     return { cutMs, confirmMs };
   } catch (error) {
     log(`agent: ${host.agentLog.join('').slice(-2000)}`);
     throw error;
   } finally {
+    for (const sleeper of sleepers) sleeper.child.kill('SIGKILL');
     await host.stop();
   }
 }

@@ -2,16 +2,17 @@
 // Active Sessions agent for OpenSSH hosts.
 //
 // Follows this host's order feed in the portal (long-poll), cuts the sshd
-// session an order names, and acknowledges it with what happened. Every
-// minute it also reports activity of the sessions the PAM hook recorded
-// (the last input on their terminal, as `w` shows it) and the end of those
-// whose sshd is gone without a close.
+// session an order names if the PAM hook recorded it here, and acknowledges
+// it with what happened. Every minute it also reports activity of the
+// sessions the PAM hook recorded (the last input on their terminal, as `w`
+// shows it) and the end of those whose sshd is gone without a close.
 //
 // Node.js 18 or later, no packages. Configuration: the same environment
 // file as the PAM hook (first argument, default
 // /etc/active-sessions/openssh.env), overridden by the environment.
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readFileSync,
   readdirSync,
@@ -21,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const config = loadConfig(
@@ -41,6 +42,12 @@ const WAIT_SECONDS = Number(config.ACTIVE_SESSIONS_WAIT ?? 25);
 const ACTIVITY_EVERY_MS = Number(config.ACTIVE_SESSIONS_ACTIVITY_MS ?? 60_000);
 /** How long an sshd gets to exit on SIGTERM before SIGKILL. */
 const GRACE_MS = 2000;
+/**
+ * The programs a session's process may run: sshd, or sshd-session where
+ * OpenSSH 9.8 and later run each session; ACTIVE_SESSIONS_SSHD adds a path.
+ */
+const SSHD_NAMES = ['sshd', 'sshd-session'];
+const SSHD_PATH = config.ACTIVE_SESSIONS_SSHD;
 
 function loadConfig(path) {
   const values = {};
@@ -113,7 +120,44 @@ function startTicksOf(pid) {
 
 const isSameProcess = (pid, startTicks) => startTicksOf(pid) === startTicks;
 
-/** Ends the sshd process that owns a session; says how it went. */
+/**
+ * Whether the PAM hook recorded this session here: its spool file names
+ * exactly this id. Only root writes the spool, so a file of anyone else (or
+ * a link) does not count.
+ */
+function isReportedHere(externalId, pid) {
+  const file = join(SPOOL, String(pid));
+  try {
+    const stat = lstatSync(file);
+    if (!stat.isFile() || stat.uid !== process.getuid()) return false;
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .includes(`externalId=${externalId}`);
+  } catch {
+    return false;
+  }
+}
+
+/** The program a live process runs, or undefined when it cannot be read. */
+function executableOf(pid) {
+  try {
+    // An sshd upgraded under a running session reads "… (deleted)".
+    return readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+const isSshd = path =>
+  path !== undefined &&
+  (SSHD_NAMES.includes(basename(path)) || path === SSHD_PATH);
+
+/**
+ * Ends the sshd process that owns a session; says how it went. It cuts only
+ * a session this agent reports (its hook's spool file) whose process is
+ * still that same sshd: an order is never trusted to name a process, since
+ * anyone allowed to report for this source could have written it.
+ */
 async function cutSession(externalId) {
   const parsed = parseExternalId(externalId);
   if (!parsed)
@@ -122,6 +166,21 @@ async function cutSession(externalId) {
       message: `not an OpenSSH session id: ${externalId}`,
     };
   const { pid, startTicks } = parsed;
+  // Nothing by that id here any more: a repeated order after a cut, or a
+  // session already gone, whoever reported it.
+  if (!isSameProcess(pid, startTicks)) return { outcome: 'not_found' };
+  if (!isReportedHere(externalId, pid))
+    return {
+      outcome: 'failed',
+      message: `not a session this agent reported: ${externalId}`,
+    };
+  const executable = executableOf(pid);
+  if (!isSshd(executable))
+    return {
+      outcome: 'failed',
+      message: `process ${pid} is not sshd (${executable ?? 'unreadable'}): ${externalId}`,
+    };
+  // Again: what was read above was this process, not one that took its PID.
   if (!isSameProcess(pid, startTicks)) return { outcome: 'not_found' };
   try {
     process.kill(pid, 'SIGTERM');
