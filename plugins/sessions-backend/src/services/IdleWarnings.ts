@@ -2,6 +2,9 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Session, idleWarningText } from '@internal/plugin-sessions-common';
 
+/** Notifications in flight at once. */
+const PARALLEL_SENDS = 8;
+
 /**
  * Tells people, through Backstage notifications, that an idle session of
  * theirs is about to be disconnected. The sweep warns each idle stretch of
@@ -20,30 +23,40 @@ export class IdleWarnings {
   ) {}
 
   async send(sessions: Session[]): Promise<void> {
-    const now = (this.options.now ?? Date.now)();
-    for (const session of sessions) {
-      const cutAt =
-        Date.parse(session.lastActivityAt) + this.options.disconnectAfterMs;
-      const minutes = Math.ceil((cutAt - now) / 60_000);
-      try {
-        await this.options.notifications.send({
-          recipients: { type: 'entity', entityRef: session.userRef },
-          payload: {
-            title: idleWarningText(this.options.message, session, minutes),
-            description:
-              'Use the session to keep it, or end it from Active Sessions if it is not yours.',
-            link: '/sessions',
-            severity: 'high',
-            topic: 'Idle sessions',
-            // One notification per idle stretch, even if sent again.
-            scope: `idle-warning:${session.id}:${session.idleWarnedAt}`,
-          },
-        });
-      } catch (error) {
-        this.options.logger.warn(
-          `Could not send the idle warning for session ${session.id}: ${error}`,
-        );
+    // A few at a time: a first sweep after an outage can warn thousands,
+    // and one by one the sweep would wait minutes for them.
+    let next = 0;
+    const worker = async () => {
+      while (next < sessions.length) {
+        await this.sendOne(sessions[next++]);
       }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_SENDS }, worker));
+  }
+
+  private async sendOne(session: Session) {
+    const now = (this.options.now ?? Date.now)();
+    const cutAt =
+      Date.parse(session.lastActivityAt) + this.options.disconnectAfterMs;
+    const minutes = Math.ceil((cutAt - now) / 60_000);
+    try {
+      await this.options.notifications.send({
+        recipients: { type: 'entity', entityRef: session.userRef },
+        payload: {
+          title: idleWarningText(this.options.message, session, minutes),
+          description:
+            'Use the session to keep it, or end it from Active Sessions if it is not yours.',
+          link: '/sessions',
+          severity: 'high',
+          topic: 'Idle sessions',
+          // One notification per idle stretch, even if sent again.
+          scope: `idle-warning:${session.id}:${session.idleWarnedAt}`,
+        },
+      });
+    } catch (error) {
+      this.options.logger.warn(
+        `Could not send the idle warning for session ${session.id}: ${error}`,
+      );
     }
   }
 }
