@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { ChangeBatch, ChangeStore } from './ChangeStore';
-import { sequenceFeed } from './feedSequencer';
+import { sequenceAll } from './feedSequencer';
 
 const CURSOR = 'change_signal_cursor';
 
@@ -11,8 +11,8 @@ export class KnexChangeStore implements ChangeStore {
   async readChanges(limit: number): Promise<ChangeBatch | undefined> {
     // Events are followed in commit order: one committed late still
     // reaches the pages.
-    await sequenceFeed(this.db, 'session_events');
-    await sequenceFeed(this.db, 'grant_events');
+    await sequenceAll(this.db, 'session_events');
+    await sequenceAll(this.db, 'grant_events');
     const row = await this.db(CURSOR).where('name', 'pages').first();
     if (!row) return undefined;
     const from = {

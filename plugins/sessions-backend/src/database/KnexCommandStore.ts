@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { CommandOutcome } from '@internal/plugin-sessions-common';
 import { CommandStore, FeedCommand } from './CommandStore';
-import { sequenceFeed } from './feedSequencer';
+import { sequenceAll } from './feedSequencer';
 import { COMMANDS, connectorActor } from './connectorOrders';
 import { toIso } from './sqlHelpers';
 import {
@@ -20,7 +20,7 @@ export class KnexCommandStore implements CommandStore {
     after: number,
     limit: number,
   ): Promise<FeedCommand[]> {
-    await sequenceFeed(this.db, COMMANDS);
+    await sequenceAll(this.db, COMMANDS);
     const rows = await this.db(COMMANDS)
       .where('source', source)
       .where('seq', '>', after)

@@ -6,8 +6,11 @@ const SEQUENCES = 'feed_sequences';
 export type FeedTable =
   'connector_commands' | 'session_events' | 'grant_events';
 
+/** Ids per statement, well under every database's parameter limit. */
+const IN_LIST = 1000;
+
 /** Rows given a seq per round. */
-const ROUND = 500;
+const ROUND = 5000;
 
 /**
  * Gives committed rows of a feed table their place in commit order (`seq`),
@@ -48,20 +51,18 @@ export async function sequenceFeed(
     ).map(item => Number(item.id));
     if (!ids.length) return 0;
     const last = Number(row.last);
-    // Integers this code computed, written as literals: bound parameters
-    // would make PostgreSQL type the CASE as text.
-    const cases = ids
-      .map(
-        (id, index) => `WHEN ${integer(id)} THEN ${integer(last + index + 1)}`,
-      )
-      .join(' ');
+    // seq = id + offset: ascending with the ids, above `last`, one
+    // arithmetic UPDATE. Gaps are fine; readers only need the order.
+    const offset = last + 1 - ids[0];
     // By primary key only: MySQL would wait on an uncommitted row in a range.
-    await trx(table)
-      .whereIn('id', ids)
-      .update({ seq: trx.raw(`CASE ?? ${cases} END`, ['id']) });
+    for (let i = 0; i < ids.length; i += IN_LIST) {
+      await trx(table)
+        .whereIn('id', ids.slice(i, i + IN_LIST))
+        .update({ seq: trx.raw('?? + ?', ['id', offset]) });
+    }
     await trx(SEQUENCES)
       .where('name', table)
-      .update({ last: last + ids.length });
+      .update({ last: ids[ids.length - 1] + offset });
     return ids.length;
   });
 }
@@ -71,9 +72,4 @@ export async function sequenceAll(db: Knex, table: FeedTable): Promise<void> {
   while ((await sequenceFeed(db, table)) === ROUND) {
     // More may wait.
   }
-}
-
-function integer(value: number): string {
-  if (!Number.isSafeInteger(value)) throw new Error(`Not an integer: ${value}`);
-  return String(value);
 }
