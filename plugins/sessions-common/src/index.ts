@@ -8,6 +8,8 @@ export * from './types';
 export * from './grants';
 export * from './permissions';
 export * from './schemas';
+export * from './safeText';
+export * from './instants';
 export * from './durations';
 export * from './cuts';
 export * from './mfa';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { entityRefSchema } from './schemas';
+import { entityRefSchema, searchTextSchema } from './schemas';
 
 /** What offboarding a person would cut, as far as the caller may see. */
 export interface OffboardPreview {
@@ -46,7 +46,7 @@ export interface PersonSummary {
 
 export const peopleQuerySchema = z
   .object({
-    q: z.string().trim().max(200).optional(),
+    q: searchTextSchema.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();

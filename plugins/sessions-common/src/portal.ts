@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from './safeText';
 
 /** The connector id portal sign-ins are reported under. */
 export const PORTAL_SOURCE = 'portal';
@@ -9,7 +10,7 @@ export const SIGN_IN_ID_CLAIM = 'sid';
 /** Body of `POST /portal/heartbeat`: the sign-in the tab holds. */
 export const portalHeartbeatBodySchema = z
   .object({
-    sid: z.string().min(1).max(255),
+    sid: safeText({ min: 1, max: 255, trim: false }),
   })
   .strict();
 

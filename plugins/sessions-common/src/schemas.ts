@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { GRANT_KINDS, GRANT_STATUSES } from './grants';
+import { instantSchema } from './instants';
+import { isSafeText, safeText } from './safeText';
 import {
   RECORDABLE_RESOURCE_TYPES,
   RESOURCE_TYPES,
@@ -20,16 +22,53 @@ export const SESSION_SORT_FIELDS = [
 ] as const;
 export type SessionSortField = (typeof SESSION_SORT_FIELDS)[number];
 
+/** Entity refs are stored in 255-character columns. */
+export const MAX_ENTITY_REF_LENGTH = 255;
+
 /** `kind:namespace/name`, compared case-insensitively, stored lower-case. */
 export const entityRefSchema = z
   .string()
   .trim()
+  .max(MAX_ENTITY_REF_LENGTH)
   .regex(/^[a-z0-9-_.]+:[a-z0-9-_.]+\/[a-z0-9-_.@]+$/i, {
     message: 'must be an entity ref such as user:default/jane.doe',
   })
   .transform(ref => ref.toLocaleLowerCase('en-US'));
 
-const isoInstant = z.iso.datetime({ offset: true });
+/** What `q` searches for: one line of text. */
+export const searchTextSchema = safeText({ max: 200 });
+
+/** A cursor as the list routes hand them out (base64url). */
+const cursorSchema = z
+  .string()
+  .min(1)
+  .max(1000)
+  .regex(/^[A-Za-z0-9_-]+$/, {
+    message: 'must be a cursor a previous page returned',
+  });
+
+/**
+ * Refuses a list naming the same `key` twice, at the second item: in one
+ * batch, two reports or acknowledgements of one thing contradict each other.
+ */
+function uniqueBy<T>(key: (item: T) => unknown, field?: string) {
+  return (items: T[], ctx: z.RefinementCtx) => {
+    const firstAt = new Map<unknown, number>();
+    items.forEach((item, index) => {
+      const value = key(item);
+      const first = firstAt.get(value);
+      if (first === undefined) {
+        firstAt.set(value, index);
+      } else {
+        ctx.addIssue({
+          code: 'custom',
+          path: field ? [index, field] : [index],
+          message: `repeats item ${first}; name each once`,
+        });
+      }
+    });
+  };
+}
 
 /** A comma separated list in a query string, each item one of `values`. */
 function commaList<T extends readonly [string, ...string[]]>(values: T) {
@@ -52,7 +91,7 @@ export const listSessionsFields = z
   .object({
     status: commaList(SESSION_STATUSES).optional(),
     type: commaList(RESOURCE_TYPES).optional(),
-    q: z.string().trim().max(200).optional(),
+    q: searchTextSchema.optional(),
     sort: z.enum(SESSION_SORT_FIELDS).default('startedAt'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce
@@ -61,7 +100,7 @@ export const listSessionsFields = z
       .min(1)
       .max(MAX_PAGE_SIZE)
       .default(DEFAULT_PAGE_SIZE),
-    cursor: z.string().min(1).max(1000).optional(),
+    cursor: cursorSchema.optional(),
     user: entityRefSchema.optional(),
     /** Every session the policy lets the caller read, of any user. */
     all: z
@@ -132,9 +171,10 @@ export const endAllSessionsBodySchema = z
   .strict();
 export type EndAllSessionsBody = z.output<typeof endAllSessionsBodySchema>;
 
-const externalId = z.string().min(1).max(255);
-const optionalText = (max: number) =>
-  z.string().trim().min(1).max(max).nullish();
+/** Ids at a source are kept exactly as sent, white space and all. */
+const externalId = safeText({ min: 1, max: 255, trim: false });
+const optionalText = (max: number, options: { multiline?: boolean } = {}) =>
+  safeText({ min: 1, max, ...options }).nullish();
 
 /** A recording reference: where the connector stored it, and what it is. */
 export const sessionRecordingSchema = z
@@ -144,7 +184,10 @@ export const sessionRecordingSchema = z
         protocol: /^https?$/,
         message: 'must be an http or https URL',
       })
-      .max(2000),
+      .max(2000)
+      .refine(url => isSafeText(url), {
+        message: 'must not contain control characters',
+      }),
     kind: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, {
       message:
         'must be a short name of lower-case letters, digits, dots, dashes or underscores, e.g. asciicast',
@@ -158,7 +201,7 @@ export const sessionStartSchema = z
   .object({
     externalId,
     userRef: entityRefSchema,
-    resourceName: z.string().trim().min(1).max(255),
+    resourceName: safeText({ min: 1, max: 255 }),
     resourceType: z.enum(RESOURCE_TYPES),
     device: optionalText(255),
     userAgent: optionalText(1000),
@@ -169,9 +212,9 @@ export const sessionStartSchema = z
       .nullish(),
     location: optionalText(255),
     /** When the session began at the source; now when missing. */
-    startedAt: isoInstant.optional(),
+    startedAt: instantSchema.optional(),
     /** Last activity seen at the source; `startedAt` when missing. */
-    lastActivityAt: isoInstant.optional(),
+    lastActivityAt: instantSchema.optional(),
     /** A recording of the session, when the source records it. */
     recording: sessionRecordingSchema.optional(),
   })
@@ -191,16 +234,28 @@ function batchOf<T extends z.ZodType>(item: T) {
   return z.array(item).min(1).max(MAX_BATCH_SIZE);
 }
 
+/** A batch of items that each name an external id, each at most once. */
+function externalIdBatchOf<T extends z.ZodType<{ externalId: string }>>(
+  item: T,
+) {
+  return batchOf(item).superRefine(
+    uniqueBy((entry: { externalId: string }) => entry.externalId, 'externalId'),
+  );
+}
+
 export const sessionStartBatchSchema = z
-  .object({ source: sourceSchema, sessions: batchOf(sessionStartSchema) })
+  .object({
+    source: sourceSchema,
+    sessions: externalIdBatchOf(sessionStartSchema),
+  })
   .strict();
 export type SessionStartBatch = z.output<typeof sessionStartBatchSchema>;
 
 export const sessionActivityBatchSchema = z
   .object({
     source: sourceSchema,
-    activity: batchOf(
-      z.object({ externalId, at: isoInstant.optional() }).strict(),
+    activity: externalIdBatchOf(
+      z.object({ externalId, at: instantSchema.optional() }).strict(),
     ),
   })
   .strict();
@@ -209,8 +264,8 @@ export type SessionActivityBatch = z.output<typeof sessionActivityBatchSchema>;
 export const sessionEndBatchSchema = z
   .object({
     source: sourceSchema,
-    sessions: batchOf(
-      z.object({ externalId, at: isoInstant.optional() }).strict(),
+    sessions: externalIdBatchOf(
+      z.object({ externalId, at: instantSchema.optional() }).strict(),
     ),
   })
   .strict();
@@ -220,7 +275,9 @@ export type SessionEndBatch = z.output<typeof sessionEndBatchSchema>;
 export const sessionRecordingBatchSchema = z
   .object({
     source: sourceSchema,
-    recordings: batchOf(sessionRecordingSchema.extend({ externalId }).strict()),
+    recordings: externalIdBatchOf(
+      sessionRecordingSchema.extend({ externalId }).strict(),
+    ),
   })
   .strict();
 export type SessionRecordingBatch = z.output<
@@ -238,7 +295,7 @@ export const listGrantsQuerySchema = z
   .object({
     kind: commaList(GRANT_KINDS).optional(),
     status: commaList(GRANT_STATUSES).optional(),
-    q: z.string().trim().max(200).optional(),
+    q: searchTextSchema.optional(),
     sort: z.enum(GRANT_SORT_FIELDS).default('expiresAt'),
     order: z.enum(['asc', 'desc']).default('asc'),
     limit: z.coerce
@@ -247,7 +304,7 @@ export const listGrantsQuerySchema = z
       .min(1)
       .max(MAX_PAGE_SIZE)
       .default(DEFAULT_PAGE_SIZE),
-    cursor: z.string().min(1).max(1000).optional(),
+    cursor: cursorSchema.optional(),
     /** Whose grants; the caller's own when missing. */
     user: entityRefSchema.optional(),
     /** Every grant the policy lets the caller read, of any user. */
@@ -277,7 +334,11 @@ export const grantIdSchema = z.uuid({ message: 'must be a grant id (UUID)' });
 
 export const revokeGrantsBodySchema = z
   .object({
-    ids: z.array(grantIdSchema).min(1).max(MAX_REVOKE_IDS),
+    ids: z
+      .array(grantIdSchema)
+      .min(1)
+      .max(MAX_REVOKE_IDS)
+      .superRefine(uniqueBy((id: string) => id)),
   })
   .strict();
 export type RevokeGrantsBody = z.output<typeof revokeGrantsBodySchema>;
@@ -287,30 +348,34 @@ export const grantReportSchema = z
     externalId,
     kind: z.enum(GRANT_KINDS),
     userRef: entityRefSchema,
-    target: z.string().trim().min(1).max(255),
+    target: safeText({ min: 1, max: 255 }),
     targetType: z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,62}$/, {
       message:
         'must be lower-case letters, digits, dashes, dots or underscores',
     }),
     grantedBy: optionalText(255),
-    reason: optionalText(1000),
+    /** Free text: tab and line breaks allowed. */
+    reason: optionalText(1000, { multiline: true }),
     /** When the grant took effect; now when missing. */
-    startsAt: isoInstant.optional(),
-    expiresAt: isoInstant,
+    startsAt: instantSchema.optional(),
+    expiresAt: instantSchema,
   })
   .strict();
 export type GrantReport = z.output<typeof grantReportSchema>;
 
 export const grantReportBatchSchema = z
-  .object({ source: sourceSchema, grants: batchOf(grantReportSchema) })
+  .object({
+    source: sourceSchema,
+    grants: externalIdBatchOf(grantReportSchema),
+  })
   .strict();
 export type GrantReportBatch = z.output<typeof grantReportBatchSchema>;
 
 export const grantEndBatchSchema = z
   .object({
     source: sourceSchema,
-    grants: batchOf(
-      z.object({ externalId, at: isoInstant.optional() }).strict(),
+    grants: externalIdBatchOf(
+      z.object({ externalId, at: instantSchema.optional() }).strict(),
     ),
   })
   .strict();
@@ -335,6 +400,14 @@ export type CommandFeedQuery = z.output<typeof commandFeedQuerySchema>;
 export const COMMAND_OUTCOMES = ['done', 'not_found', 'failed'] as const;
 export type CommandOutcome = (typeof COMMAND_OUTCOMES)[number];
 
+/**
+ * The longest acknowledgement message. A session's or grant's cut failure
+ * keeps the first 1,000 characters of it (its column's length), as a
+ * webhook push failure does: the acknowledgement matters more than the
+ * whole of its message.
+ */
+export const MAX_ACK_MESSAGE_LENGTH = 2000;
+
 export const commandAckBatchSchema = z
   .object({
     source: sourceSchema,
@@ -343,10 +416,18 @@ export const commandAckBatchSchema = z
         .object({
           id: z.number().int().min(1),
           outcome: z.enum(COMMAND_OUTCOMES),
-          message: z.string().max(2000).optional(),
+          /** Free text, e.g. an error: tab and line breaks allowed. */
+          message: safeText({
+            max: MAX_ACK_MESSAGE_LENGTH,
+            multiline: true,
+            trim: false,
+          }).optional(),
         })
         .strict(),
-    ),
+    ).superRefine(uniqueBy((ack: { id: number }) => ack.id, 'id')),
   })
   .strict();
 export type CommandAckBatch = z.output<typeof commandAckBatchSchema>;
+
+/** Input of a route that takes none (in its query, or its body). */
+export const noInputSchema = z.object({}).strict();

@@ -1,6 +1,9 @@
 import { Knex } from 'knex';
 import { recordTotalsChange } from './sessionTotals';
-import { fromRow, transitionRows } from './sqlHelpers';
+import { clipText, fromRow, transitionRows } from './sqlHelpers';
+
+/** The length of the `cut_failure` columns. */
+const MAX_CUT_FAILURE_LENGTH = 1000;
 
 /** Default time a connector has to confirm a cut before it is flagged. */
 export const DEFAULT_CONFIRM_WITHIN_MS = 30_000;
@@ -74,7 +77,9 @@ export async function confirmCuts<Row extends { id: string }>(
 
 /**
  * The source could not cut these subjects: they stay pending (never shown
- * as done) and carry the connector's message.
+ * as done) and carry the connector's message, clipped to the column (an
+ * acknowledgement may say up to 2,000 characters; it must not be lost for
+ * saying too much).
  */
 export async function recordCutFailures(
   trx: Knex.Transaction,
@@ -86,7 +91,9 @@ export async function recordCutFailures(
   for (const failure of failures) {
     const count = await trx(cuts.table)
       .where({ id: failure.id, status: cuts.pending })
-      .update({ cut_failure: failure.message });
+      .update({
+        cut_failure: clipText(failure.message, MAX_CUT_FAILURE_LENGTH),
+      });
     if (count > 0) {
       await trx(cuts.events).insert({
         [cuts.eventSubjectColumn]: failure.id,

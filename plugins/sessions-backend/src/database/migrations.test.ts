@@ -201,6 +201,90 @@ describe('migrations', () => {
       expect(await knex('sessions').select('id')).toHaveLength(4);
     });
 
+    it('20261202000000_utf8mb4_text stores any script and emoji, also where tables were made as utf8 (3-byte)', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      const mysql = /mysql/.test(String(knex.client.config.client));
+      if (mysql) {
+        // Many servers default to utf8 (utf8mb3); the plugin's tables then are too.
+        const [[{ name }]] = await knex.raw('select database() as name');
+        await knex.raw('alter database ?? character set utf8mb3', [name]);
+      }
+      const mine = '20261202000000_utf8mb4_text.js';
+      for (;;) {
+        const [, pending] = await knex.migrate.list({
+          directory: migrationsDir,
+        });
+        if (pending[0].file === mine) break;
+        await migrateUpOnce(knex);
+      }
+      const at = Date.UTC(2026, 0, 1);
+      const session = (id: string, resourceName: string) => ({
+        id,
+        user_ref: 'user:default/jane',
+        resource_name: resourceName,
+        resource_type: 'ssh',
+        source: 'bastion',
+        external_id: id,
+        status: 'active',
+        started_at: at,
+        last_activity_at: at,
+      });
+      const before = '00000000-0000-4000-8000-000000000031';
+      const after = '00000000-0000-4000-8000-000000000032';
+      await knex('sessions').insert(session(before, 'Zürich 東京'));
+      await knex('session_events').insert({
+        session_id: before,
+        event_type: 'started',
+        to_status: 'active',
+        created_at: at,
+      });
+      const emoji = await knex('sessions')
+        .insert(session(after, 'deploy 🚀'))
+        .then(
+          () => 'stored',
+          (error: Error) => error.message,
+        );
+      // Before it, such a MySQL table refuses an emoji (a 500 for the connector).
+      expect(emoji).toMatch(mysql ? /Incorrect string value/ : /^stored$/);
+      await knex('sessions').where('id', after).delete();
+
+      await migrateUpOnce(knex);
+      await knex('sessions').insert(session(after, 'deploy 🚀'));
+      await knex('access_grants').insert({
+        id: '00000000-0000-4000-9000-000000000031',
+        kind: 'timed_access',
+        user_ref: 'user:default/jane',
+        target: '本番 DB 🗄️',
+        target_type: 'database',
+        reason: 'INC-42 🔥\nKöln',
+        source: 'broker',
+        external_id: 'g-31',
+        status: 'active',
+        starts_at: at,
+        expires_at: at + 3_600_000,
+      });
+      expect(
+        await knex('sessions').orderBy('id').select('resource_name'),
+      ).toEqual([
+        { resource_name: 'Zürich 東京' },
+        { resource_name: 'deploy 🚀' },
+      ]);
+      expect(await knex('access_grants').select('target', 'reason')).toEqual([
+        { target: '本番 DB 🗄️', reason: 'INC-42 🔥\nKöln' },
+      ]);
+
+      // The history still goes with its session: on MySQL the foreign key
+      // was dropped for the conversion, and is back.
+      await knex('sessions').where('id', before).delete();
+      expect(await knex('session_events').select('id')).toEqual([]);
+
+      // Down leaves the tables as they are: nothing is lost.
+      await migrateDownOnce(knex);
+      expect(
+        (await knex('sessions').where('id', after).first()).resource_name,
+      ).toBe('deploy 🚀');
+    });
+
     it('every later migration goes down and up again with a flagged, recorded session in it', async () => {
       const knex = await databases.init(databaseId as TestDatabaseId);
       await knex.migrate.latest({ directory: migrationsDir });

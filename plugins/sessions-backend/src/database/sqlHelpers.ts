@@ -13,6 +13,15 @@ export function chunks<T>(items: T[]): T[][] {
   return result;
 }
 
+/**
+ * The first `max` characters of `text`, counted as the databases count them
+ * (code points), so an emoji is never cut in half.
+ */
+export function clipText(text: string, max: number): string {
+  const characters = [...text];
+  return characters.length > max ? characters.slice(0, max).join('') : text;
+}
+
 /** Epoch milliseconds (BIGINT, a string on PostgreSQL) to ISO 8601. */
 export const toIso = (value: number | string) =>
   new Date(Number(value)).toISOString();

@@ -8,7 +8,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { GrantService } from '../services/GrantService';
 import { audited } from './audited';
-import { parseInput } from './parseInput';
+import { noInput, parseInput } from './parseInput';
 import { stepUpProof } from './stepUpProof';
 
 const idParams = z.object({ id: grantIdSchema });
@@ -51,12 +51,14 @@ export function createGrantRoutes(options: {
   router.get('/grants/:id', async (req, res) => {
     const credentials = await userCredentials(req);
     const { id } = parseInput(idParams, req.params, 'params');
+    noInput(req, 'query');
     res.json(await grants.get(credentials, id));
   });
 
   router.post('/grants/:id/revoke', async (req, res) => {
     const credentials = await userCredentials(req);
     const { id } = parseInput(idParams, req.params, 'params');
+    noInput(req, 'body');
     const { grant } = await audited(
       auditor,
       {
@@ -78,6 +80,7 @@ export function createGrantRoutes(options: {
   router.post('/grants/:id/give-back', async (req, res) => {
     const credentials = await userCredentials(req);
     const { id } = parseInput(idParams, req.params, 'params');
+    noInput(req, 'body');
     const { grant } = await audited(
       auditor,
       {

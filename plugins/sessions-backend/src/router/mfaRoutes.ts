@@ -5,7 +5,7 @@ import {
 } from '@internal/plugin-sessions-common';
 import Router from 'express-promise-router';
 import { MfaService } from '../mfa/MfaService';
-import { parseInput } from './parseInput';
+import { noInput, parseInput } from './parseInput';
 
 /** The caller's own second factor: enrol, verify (step up), disable. */
 export function createMfaRoutes(options: {
@@ -18,11 +18,15 @@ export function createMfaRoutes(options: {
     (await httpAuth.credentials(req, { allow: ['user'] })).principal;
 
   router.get('/mfa', async (req, res) => {
-    res.json(await mfa.status(await caller(req)));
+    const user = await caller(req);
+    noInput(req, 'query');
+    res.json(await mfa.status(user));
   });
 
   router.post('/mfa/enrol', async (req, res) => {
-    res.json(await mfa.startEnrolment(await caller(req)));
+    const user = await caller(req);
+    noInput(req, 'body');
+    res.json(await mfa.startEnrolment(user));
   });
 
   router.post('/mfa/activate', async (req, res) => {

@@ -7,7 +7,7 @@ import {
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { OffboardService } from '../services/OffboardService';
-import { parseInput } from './parseInput';
+import { noInput, parseInput } from './parseInput';
 import { stepUpProof } from './stepUpProof';
 
 const lockParams = z.object({ userRef: entityRefSchema });
@@ -47,12 +47,14 @@ export function createOffboardRoutes(options: {
 
   router.get('/locks', async (req, res) => {
     const credentials = await userCredentials(req);
+    noInput(req, 'query');
     res.json({ items: await offboarding.listLocks(credentials) });
   });
 
   router.delete('/locks/:userRef', async (req, res) => {
     const credentials = await userCredentials(req);
     const { userRef } = parseInput(lockParams, req.params, 'params');
+    noInput(req, 'query', 'body');
     await offboarding.unlock(credentials, userRef);
     res.status(204).end();
   });

@@ -1,4 +1,6 @@
 import { InputError } from '@backstage/errors';
+import { noInputSchema } from '@internal/plugin-sessions-common';
+import { Request } from 'express';
 import { z } from 'zod';
 
 /**
@@ -23,4 +25,12 @@ export function parseInput<T extends z.ZodType>(
       : `${field}: ${issue.message}`;
   });
   throw new InputError(`Invalid request, ${problems.join('; ')}`);
+}
+
+/**
+ * For a route that takes nothing in its query (or body): whatever is sent
+ * there is refused as unknown fields, as on routes that take input.
+ */
+export function noInput(req: Request, ...parts: Array<'query' | 'body'>) {
+  for (const part of parts) parseInput(noInputSchema, req[part], part);
 }

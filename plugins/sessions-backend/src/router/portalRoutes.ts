@@ -2,7 +2,7 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { portalHeartbeatBodySchema } from '@internal/plugin-sessions-common';
 import Router from 'express-promise-router';
 import { PortalSignInService } from '../services/PortalSignInService';
-import { parseInput } from './parseInput';
+import { noInput, parseInput } from './parseInput';
 
 /** Routes an open portal tab uses for its own sign-in. */
 export function createPortalRoutes(options: {
@@ -14,6 +14,7 @@ export function createPortalRoutes(options: {
 
   router.get('/portal/status', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
+    noInput(req, 'query');
     res.json(await portal.status());
   });
 

@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
 import { ConnectorRegistryService } from '../services/ConnectorRegistryService';
+import { noInput } from './parseInput';
 
 /** The connector registry, for people allowed to watch the connectors. */
 export function createRegistryRoutes(options: {
@@ -12,6 +13,7 @@ export function createRegistryRoutes(options: {
 
   router.get('/connectors', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    noInput(req, 'query');
     res.json({ items: await registry.list(credentials) });
   });
 

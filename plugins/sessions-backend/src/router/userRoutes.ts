@@ -12,7 +12,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { SessionService } from '../services/SessionService';
 import { audited } from './audited';
-import { parseInput } from './parseInput';
+import { noInput, parseInput } from './parseInput';
 import { stepUpProof } from './stepUpProof';
 
 const idParams = z.object({ id: sessionIdSchema });
@@ -71,6 +71,7 @@ export function createUserRoutes(options: {
 
   router.get('/settings', async (req, res) => {
     await userCredentials(req);
+    noInput(req, 'query');
     const { limits } = settings;
     const body: SessionsSettingsInfo = {
       limits: {
@@ -92,12 +93,14 @@ export function createUserRoutes(options: {
   router.get('/sessions/:id', async (req, res) => {
     const credentials = await userCredentials(req);
     const { id } = parseInput(idParams, req.params, 'params');
+    noInput(req, 'query');
     res.json(await sessions.get(credentials, id));
   });
 
   router.post('/sessions/:id/end', async (req, res) => {
     const credentials = await userCredentials(req);
     const { id } = parseInput(idParams, req.params, 'params');
+    noInput(req, 'body');
     const { session } = await audited(
       auditor,
       {

@@ -4,6 +4,7 @@ import {
   GrantEndBatch,
   GrantReportBatch,
   IngestResult,
+  MAX_GRANT_TERM_MS,
 } from '@internal/plugin-sessions-common';
 import { GrantStore, NewGrant } from '../database/GrantStore';
 import { UserLockStore } from '../database/UserLockStore';
@@ -39,6 +40,11 @@ export class GrantIngestService {
       const expiresAt = Date.parse(report.expiresAt);
       if (expiresAt <= startsAt) {
         throw new InputError(`${field}.expiresAt must be after startsAt`);
+      }
+      if (expiresAt > now + MAX_GRANT_TERM_MS) {
+        throw new InputError(
+          `${field}.expiresAt is more than ${MAX_GRANT_TERM_MS / 86_400_000} days from now; grants this long are standing access`,
+        );
       }
       return {
         id: randomUUID(),

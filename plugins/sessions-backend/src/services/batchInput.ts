@@ -1,8 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { IngestResult } from '@internal/plugin-sessions-common';
-
-/** How far ahead of our clock a connector's timestamp may be. */
-const ALLOWED_CLOCK_SKEW_MS = 5 * 60_000;
+import {
+  ALLOWED_CLOCK_SKEW_MS,
+  IngestResult,
+} from '@internal/plugin-sessions-common';
 
 /** Refuses a batch that names the same external id twice. */
 export function uniqueExternalIds(
