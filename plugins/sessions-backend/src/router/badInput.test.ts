@@ -10,13 +10,13 @@ import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { CONNECTOR, as } from '../__testUtils__/credentials';
 import { sessionsPlugin } from '../plugin';
+import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 jest.setTimeout(60_000);
 
 const ADMIN = 'user:default/admin';
 const JANE = 'user:default/jane';
 /** The subject of `mockCredentials.service()`, which CONNECTOR carries. */
-const CONNECTOR_SUBJECT = 'external:test-service';
 const DAY = 86_400_000;
 
 const cursor = (body: unknown[]) =>
@@ -68,18 +68,7 @@ describe('bad input is refused naming the field; any script is kept', () => {
           sessionsPlugin,
           mockServices.database.factory({ knex }),
           policyPermissionsFactory(new ActiveSessionsTestPolicy(ADMIN)),
-          mockServices.rootConfig.factory({
-            data: {
-              sessions: {
-                connectors: {
-                  sources: {
-                    bastion: { subjects: [CONNECTOR_SUBJECT] },
-                    'priv-broker': { subjects: [CONNECTOR_SUBJECT] },
-                  },
-                },
-              },
-            },
-          }),
+          testConfigFactory(),
           mockServices.httpAuth.factory({
             defaultCredentials: mockCredentials.none(),
           }),

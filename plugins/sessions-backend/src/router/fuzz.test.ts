@@ -13,6 +13,7 @@ import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { CONNECTOR, as } from '../__testUtils__/credentials';
 import { sessionsPlugin } from '../plugin';
 import { createRouter } from './createRouter';
+import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 /*
  * Every route, driven with generated bad input on every database: the answer
@@ -29,7 +30,6 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const ADMIN = 'user:default/admin';
 const JANE = 'user:default/jane';
 /** The subject of `mockCredentials.service()`, which CONNECTOR carries. */
-const CONNECTOR_SUBJECT = 'external:test-service';
 const UUID = '00000000-0000-4000-8000-00000000abcd';
 
 type Method = 'get' | 'post' | 'delete';
@@ -1048,18 +1048,8 @@ describe('bad input', () => {
           // No sweeps in the background: only requests change the tables.
           scheduler.factory,
           policyPermissionsFactory(new ActiveSessionsTestPolicy(ADMIN)),
-          mockServices.rootConfig.factory({
-            data: {
-              sessions: {
-                mfa: { encryptionKey: Buffer.alloc(32, 7).toString('base64') },
-                connectors: {
-                  sources: {
-                    bastion: { subjects: [CONNECTOR_SUBJECT] },
-                    'priv-broker': { subjects: [CONNECTOR_SUBJECT] },
-                  },
-                },
-              },
-            },
+          testConfigFactory({
+            mfa: { encryptionKey: Buffer.alloc(32, 7).toString('base64') },
           }),
           mockServices.httpAuth.factory({
             defaultCredentials: mockCredentials.none(),
