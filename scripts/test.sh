@@ -6,18 +6,29 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+began=$SECONDS
 bash scripts/setup.sh || exit 1
+echo "[test] set-up took $((SECONDS - began)) s"
 source scripts/test-databases.sh
 
 mkdir -p e2e/output
 unit_log=e2e/output/unit.log
 echo "[test] unit, database and UI tests"
+began=$SECONDS
 CI=true npx backstage-cli repo test --ci 2>&1 | tee "$unit_log"
 unit_status=${PIPESTATUS[0]}
+echo "[test] unit, database and UI tests took $((SECONDS - began)) s"
 
 echo "[test] browser test"
+began=$SECONDS
 node e2e/run.mjs 2>&1 | tee e2e/output/e2e.log
 e2e_status=${PIPESTATUS[0]}
+echo "[test] browser test took $((SECONDS - began)) s"
+
+# The fault suite (`npm run test:faults`: two replicas on PostgreSQL, killed
+# connections, a PostgreSQL restart, a SIGKILLed replica) is not run here
+# yet: it still finds a sweep whose scheduler claim stays stuck for minutes
+# after a database failure (see README, "What survives what").
 
 count() { grep -E "$1" "$2" | tail -n 1 | grep -oE "[0-9]+ $3" | grep -oE '[0-9]+' || echo 0; }
 passed=$(($(count '^Tests:' "$unit_log" passed) + $(count '^e2e:' e2e/output/e2e.log passed)))
