@@ -51,7 +51,7 @@ const columns: TableColumn<ConnectorStatus>[] = [
           primary={connector.lastSubject}
           secondary={
             connector.lastSubjectAt
-              ? `since ${formatInstant(connector.lastSubjectAt)}`
+              ? `last heard ${formatInstant(connector.lastSubjectAt)}`
               : undefined
           }
         />
