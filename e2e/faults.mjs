@@ -1552,7 +1552,7 @@ try {
   console.log('Recovery (fault end → all orders confirmed):');
   for (const r of summary.recoveries) {
     console.log(
-      `  - ${r.name}: ${secs(r.ms)}${r.freed ? ` (only because the suite freed a stuck sweep or grant expiry after ${STUCK_AFTER_S} s; on its own: at the claim's expiry, 5 min)` : ''}`,
+      `  - ${r.name}: ${secs(r.ms)}${r.freed ? ` (only because the suite freed a stuck sweep or grant expiry after ${STUCK_AFTER_S} s; on its own: at the claim's expiry, the task's timeout)` : ''}`,
     );
   }
   for (const note of summary.notes) console.log(`Note: ${note}`);
@@ -1581,7 +1581,7 @@ try {
     `orders pushed:      ${pushed.length} of ${hookOrders.length} for ${HOOK_SOURCE} (${pushes} pushes, ${hook.refused} answered 503, ${hook.badSignatures} bad signatures)${notPushed.length ? `; not pushed: ${notPushed.slice(0, 10).join(', ')}${notPushed.length > 10 ? ', …' : ''}` : ''}`,
   );
   console.log(
-    `longest recovery:   ${secs(longest.ms)} (${longest.name})${summary.stuck.length ? `; ${summary.stuck.length} task claim(s) stuck, freed by the suite (on their own: at the claim's expiry, 5 min for the sweep and the grant expiry)` : ''}`,
+    `longest recovery:   ${secs(longest.ms)} (${longest.name})${summary.stuck.length ? `; ${summary.stuck.length} task claim(s) stuck, freed by the suite (on their own: at the claim's expiry, the task's timeout: 1 min for the sweep and the grant expiry)` : ''}`,
   );
   console.log(
     `client retries:     ${stats.retries} (re-sign-ins ${stats.reSignIns}); connector errors retried: ${connector.errors}`,

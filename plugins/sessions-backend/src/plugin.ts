@@ -149,12 +149,15 @@ export const sessionsPlugin = createBackendPlugin({
           logger,
           deps.auditor,
           Date.now,
-          sessions => idleWarnings.send(sessions),
+          // Queued, not awaited: the sweep's claim is not held for them.
+          async sessions => idleWarnings.enqueue(sessions),
         );
         await deps.scheduler.scheduleTask({
           id: 'sessions-sweep',
           frequency: settings.sweepFrequency,
-          timeout: { minutes: 5 },
+          // Also how long a claim the scheduler could not release (the
+          // database failed as a run ended) keeps every replica from it.
+          timeout: { minutes: 1 },
           initialDelay: { seconds: 5 },
           scope: 'global',
           fn: async () => {
@@ -194,7 +197,9 @@ export const sessionsPlugin = createBackendPlugin({
         await deps.scheduler.scheduleTask({
           id: 'sessions-grant-expiry',
           frequency: settings.sweepFrequency,
-          timeout: { minutes: 5 },
+          // Also how long a claim the scheduler could not release (the
+          // database failed as a run ended) keeps every replica from it.
+          timeout: { minutes: 1 },
           initialDelay: { seconds: 5 },
           scope: 'global',
           fn: async () => {

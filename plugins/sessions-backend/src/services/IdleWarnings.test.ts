@@ -113,3 +113,53 @@ describe('idle warnings', () => {
     );
   });
 });
+
+describe('idle warnings queued by the sweep', () => {
+  const databases = createTestDatabases();
+
+  it('does not hold the sweep while notifications are slow, and sends them all', async () => {
+    const [databaseId] = databases.eachSupportedId()[0];
+    const { store } = await migratedStore(
+      databases,
+      databaseId as TestDatabaseId,
+    );
+    const sent: NotificationSendOptions[] = [];
+    let release!: () => void;
+    const slow = new Promise<void>(resolve => (release = resolve));
+    const warnings = new IdleWarnings({
+      notifications: {
+        send: async options => {
+          await slow;
+          sent.push(options);
+        },
+      },
+      message: '{resource}',
+      disconnectAfterMs: SETTINGS.disconnectAfterMs,
+      logger: mockServices.logger.mock(),
+      now: () => NOW,
+    });
+    const sweeper = new SessionSweeper(
+      store,
+      SETTINGS,
+      mockServices.logger.mock(),
+      mockServices.auditor.mock(),
+      () => NOW,
+      async sessions => warnings.enqueue(sessions),
+    );
+    await store.insertSessions(
+      Array.from({ length: 20 }, (_, i) =>
+        newSession({ externalId: `quiet-${i}`, startedAt: NOW - 12 * MINUTE }),
+      ),
+      'connector:bastion',
+    );
+
+    // The sweep is done while no notification has gone out yet.
+    const counts = await sweeper.run();
+    expect(counts.warned).toBe(20);
+    expect(sent).toHaveLength(0);
+
+    release();
+    await warnings.drained();
+    expect(sent).toHaveLength(20);
+  });
+});

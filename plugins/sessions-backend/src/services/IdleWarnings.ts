@@ -22,6 +22,40 @@ export class IdleWarnings {
     },
   ) {}
 
+  private readonly queue: Session[] = [];
+  private draining?: Promise<void>;
+
+  /**
+   * Queues warnings and returns at once: the sweep holds its cluster-wide
+   * claim while it runs, and thousands of notifications take minutes. A
+   * process that stops loses what it had queued; the page's banner still
+   * warns.
+   */
+  enqueue(sessions: Session[]): void {
+    this.queue.push(...sessions);
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  /** Resolves once every queued warning was sent or failed. */
+  async drained(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain() {
+    const began = Date.now();
+    let count = 0;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0);
+      count += batch.length;
+      await this.send(batch);
+    }
+    this.options.logger.info(
+      `Idle warnings: sent ${count} in ${Date.now() - began} ms`,
+    );
+  }
+
   async send(sessions: Session[]): Promise<void> {
     // A few at a time: a first sweep after an outage can warn thousands,
     // and one by one the sweep would wait minutes for them.

@@ -37,7 +37,6 @@ export class SessionSweeper {
       disconnectBefore: at - this.settings.disconnectAfterMs,
       startedBefore: at - this.settings.maxLifetimeMs,
     });
-    const swept = Date.now();
     if (counts.warnedSessions.length > 0) {
       await this.warn(counts.warnedSessions);
     }
@@ -58,8 +57,7 @@ export class SessionSweeper {
       this.logger.info(
         `Session sweep: ${counts.idled} idle, ${counts.warned} warned, ` +
           `${counts.timedOut} timed out, ${counts.expired} past max lifetime ` +
-          `in ${Date.now() - began} ms (database ${swept - began} ms, ` +
-          `warnings ${Date.now() - swept} ms)`,
+          `in ${Date.now() - began} ms`,
       );
     }
     return counts;
