@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { COMMANDS } from './connectorOrders';
 import { sequenceAll } from './feedSequencer';
+import { clipText } from './sqlHelpers';
 import {
   ConnectorRecord,
   ConnectorStore,
@@ -98,6 +99,6 @@ export class KnexConnectorStore implements ConnectorStore {
   ): Promise<void> {
     await this.db(CONNECTORS)
       .where('id', id)
-      .update({ push_failed_at: at, push_failure: message.slice(0, 1000) });
+      .update({ push_failed_at: at, push_failure: clipText(message, 1000) });
   }
 }
