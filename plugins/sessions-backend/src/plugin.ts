@@ -88,7 +88,7 @@ export const sessionsPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, database, httpRouter, httpAuth } = deps;
         const settings = readSessionsSettings(config);
-        const db = await applyDatabaseMigrations(database);
+        const db = await applyDatabaseMigrations(database, logger);
         const cutOptions = { confirmWithinMs: settings.confirmWithinMs };
         const store = new KnexSessionStore(db, cutOptions);
         const geo = settings.geo.enabled

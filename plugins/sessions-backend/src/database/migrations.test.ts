@@ -2,7 +2,9 @@ import { TestDatabaseId } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { migrationsDir } from './migrations';
+import knexFactory from 'knex';
+import { mockServices } from '@backstage/backend-test-utils';
+import { migrateLatest, migrationsDir } from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -10,6 +12,14 @@ const migrationFiles = fs
   .readdirSync(migrationsDir)
   .filter(name => name.endsWith('.js'))
   .sort();
+
+/** Polls until the condition holds (for up to 10 s). */
+async function waitUntil(condition: () => boolean) {
+  for (let i = 0; i < 200 && !condition(); i += 1) {
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  expect(condition()).toBe(true);
+}
 
 async function migrateUpOnce(knex: Knex) {
   await knex.migrate.up({ directory: migrationsDir });
@@ -326,6 +336,55 @@ describe('migrations', () => {
           'recording_kind',
         ),
       ).toEqual([{ flags: null, recording_url: null, recording_kind: null }]);
+    });
+    it('replicas starting together on an empty database both come up', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      // A second pool, as a second replica has (SQLite in memory has one
+      // database per connection, so there it shares the first).
+      const other =
+        databaseId === 'SQLITE_3' ? knex : knexFactory(knex.client.config);
+      try {
+        await Promise.all([
+          migrateLatest(knex),
+          migrateLatest(other),
+          migrateLatest(knex),
+        ]);
+        const applied = await knex('knex_migrations').select('name');
+        expect(applied.map(row => row.name).sort()).toEqual(migrationFiles);
+      } finally {
+        if (other !== knex) await other.destroy();
+      }
+    });
+
+    it('a replica waits while another one holds the migration lock, then migrates', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      await migrateLatest(knex);
+      await migrateDownOnce(knex);
+      // Another replica is migrating.
+      await knex('knex_migrations_lock').update({ is_locked: 1 });
+      const logger = mockServices.logger.mock();
+      const migrating = migrateLatest(knex, { logger });
+      await waitUntil(() => logger.info.mock.calls.length > 0);
+      expect(logger.info).toHaveBeenCalledWith(
+        'Waiting for another replica to finish the sessions migrations',
+      );
+      await knex('knex_migrations_lock').update({ is_locked: 0 });
+      await migrating;
+      const applied = await knex('knex_migrations').select('name');
+      expect(applied.map(row => row.name).sort()).toEqual(migrationFiles);
+    });
+
+    it('a lock left by a killed migration fails the start with how to release it', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      await migrateLatest(knex);
+      await migrateDownOnce(knex);
+      await knex('knex_migrations_lock').update({ is_locked: 1 });
+      await expect(migrateLatest(knex, { lockWaitMs: 1_000 })).rejects.toThrow(
+        /stayed locked for 1 s.*UPDATE knex_migrations_lock SET is_locked = 0/,
+      );
+      // Nothing was migrated past the lock.
+      const applied = await knex('knex_migrations').select('name');
+      expect(applied).toHaveLength(migrationFiles.length - 1);
     });
   });
 });

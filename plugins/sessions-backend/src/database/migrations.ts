@@ -1,5 +1,6 @@
 import {
   DatabaseService,
+  LoggerService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
@@ -10,31 +11,64 @@ export const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
+/** How long a replica waits for another one's migrations before it gives up. */
+const DEFAULT_LOCK_WAIT_MS = 10 * 60_000;
+const RETRY_EVERY_MS = 500;
+
 /** Brings the plugin's database up to date unless migrations are skipped. */
 export async function applyDatabaseMigrations(
   database: DatabaseService,
+  logger?: LoggerService,
 ): Promise<Knex> {
   const client = await database.getClient();
   if (!database.migrations?.skip) {
-    await migrateLatest(client);
+    await migrateLatest(client, { logger });
   }
   return client;
 }
 
 /**
- * Replicas starting together on an empty database race to create knex's
- * own bookkeeping tables (`knex_migrations`, `…_lock`), and the loser
- * fails. It tries again once they exist, and then waits on knex's
- * migration lock like any other run.
+ * Runs the migrations; safe when replicas start together.
+ *
+ * knex does not wait for its migration lock: a second replica fails at
+ * once with `MigrationLocked`, and on an empty database the loser of the
+ * race to create knex's own tables fails too. Both are retried until the
+ * other replica is done. A lock still held after `lockWaitMs` was most
+ * likely left by a process killed while migrating (knex never frees it),
+ * and the error says how to release it.
  */
-async function migrateLatest(client: Knex, attemptsLeft = 5): Promise<void> {
-  try {
-    await client.migrate.latest({ directory: migrationsDir });
-  } catch (error) {
-    if (attemptsLeft <= 1 || !/knex_migrations/.test(String(error))) {
-      throw error;
+export async function migrateLatest(
+  client: Knex,
+  options: { logger?: LoggerService; lockWaitMs?: number } = {},
+): Promise<void> {
+  const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+  const giveUpAt = Date.now() + lockWaitMs;
+  let logged = false;
+  for (;;) {
+    try {
+      await client.migrate.latest({ directory: migrationsDir });
+      return;
+    } catch (error) {
+      const locked = (error as Error)?.name === 'MigrationLocked';
+      const racedToCreate = /knex_migrations/.test(String(error));
+      if (!locked && !racedToCreate) throw error;
+      if (Date.now() >= giveUpAt) {
+        if (!locked) throw error;
+        throw new Error(
+          `The sessions plugin's migrations stayed locked for ${Math.round(
+            lockWaitMs / 1000,
+          )} s. If no other replica is starting, a migration was interrupted and left knex's lock behind: ` +
+            `once you have checked that no migration is running, release it with ` +
+            `UPDATE knex_migrations_lock SET is_locked = 0 in the sessions plugin's database, and start again.`,
+        );
+      }
+      if (locked && !logged) {
+        options.logger?.info(
+          'Waiting for another replica to finish the sessions migrations',
+        );
+        logged = true;
+      }
+      await new Promise(resolve => setTimeout(resolve, RETRY_EVERY_MS));
     }
-    await new Promise(resolve => setTimeout(resolve, 250));
-    await migrateLatest(client, attemptsLeft - 1);
   }
 }
