@@ -705,58 +705,76 @@ async function pending() {
  */
 async function recovered(from, done, what) {
   const stuckBefore = summary.stuck.length;
-  await waitFor(async () => {
-    await freeStuckTasks(what);
-    if (!(await done())) return false;
-    const left = await pending();
-    return left.orders === 0 && left.sessions === 0 && left.grants === 0;
-  }, what);
+  await waitFor(
+    async () => {
+      await watchClaims(what);
+      if (!(await done())) return false;
+      const left = await pending();
+      return left.orders === 0 && left.sessions === 0 && left.grants === 0;
+    },
+    what,
+    RECOVERY_TIMEOUT + CLAIM_BOUND_S * 1000,
+  );
   // Recovery waited on it only if it was the sweep or the grant expiry.
-  lastRecoveryFreedStuck = summary.stuck
+  lastRecoveryWaitedForClaim = summary.stuck
     .slice(stuckBefore)
     .some(id => id === 'sessions-sweep' || id === 'sessions-grant-expiry');
   return Date.now() - from;
 }
-let lastRecoveryFreedStuck = false;
+let lastRecoveryWaitedForClaim = false;
 
 /** Longer than any run of the sweep or the grant expiry takes here. */
 const STUCK_AFTER_S = 20;
+/**
+ * How long an unreleased claim may hold a task: its timeout (1 minute for
+ * the sweep and the grant expiry), then the scheduler's janitor, which
+ * frees expired claims once a minute, plus slack for a loaded machine.
+ */
+const TASK_TIMEOUT_S = 60;
+const JANITOR_EVERY_S = 60;
+const CLAIM_BOUND_S = TASK_TIMEOUT_S + JANITOR_EVERY_S + 30;
+/** Claims seen unreleased, by ticket, so each is reported once. */
+const claimsSeen = new Map();
 
 /**
  * The sweep, the grant expiry and the plugin's other global tasks run on
- * one replica at a time, claimed in the scheduler's table. A run whose claim stays for longer than any run
- * takes has lost its release (the database went away as it ended): no
- * replica runs the task again until the claim's timeout. That is reported
- * as a failure, then freed as an operator would, so the faults after it
- * are still measured.
+ * one replica at a time, claimed in the scheduler's table. When the
+ * database goes away just as a run ends, its replica cannot release the
+ * claim, and no replica runs the task until the claim expires and the
+ * scheduler's janitor frees it. That delay is bounded and nothing is lost
+ * (the work is done late), so it is reported, not failed; a claim held past
+ * the bound is a failure.
  */
-async function freeStuckTasks(what) {
+async function watchClaims(what) {
   const rows = await pluginSql(
     `select id, current_run_ticket as ticket, current_run_started_at as started,
-            current_run_expires_at as expires, last_run_error_json as error
+            current_run_expires_at as expires,
+            extract(epoch from now() - current_run_started_at) as held_s,
+            extract(epoch from current_run_expires_at - current_run_started_at) as timeout_s
        from backstage_backend_tasks__tasks
       where id like 'sessions-%'
         and current_run_ticket is not null
         and current_run_started_at < now() - interval '${STUCK_AFTER_S} seconds'`,
   );
   for (const row of rows) {
-    const freed = await pluginSql(
-      `update backstage_backend_tasks__tasks
-          set current_run_ticket = null, current_run_started_at = null,
-              current_run_expires_at = null, next_run_start_at = now()
-        where id = ? and current_run_ticket = ?
-        returning id`,
-      [row.id, row.ticket],
-    );
-    if (!freed.length) continue; // it ended meanwhile
     const claimed = new Date(row.started).getTime();
     const during = faultWindows.find(
       w => w.start - 1000 <= claimed && claimed <= w.end + 1000,
     );
-    const problem = `task ${row.id} stuck (seen while waiting for ${what}): its run claimed at ${new Date(row.started).toISOString()}, ${during ? `during ${during.name}` : 'outside any fault'}, was never released, so no replica would run it until its claim expires at ${new Date(row.expires).toISOString()} (freed by the suite after ${STUCK_AFTER_S} s)`;
-    summary.violations.push(problem);
-    summary.stuck.push(row.id);
-    log(`STUCK: ${problem}`);
+    if (!claimsSeen.has(row.ticket)) {
+      claimsSeen.set(row.ticket, row.id);
+      summary.stuck.push(row.id);
+      summary.notes.push(
+        `task ${row.id}: its run claimed at ${new Date(row.started).toISOString()}, ${during ? `during ${during.name}` : 'outside any fault'}, was not released; it waits for the claim to expire at ${new Date(row.expires).toISOString()} and the scheduler's janitor (seen while waiting for ${what})`,
+      );
+      log(`claim of ${row.id} not released; waiting for its expiry`);
+    }
+    const bound = Number(row.timeout_s) + JANITOR_EVERY_S + 30;
+    if (Number(row.held_s) > bound) {
+      throw new Error(
+        `task ${row.id} has been claimed for ${Math.round(row.held_s)} s, past its timeout and the janitor (${Math.round(bound)} s)`,
+      );
+    }
   }
 }
 
@@ -985,11 +1003,11 @@ function recordFault(name, details) {
 }
 
 function recordRecovery(name, ms) {
-  const freed = lastRecoveryFreedStuck;
-  lastRecoveryFreedStuck = false;
-  summary.recoveries.push({ name, ms, freed });
+  const waited = lastRecoveryWaitedForClaim;
+  lastRecoveryWaitedForClaim = false;
+  summary.recoveries.push({ name, ms, waited });
   log(
-    `recovered from ${name} in ${secs(ms)} (fault end → all orders confirmed)${freed ? ', after the suite freed a stuck sweep' : ''}`,
+    `recovered from ${name} in ${secs(ms)} (fault end → all orders confirmed)${waited ? ', after an unreleased sweep claim expired' : ''}`,
   );
 }
 
@@ -1012,7 +1030,7 @@ async function tasksRunAgain(name) {
   const since = Date.now();
   await waitFor(
     async () => {
-      await freeStuckTasks(`the sweep after ${name}`);
+      await watchClaims(`the sweep after ${name}`);
       const rows = await pluginSql(
         `select id from backstage_backend_tasks__tasks
           where id in ('sessions-sweep', 'sessions-grant-expiry')
@@ -1022,7 +1040,7 @@ async function tasksRunAgain(name) {
       return rows.length === 2;
     },
     `the sweep and the grant expiry to run again after ${name}`,
-    STUCK_AFTER_S * 1000 + 30_000,
+    CLAIM_BOUND_S * 1000 + 30_000,
   );
 }
 
@@ -1552,7 +1570,7 @@ try {
   console.log('Recovery (fault end → all orders confirmed):');
   for (const r of summary.recoveries) {
     console.log(
-      `  - ${r.name}: ${secs(r.ms)}${r.freed ? ` (only because the suite freed a stuck sweep or grant expiry after ${STUCK_AFTER_S} s; on its own: at the claim's expiry, the task's timeout)` : ''}`,
+      `  - ${r.name}: ${secs(r.ms)}${r.waited ? ' (waited for an unreleased sweep or grant-expiry claim to expire)' : ''}`,
     );
   }
   for (const note of summary.notes) console.log(`Note: ${note}`);
@@ -1581,7 +1599,7 @@ try {
     `orders pushed:      ${pushed.length} of ${hookOrders.length} for ${HOOK_SOURCE} (${pushes} pushes, ${hook.refused} answered 503, ${hook.badSignatures} bad signatures)${notPushed.length ? `; not pushed: ${notPushed.slice(0, 10).join(', ')}${notPushed.length > 10 ? ', …' : ''}` : ''}`,
   );
   console.log(
-    `longest recovery:   ${secs(longest.ms)} (${longest.name})${summary.stuck.length ? `; ${summary.stuck.length} task claim(s) stuck, freed by the suite (on their own: at the claim's expiry, the task's timeout: 1 min for the sweep and the grant expiry)` : ''}`,
+    `longest recovery:   ${secs(longest.ms)} (${longest.name})${summary.stuck.length ? `; ${summary.stuck.length} task claim(s) left unreleased by a fault, each freed by the scheduler within ${CLAIM_BOUND_S} s` : ''}`,
   );
   console.log(
     `client retries:     ${stats.retries} (re-sign-ins ${stats.reSignIns}); connector errors retried: ${connector.errors}`,

@@ -40,47 +40,83 @@ export class KnexCommandStore implements CommandStore {
     }));
   }
 
+  /**
+   * Records a batch of acknowledgements in one transaction with a fixed
+   * number of statements (not a round of statements per order), so a
+   * connector catching up on thousands of orders is not held back here.
+   */
   async acknowledge(
     source: string,
     acks: Array<{ id: number; outcome: CommandOutcome; message?: string }>,
     at: number,
   ): Promise<number[]> {
     const actor = connectorActor(source);
+    const ackOf = new Map(acks.map(ack => [ack.id, ack]));
     return this.db.transaction(async trx => {
-      const recorded: number[] = [];
-      for (const ack of acks) {
-        const count = await trx(COMMANDS)
-          .where({ id: ack.id, source })
-          .whereNull('acknowledged_at')
-          .update({
-            acknowledged_at: at,
-            outcome: ack.outcome,
-            message: ack.message ?? null,
+      // This source's orders not acknowledged yet, locked in id order: a
+      // concurrent acknowledgement of the same orders waits, then finds
+      // them acknowledged and records nothing twice. (SQLite holds the
+      // whole database for a writing transaction instead.)
+      const orders: Array<{
+        id: number | string;
+        subject_type: string;
+        subject_id: string;
+      }> = await trx(COMMANDS)
+        .where('source', source)
+        .whereIn('id', [...ackOf.keys()])
+        .whereNull('acknowledged_at')
+        .orderBy('id')
+        .forUpdate()
+        .select('id', 'subject_type', 'subject_id');
+      if (!orders.length) return [];
+
+      const byOutcome = new Map<string, number[]>();
+      for (const order of orders) {
+        const ack = ackOf.get(Number(order.id))!;
+        const key = JSON.stringify([ack.outcome, ack.message ?? null]);
+        byOutcome.set(key, [...(byOutcome.get(key) ?? []), Number(order.id)]);
+      }
+      for (const [key, ids] of byOutcome) {
+        const [outcome, message] = JSON.parse(key);
+        await trx(COMMANDS)
+          .whereIn('id', ids)
+          .update({ acknowledged_at: at, outcome, message });
+      }
+
+      // `not_found`: the source no longer has it, which is a cut too.
+      for (const cuts of [SESSION_CUTS, GRANT_CUTS]) {
+        const ofTable = orders.filter(
+          order => (order.subject_type === 'grant') === (cuts === GRANT_CUTS),
+        );
+        const failed = ofTable.filter(
+          order => ackOf.get(Number(order.id))!.outcome === 'failed',
+        );
+        const cut = ofTable
+          .filter(order => !failed.includes(order))
+          .map(order => order.subject_id);
+        if (cut.length) {
+          await confirmCuts(trx, cuts, query => query.whereIn('id', cut), {
+            at,
+            actor,
           });
-        if (count === 0) continue;
-        recorded.push(ack.id);
-        const order = await trx(COMMANDS).where('id', ack.id).first();
-        const cuts = order.subject_type === 'grant' ? GRANT_CUTS : SESSION_CUTS;
-        // `not_found`: the source no longer has it, which is a cut too.
-        if (ack.outcome === 'failed') {
-          const message = ack.message ?? 'The connector could not cut it';
+        }
+        if (failed.length) {
           await recordCutFailures(
             trx,
             cuts,
-            [{ id: order.subject_id, message }],
+            failed.map(order => ({
+              id: order.subject_id,
+              message:
+                ackOf.get(Number(order.id))!.message ??
+                'The connector could not cut it',
+            })),
             at,
             actor,
           );
-        } else {
-          await confirmCuts(
-            trx,
-            cuts,
-            query => query.where('id', order.subject_id),
-            { at, actor },
-          );
         }
       }
-      return recorded;
+      const recorded = new Set(orders.map(order => Number(order.id)));
+      return acks.filter(ack => recorded.has(ack.id)).map(ack => ack.id);
     });
   }
 }
