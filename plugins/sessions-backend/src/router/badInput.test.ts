@@ -96,6 +96,29 @@ describe('bad input is refused naming the field; any script is kept', () => {
       ]);
     });
 
+    it('keeps sessions and grants apart whose ids differ only in case or accents', async () => {
+      const ids = ['Pid-1', 'pid-1', 'pid-é', 'pid-e'];
+      for (const id of ids) await start(id, `host ${id}`).expect(200);
+      for (const id of ids) await grant(id, inDays(1)).expect(200);
+      const listed = await mine('/sessions?status=active');
+      expect(listed.body.items.map((s: any) => s.externalId).sort()).toEqual(
+        [...ids].sort(),
+      );
+      const grants = await mine('/grants');
+      expect(grants.body.items.map((g: any) => g.externalId).sort()).toEqual(
+        [...ids].sort(),
+      );
+      // The connector ends one of them: only that one ends.
+      await connector('sessions/end', {
+        source: 'bastion',
+        sessions: [{ externalId: 'pid-1' }],
+      }).expect(200);
+      const open = await mine('/sessions?status=active');
+      expect(open.body.items.map((s: any) => s.externalId).sort()).toEqual(
+        ['Pid-1', 'pid-e', 'pid-é'].sort(),
+      );
+    });
+
     it('pages on by a name in any script', async () => {
       for (const [index, name] of ['Ärzte', 'Zürich', '東京'].entries()) {
         await start(`p-${index}`, name).expect(200);
