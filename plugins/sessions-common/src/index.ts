@@ -15,3 +15,4 @@ export * from './cuts';
 export * from './mfa';
 export * from './offboarding';
 export * from './portal';
+export * from './entityRefs';

@@ -7,6 +7,7 @@ import {
   RESOURCE_TYPES,
   SESSION_STATUSES,
 } from './types';
+import { canonicalEntityRef } from './entityRefs';
 
 /** Largest number of items a connector may send in one batch. */
 export const MAX_BATCH_SIZE = 500;
@@ -33,7 +34,7 @@ export const entityRefSchema = z
   .regex(/^[a-z0-9-_.]+:[a-z0-9-_.]+\/[a-z0-9-_.@]+$/i, {
     message: 'must be an entity ref such as user:default/jane.doe',
   })
-  .transform(ref => ref.toLocaleLowerCase('en-US'));
+  .transform(canonicalEntityRef);
 
 /** What `q` searches for: one line of text. */
 export const searchTextSchema = safeText({ max: 200 });

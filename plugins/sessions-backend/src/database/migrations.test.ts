@@ -337,6 +337,63 @@ describe('migrations', () => {
         ),
       ).toEqual([{ flags: null, recording_url: null, recording_kind: null }]);
     });
+    it('20261204000000_canonical_mfa_refs re-keys enrolments made under a capitalised ref', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      while (
+        !(await knex.schema.hasTable('knex_migrations')) ||
+        !(await knex('knex_migrations')
+          .where('name', '20261203000000_exact_connector_ids.js')
+          .first())
+      ) {
+        await migrateUpOnce(knex);
+      }
+      const enrolment = (userRef: string, createdAt: number) => ({
+        user_ref: userRef,
+        secret_ciphertext: `secret of ${userRef}`,
+        status: 'active',
+        created_at: createdAt,
+      });
+      await knex('mfa_enrolments').insert([
+        enrolment('user:default/JaneDoe', 1),
+        enrolment('user:default/ann', 1),
+      ]);
+      await knex('mfa_recovery_codes').insert([
+        { user_ref: 'user:default/JaneDoe', code_hash: 'h1' },
+        { user_ref: 'user:default/JaneDoe', code_hash: 'h2' },
+        { user_ref: 'user:default/ann', code_hash: 'h3' },
+      ]);
+      await knex('mfa_failures').insert({
+        user_ref: 'user:default/JaneDoe',
+        at: 5,
+      });
+
+      await migrateUpOnce(knex);
+      const enrolments = await knex('mfa_enrolments')
+        .orderBy('user_ref')
+        .select('user_ref', 'secret_ciphertext');
+      expect(enrolments).toEqual([
+        {
+          user_ref: 'user:default/ann',
+          secret_ciphertext: 'secret of user:default/ann',
+        },
+        {
+          user_ref: 'user:default/janedoe',
+          secret_ciphertext: 'secret of user:default/JaneDoe',
+        },
+      ]);
+      const codes = await knex('mfa_recovery_codes')
+        .orderBy('code_hash')
+        .select('user_ref', 'code_hash');
+      expect(codes.map(row => row.user_ref)).toEqual([
+        'user:default/janedoe',
+        'user:default/janedoe',
+        'user:default/ann',
+      ]);
+      expect(await knex('mfa_failures').select('user_ref')).toEqual([
+        { user_ref: 'user:default/janedoe' },
+      ]);
+    });
+
     it('replicas starting together on an empty database both come up', async () => {
       const knex = await databases.init(databaseId as TestDatabaseId);
       // A second pool, as a second replica has (SQLite in memory has one

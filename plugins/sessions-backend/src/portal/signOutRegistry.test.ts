@@ -35,6 +35,23 @@ describe('SignOutRegistry', () => {
     expect(() => r.check(user('laptop'))).not.toThrow();
   });
 
+  it('refuses the tokens of an offboarded user whose catalog name has capitals, also without a sign-in id', () => {
+    const { r } = registry();
+    const mixed = (typ: string) =>
+      token(typ, { sub: 'user:default/Bob', iat: iat(NOW) });
+    expect(() => r.check(mixed('vnd.backstage.user'))).toThrow(
+      /cutoff|sign in again/,
+    );
+    expect(() => r.check(mixed('vnd.backstage.limited-user'))).toThrow(
+      /sign in again/,
+    );
+    const janeDoe = token('vnd.backstage.user', {
+      sub: 'user:default/JANE',
+      iat: iat(NOW - 120_000),
+    });
+    expect(() => r.check(janeDoe)).toThrow(/sign in again/);
+  });
+
   it("refuses tokens issued before their user's cutoff, also limited ones without a sign-in id", () => {
     const { r } = registry();
     const limited = (issuedAt: number, sub = JANE) =>

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { AuthenticationError } from '@backstage/errors';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { canonicalEntityRef } from '@internal/plugin-sessions-common';
 import { readPortalSettings } from '../config';
 import { SignOutList } from '../database/SignOutStore';
 
@@ -91,7 +92,10 @@ export class SignOutRegistry {
     if (sid && this.ended.has(sid)) {
       throw new AuthenticationError(SIGNED_OUT_MESSAGE);
     }
-    const cutoff = claims.sub ? this.list.notBefore.get(claims.sub) : undefined;
+    // Cutoffs are keyed by the canonical ref; the token keeps the catalog's case.
+    const cutoff = claims.sub
+      ? this.list.notBefore.get(canonicalEntityRef(claims.sub))
+      : undefined;
     if (cutoff !== undefined && (claims.iat ?? 0) * 1000 < cutoff) {
       throw new AuthenticationError(
         'Tokens of this user issued before their sign-outs are refused; sign in again',

@@ -1,5 +1,6 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
+  canonicalEntityRef,
   mfaCodeBodySchema,
   secondFactorBodySchema,
 } from '@internal/plugin-sessions-common';
@@ -14,8 +15,14 @@ export function createMfaRoutes(options: {
 }) {
   const { httpAuth, mfa } = options;
   const router = Router();
-  const caller = async (req: Parameters<HttpAuthService['credentials']>[0]) =>
-    (await httpAuth.credentials(req, { allow: ['user'] })).principal;
+  // The enrolment is keyed by the canonical ref, whatever case the token has.
+  const caller = async (req: Parameters<HttpAuthService['credentials']>[0]) => {
+    const { principal } = await httpAuth.credentials(req, { allow: ['user'] });
+    return {
+      ...principal,
+      userEntityRef: canonicalEntityRef(principal.userEntityRef),
+    };
+  };
 
   router.get('/mfa', async (req, res) => {
     const user = await caller(req);

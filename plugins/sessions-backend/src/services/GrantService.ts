@@ -16,6 +16,7 @@ import { GrantFilter, GrantStore } from '../database/GrantStore';
 import { allowedOrThrow, ResourceAccess } from '../permissions/ResourceAccess';
 import { decodeCursor, toPage } from './cursor';
 import { StepUpGuard, noStepUp } from '../mfa/StepUpGuard';
+import { callerRef } from './callerRef';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -45,9 +46,7 @@ export class GrantService {
       'read grants',
     );
     const rows = await this.store.listGrants({
-      userRef: query.all
-        ? undefined
-        : (query.user ?? credentials.principal.userEntityRef),
+      userRef: query.all ? undefined : (query.user ?? callerRef(credentials)),
       kinds: query.kind,
       statuses: query.status,
       text: query.q || undefined,
@@ -88,7 +87,7 @@ export class GrantService {
     proof?: string,
   ): Promise<GrantRevokeResult> {
     await this.stepUp.require(
-      { userRef: credentials.principal.userEntityRef, proof },
+      { userRef: callerRef(credentials), proof },
       'bulk-revoke',
     );
     return this.revoke(credentials, ids);
@@ -123,7 +122,7 @@ export class GrantService {
               { ids: [...revocable], access: revoke.criteria },
               {
                 reason: 'revoked',
-                revokedBy: credentials.principal.userEntityRef,
+                revokedBy: callerRef(credentials),
                 at: this.now(),
                 orderConnector: true,
               },
@@ -147,7 +146,7 @@ export class GrantService {
     id: string,
     proof?: string,
   ): Promise<{ grant: AccessGrant; revoked: boolean }> {
-    const caller = credentials.principal.userEntityRef;
+    const caller = callerRef(credentials);
     const grant = await this.get(credentials, id);
     if (grant.userRef !== caller) {
       await this.stepUp.require({ userRef: caller, proof }, 'act-for-others');
@@ -171,7 +170,7 @@ export class GrantService {
     credentials: UserCredentials,
     id: string,
   ): Promise<{ grant: AccessGrant; revoked: boolean }> {
-    const caller = credentials.principal.userEntityRef;
+    const caller = callerRef(credentials);
     const grant = await this.get(credentials, id);
     if (grant.userRef !== caller) {
       throw new NotAllowedError('You can only give back your own grants');

@@ -29,6 +29,7 @@ import { SessionFilter, SessionStore } from '../database/SessionStore';
 import { UserLock, UserLockStore } from '../database/UserLockStore';
 import { StepUpGuard, noStepUp } from '../mfa/StepUpGuard';
 import { AccessDecision, ResourceAccess } from '../permissions/ResourceAccess';
+import { callerRef } from './callerRef';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -170,7 +171,7 @@ export class OffboardService {
       userOffboardPermission,
       'offboard people',
     );
-    const caller = credentials.principal.userEntityRef;
+    const caller = callerRef(credentials);
     const people = [...new Set(userRefs)];
     const mayOffboard = await this.mayLock(credentials, people);
     const outside = people.filter(userRef => !mayOffboard.has(userRef));
@@ -313,7 +314,7 @@ export class OffboardService {
     const event = await this.options.auditor.createEvent({
       eventId: 'user-unlock',
       severityLevel: 'high',
-      meta: { userRef, unlockedBy: credentials.principal.userEntityRef },
+      meta: { userRef, unlockedBy: callerRef(credentials) },
     });
     if (!(await this.options.locks.unlock(userRef))) {
       await event.fail({ error: new Error('not locked') });

@@ -11,6 +11,7 @@ import {
 import { SessionStore } from '../database/SessionStore';
 import { PORTAL_SOURCE } from '@internal/plugin-sessions-common';
 import { tokenCheckIsInstalled } from '../portal/tokenCheckSelfTest';
+import { callerRef } from './callerRef';
 
 /**
  * What an open portal tab asks about its own sign-in: is it still open
@@ -39,7 +40,7 @@ export class PortalSignInService {
     sid: string,
   ): Promise<PortalHeartbeat> {
     const [signIn] = await this.options.store.listSessions({
-      userRef: credentials.principal.userEntityRef,
+      userRef: callerRef(credentials),
       source: PORTAL_SOURCE,
       externalIds: [sid],
       sort: 'startedAt',

@@ -21,6 +21,7 @@ import {
 import { allowedOrThrow, ResourceAccess } from '../permissions/ResourceAccess';
 import { decodeCursor, toPage } from './cursor';
 import { StepUpGuard, noStepUp } from '../mfa/StepUpGuard';
+import { callerRef } from './callerRef';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -61,9 +62,7 @@ export class SessionService {
       'read sessions',
     );
     const rows = await this.store.listSessions({
-      userRef: query.all
-        ? undefined
-        : (query.user ?? credentials.principal.userEntityRef),
+      userRef: query.all ? undefined : (query.user ?? callerRef(credentials)),
       statuses: query.status,
       types: query.type,
       flagged: query.flagged || undefined,
@@ -99,9 +98,7 @@ export class SessionService {
       'read sessions',
     );
     const counts = await this.store.countOpenSessions({
-      userRef: scope.all
-        ? undefined
-        : (scope.user ?? credentials.principal.userEntityRef),
+      userRef: scope.all ? undefined : (scope.user ?? callerRef(credentials)),
       access: criteria,
     });
     const open = counts.active + counts.idle;
@@ -165,7 +162,7 @@ export class SessionService {
     if (criteria && !(await this.store.getSession(id, criteria))) {
       throw new NotAllowedError('You are not allowed to end this session');
     }
-    const caller = credentials.principal.userEntityRef;
+    const caller = callerRef(credentials);
     if (session.userRef !== caller) {
       await this.stepUp.require({ userRef: caller, proof }, 'act-for-others');
     }
@@ -202,7 +199,7 @@ export class SessionService {
       await this.access.decide(sessionTerminatePermission, credentials),
       'end sessions',
     );
-    const caller = credentials.principal.userEntityRef;
+    const caller = callerRef(credentials);
     await this.stepUp.require({ userRef: caller, proof }, 'end-all-sessions');
     const access = [read.criteria, terminate.criteria].filter(
       (criteria): criteria is SessionCriteria => criteria !== undefined,

@@ -1,0 +1,16 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import { canonicalEntityRef } from '@internal/plugin-sessions-common';
+
+/**
+ * The signed-in caller as the tables name people: canonical (lower-case).
+ * Every comparison with a stored ref goes through this, never through the
+ * token's own spelling (`user:default/JaneDoe`).
+ */
+export function callerRef(
+  credentials: BackstageCredentials<BackstageUserPrincipal>,
+): string {
+  return canonicalEntityRef(credentials.principal.userEntityRef);
+}
