@@ -7,6 +7,7 @@ import {
   connectorReadPermission,
   grantReadPermission,
   userLockPermission,
+  userUnlockPermission,
   userOffboardPermission,
   userUnlockPermission,
   grantRevokePermission,
@@ -164,6 +165,18 @@ describe('ActiveSessionsPolicy', () => {
         params: { claims: [MARIA] },
       },
     });
+  });
+
+  it('leaves lifting locks to admins, also for the members of groups one owns', async () => {
+    expect(
+      await policy.handle({ permission: userUnlockPermission }, user(MARIA)),
+    ).toEqual({ result: AuthorizeResult.DENY });
+    expect(
+      await policy.handle(
+        { permission: userUnlockPermission },
+        user('user:default/ada', [ADMINS_GROUP]),
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
   it.each([userOffboardPermission, userLockPermission])(

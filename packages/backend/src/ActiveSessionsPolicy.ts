@@ -28,7 +28,7 @@ import {
 /** Members of this group may see and cut every session and grant. */
 export const ADMINS_GROUP = 'group:default/admins';
 
-/** Basic permissions only admins hold. */
+/** Permissions only admins hold (lifting a lock is scoped like locking, but kept for admins here). */
 const ADMIN_ONLY = [connectorReadPermission.name, userUnlockPermission.name];
 
 /** Whether someone manages anyone: owns a catalog group. */
@@ -85,6 +85,9 @@ export class ActiveSessionsPolicy implements PermissionPolicy {
           grantConditions.isGrantManagedBy({ claims }),
         ],
       });
+    }
+    if (ADMIN_ONLY.includes(permission.name)) {
+      return { result: AuthorizeResult.DENY };
     }
     if (isResourcePermission(permission, USER_RESOURCE_TYPE)) {
       return createUserConditionalDecision(

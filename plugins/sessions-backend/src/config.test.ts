@@ -29,6 +29,7 @@ describe('readSessionsSettings', () => {
           'bulk-revoke',
           'act-for-others',
           'offboard',
+          'unlock',
           'disable-mfa',
         ],
       },

@@ -51,6 +51,7 @@ export const STEP_UP_ACTIONS = [
   'bulk-revoke',
   'act-for-others',
   'offboard',
+  'unlock',
   'disable-mfa',
 ] as const;
 export type StepUpAction = (typeof STEP_UP_ACTIONS)[number];

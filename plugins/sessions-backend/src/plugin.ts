@@ -103,7 +103,6 @@ export const sessionsPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions([
           connectorReadPermission,
           userOffboardPermission,
-          userUnlockPermission,
         ]);
         deps.permissionsRegistry.addResourceType({
           resourceRef: sessionResourceRef,
@@ -125,7 +124,7 @@ export const sessionsPlugin = createBackendPlugin({
         });
         deps.permissionsRegistry.addResourceType({
           resourceRef: userResourceRef,
-          permissions: [userLockPermission],
+          permissions: [userLockPermission, userUnlockPermission],
           rules: Object.values(userRules),
           getResources: async userRefs => {
             const managers = await managedMembers.managersOf(userRefs);

@@ -4,7 +4,8 @@ import { entityRefSchema, searchTextSchema } from './schemas';
 /** What offboarding a person would cut, as far as the caller may see. */
 export interface OffboardPreview {
   userRef: string;
-  locked: boolean;
+  /** Whether offboarding locked them; absent when the caller may not lock them. */
+  locked?: boolean;
   /** The caller may offboard (lock) this person; false: outside their scope. */
   mayOffboard: boolean;
   sessions: Array<{
@@ -39,7 +40,8 @@ export interface PersonSummary {
   userRef: string;
   openSessions: number;
   activeGrants: number;
-  locked: boolean;
+  /** Whether offboarding locked them; absent when the caller may not lock them. */
+  locked?: boolean;
   /** The caller may offboard (lock) this person. */
   mayOffboard: boolean;
 }

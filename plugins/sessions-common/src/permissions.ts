@@ -74,12 +74,6 @@ export const userOffboardPermission = createPermission({
   attributes: { action: 'delete' },
 });
 
-/** Lift a user lock set by offboarding. */
-export const userUnlockPermission = createPermission({
-  name: 'sessions.user.unlock',
-  attributes: { action: 'update' },
-});
-
 /** The permission resource type of a person, as offboarding sees them. */
 export const USER_RESOURCE_TYPE = 'sessions-user';
 
@@ -90,6 +84,18 @@ export const USER_RESOURCE_TYPE = 'sessions-user';
  */
 export const userLockPermission = createPermission({
   name: 'sessions.user.lock',
+  attributes: { action: 'update' },
+  resourceType: USER_RESOURCE_TYPE,
+});
+
+/**
+ * Lift the lock offboarding set on a person. Scoped like
+ * `sessions.user.lock`: a policy narrows it, for example to the members
+ * of groups the caller owns; the lock list shows only people the caller
+ * may lock.
+ */
+export const userUnlockPermission = createPermission({
+  name: 'sessions.user.unlock',
   attributes: { action: 'update' },
   resourceType: USER_RESOURCE_TYPE,
 });

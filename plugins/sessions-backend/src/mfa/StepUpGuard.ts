@@ -7,6 +7,7 @@ const ACTION_TEXT: Record<StepUpAction, string> = {
   'bulk-revoke': 'revoke several grants at once',
   'act-for-others': "end or revoke someone else's access",
   offboard: 'offboard a person',
+  unlock: "lift a person's lock",
   'disable-mfa': 'turn off two-factor authentication',
 };
 

@@ -120,13 +120,54 @@ describe('a manager, scoped by the catalog', () => {
     // Bob's sessions are not Maria's to see, and he is not hers to offboard.
     expect(preview.body.items).toEqual([
       {
+        // Whether Bob is locked is not hers to know either.
         userRef: BOB,
-        locked: false,
         mayOffboard: false,
         sessions: [],
         grants: [],
       },
     ]);
+  });
+
+  it('sees and lifts only the locks of their people', async () => {
+    await client
+      .asUser(ADMIN, 'post', '/offboard')
+      .send({ users: [JANE, BOB] })
+      .expect(200);
+    const locksSeenBy = async (userRef: string) =>
+      (
+        await client.asUser(userRef, 'get', '/locks').expect(200)
+      ).body.items.map((lock: any) => lock.userRef);
+    expect(await locksSeenBy(ADMIN)).toEqual([BOB, JANE]);
+    expect(await locksSeenBy(MARIA)).toEqual([JANE]);
+
+    const bobs = await client.asUser(
+      MARIA,
+      'delete',
+      `/locks/${encodeURIComponent(BOB)}`,
+    );
+    expect(bobs.status).toBe(403);
+    expect(bobs.body.error.message).toBe(
+      `You are not allowed to lift the lock of ${BOB}`,
+    );
+    // Nor may she learn, by lifting, whether someone is locked.
+    const carols = await client.asUser(
+      MARIA,
+      'delete',
+      `/locks/${encodeURIComponent(CAROL)}`,
+    );
+    expect(carols.status).toBe(404);
+    const someones = await client.asUser(
+      MARIA,
+      'delete',
+      `/locks/${encodeURIComponent('user:default/someone')}`,
+    );
+    expect(someones.status).toBe(403);
+
+    await client
+      .asUser(MARIA, 'delete', `/locks/${encodeURIComponent(JANE)}`)
+      .expect(204);
+    expect(await locksSeenBy(ADMIN)).toEqual([BOB]);
   });
 
   it('leaves people who manage no one without the People view', async () => {

@@ -55,7 +55,7 @@ export function createOffboardRoutes(options: {
     const credentials = await userCredentials(req);
     const { userRef } = parseInput(lockParams, req.params, 'params');
     noInput(req, 'query', 'body');
-    await offboarding.unlock(credentials, userRef);
+    await offboarding.unlock(credentials, userRef, stepUpProof(req));
     res.status(204).end();
   });
 

@@ -194,6 +194,34 @@ describe('step-up before critical actions', () => {
     ).toBe('revoking');
   });
 
+  it("lifts a person's lock only with a fresh proof", async () => {
+    const secret = await enrol(ADMIN);
+    const proof = await stepUp(ADMIN, secret);
+    await post('/offboard', ADMIN, { users: [BOB] }, proof).expect(200);
+    const unlock = (withProof?: string) => {
+      const call = request(app)
+        .delete(`/api/sessions/locks/${encodeURIComponent(BOB)}`)
+        .set('Authorization', as(ADMIN));
+      if (withProof) call.set(HEADER, withProof);
+      return call;
+    };
+    const expired = new StepUpProofs(KEY).issue(ADMIN, Date.now() - 1);
+    for (const refusedProof of [undefined, expired]) {
+      const refused = await unlock(refusedProof);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.name).toBe('StepUpRequiredError');
+    }
+    const locks = async () =>
+      (
+        await request(app)
+          .get('/api/sessions/locks')
+          .set('Authorization', as(ADMIN))
+      ).body.items.map((lock: any) => lock.userRef);
+    expect(await locks()).toEqual([BOB]);
+    await unlock(proof).expect(204);
+    expect(await locks()).toEqual([]);
+  });
+
   it.each([
     ['end all sessions', 'end-all'],
     ['bulk revoke', 'bulk-revoke'],

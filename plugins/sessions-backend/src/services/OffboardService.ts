@@ -117,7 +117,8 @@ export class OffboardService {
       userRef,
       openSessions: sessionsOf.get(userRef) ?? 0,
       activeGrants: grantsOf.get(userRef) ?? 0,
-      locked: locked.has(userRef),
+      // Whether someone is locked is told only to who may lock them.
+      locked: mayOffboard.has(userRef) ? locked.has(userRef) : undefined,
       mayOffboard: mayOffboard.has(userRef),
     }));
   }
@@ -143,7 +144,8 @@ export class OffboardService {
     return Promise.all(
       userRefs.map(async userRef => ({
         userRef,
-        locked: locked.has(userRef),
+        // Whether someone is locked is told only to who may lock them.
+        locked: mayOffboard.has(userRef) ? locked.has(userRef) : undefined,
         mayOffboard: mayOffboard.has(userRef),
         sessions: sessionRead.allowed
           ? await sessions.countOpenByResource({
@@ -296,20 +298,37 @@ export class OffboardService {
     }
   }
 
+  /** The locks of the people the caller may lock; nobody else's. */
   async listLocks(credentials: UserCredentials): Promise<UserLock[]> {
     await this.requireBasic(
       credentials,
       userOffboardPermission,
       'see user locks',
     );
-    return this.options.locks.listLocks();
+    const locks = await this.options.locks.listLocks();
+    const mayLock = await this.mayLock(
+      credentials,
+      locks.map(lock => lock.userRef),
+    );
+    return locks.filter(lock => mayLock.has(lock.userRef));
   }
 
-  async unlock(credentials: UserCredentials, userRef: string): Promise<void> {
-    await this.requireBasic(
-      credentials,
-      userUnlockPermission,
-      'lift user locks',
+  async unlock(
+    credentials: UserCredentials,
+    userRef: string,
+    proof?: string,
+  ): Promise<void> {
+    const mayUnlock = await this.mayAct(userUnlockPermission, credentials, [
+      userRef,
+    ]);
+    if (!mayUnlock.has(userRef)) {
+      throw new NotAllowedError(
+        `You are not allowed to lift the lock of ${userRef}`,
+      );
+    }
+    await (this.options.stepUp ?? noStepUp).require(
+      { userRef: callerRef(credentials), proof },
+      'unlock',
     );
     const event = await this.options.auditor.createEvent({
       eventId: 'user-unlock',
@@ -324,12 +343,18 @@ export class OffboardService {
   }
 
   /** Which of these people the caller may lock, and so offboard. */
-  private async mayLock(
+  private mayLock(credentials: UserCredentials, userRefs: string[]) {
+    return this.mayAct(userLockPermission, credentials, userRefs);
+  }
+
+  /** Which of these people the caller may lock, or unlock. */
+  private async mayAct(
+    permission: typeof userLockPermission,
     credentials: UserCredentials,
     userRefs: string[],
   ): Promise<Set<string>> {
     const decision = await this.options.userAccess.decide(
-      userLockPermission,
+      permission,
       credentials,
     );
     if (!decision.allowed) return new Set();
