@@ -7,7 +7,6 @@ import {
   connectorReadPermission,
   grantReadPermission,
   userLockPermission,
-  userUnlockPermission,
   userOffboardPermission,
   userUnlockPermission,
   grantRevokePermission,
