@@ -186,6 +186,28 @@ describe('readSessionsSettings', () => {
     );
   });
 
+  it('refuses the published development key in production, saying how to make one', () => {
+    const devKey = 'ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtMDAwMDAwMDA=';
+    const nodeEnv = process.env.NODE_ENV;
+    try {
+      process.env.NODE_ENV = 'production';
+      expect(() => read({ mfa: { encryptionKey: devKey } })).toThrow(
+        /sessions\.mfa\.encryptionKey is the development key .*openssl rand -base64 32/,
+      );
+      const ownKey = Buffer.alloc(32, 3).toString('base64');
+      expect(
+        read({ mfa: { encryptionKey: ownKey } }).mfa.encryptionKey,
+      ).toEqual(Buffer.alloc(32, 3));
+      // The dev portal keeps it.
+      process.env.NODE_ENV = 'development';
+      expect(
+        read({ mfa: { encryptionKey: devKey } }).mfa.encryptionKey,
+      ).toEqual(Buffer.from(devKey, 'base64'));
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+  });
+
   it('refuses step-up without an MFA key, and unknown step-up actions', () => {
     expect(() => read({ stepUp: { enabled: true } })).toThrow(
       'sessions.stepUp.enabled needs sessions.mfa.encryptionKey to be set',

@@ -114,8 +114,22 @@ function readAnomalySettings(config: Config): AnomalySettings {
   };
 }
 
+/**
+ * The key app-config.yaml publishes for the dev portal. Anyone can mint
+ * step-up proofs with it and read the secrets it encrypts.
+ */
+const PUBLISHED_DEV_KEY = 'ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtMDAwMDAwMDA=';
+
 function readMfa(config: Config): MfaSettings {
   const key = config.getOptionalString('sessions.mfa.encryptionKey');
+  if (
+    key?.trim() === PUBLISHED_DEV_KEY &&
+    process.env.NODE_ENV === 'production'
+  ) {
+    throw new Error(
+      "sessions.mfa.encryptionKey is the development key published in app-config.yaml, which anyone can use to mint step-up proofs; set a key of your own (for example from 'openssl rand -base64 32') in your production config",
+    );
+  }
   const previous =
     config.getOptionalStringArray('sessions.mfa.previousEncryptionKeys') ?? [];
   return {

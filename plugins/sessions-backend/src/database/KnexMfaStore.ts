@@ -1,5 +1,10 @@
 import { Knex } from 'knex';
-import { MfaEnrolment, MfaStore } from './MfaStore';
+import {
+  AttemptLimits,
+  AttemptReservation,
+  MfaEnrolment,
+  MfaStore,
+} from './MfaStore';
 import { insertChunked } from './sqlHelpers';
 
 const ENROLMENTS = 'mfa_enrolments';
@@ -114,26 +119,54 @@ export class KnexMfaStore implements MfaStore {
     return count === 1;
   }
 
-  async recordFailure(userRef: string, at: number) {
-    await this.db(FAILURES).insert({ user_ref: userRef, at });
-  }
-
-  async countFailures(userRef: string, since: number): Promise<number> {
-    const [{ count }] = await this.db(FAILURES)
-      .where('user_ref', userRef)
-      .where('at', '>=', since)
-      .count({ count: '*' });
-    return Number(count);
-  }
-
-  async lock(userRef: string, until: number) {
-    await this.db(ENROLMENTS)
-      .where('user_ref', userRef)
-      .update({ locked_until: until });
+  async reserveAttempt(
+    userRef: string,
+    at: number,
+    limits: AttemptLimits,
+  ): Promise<AttemptReservation> {
+    return this.db.transaction(async trx => {
+      // The row lock makes parallel attempts of one user take turns (a
+      // writing transaction holds the whole database on SQLite).
+      const enrolment = await trx(ENROLMENTS)
+        .where('user_ref', userRef)
+        .forUpdate()
+        .first('locked_until');
+      const lockedUntil = numberOrNull(enrolment?.locked_until ?? null);
+      if (lockedUntil !== null && lockedUntil > at) {
+        return { allowed: false as const, lockedUntil };
+      }
+      const [{ count }] = await trx(FAILURES)
+        .where('user_ref', userRef)
+        .where('at', '>=', at - limits.windowMs)
+        .count({ count: '*' });
+      if (Number(count) >= limits.maxFailures) {
+        const until = at + limits.lockMs;
+        await trx(ENROLMENTS)
+          .where('user_ref', userRef)
+          .update({ locked_until: until });
+        return { allowed: false as const, lockedUntil: until };
+      }
+      await trx(FAILURES).insert({ user_ref: userRef, at });
+      const failures = Number(count) + 1;
+      if (failures < limits.maxFailures) {
+        return { allowed: true as const, failures, lockedUntil: null };
+      }
+      // The last attempt allowed locks now; its success lifts the lock.
+      const until = at + limits.lockMs;
+      await trx(ENROLMENTS)
+        .where('user_ref', userRef)
+        .update({ locked_until: until });
+      return { allowed: true as const, failures, lockedUntil: until };
+    });
   }
 
   async clearFailures(userRef: string) {
-    await this.db(FAILURES).where('user_ref', userRef).delete();
+    await this.db.transaction(async trx => {
+      await trx(FAILURES).where('user_ref', userRef).delete();
+      await trx(ENROLMENTS)
+        .where('user_ref', userRef)
+        .update({ locked_until: null });
+    });
   }
 
   async deleteEnrolment(userRef: string) {

@@ -9,6 +9,21 @@ export interface MfaEnrolment {
   lockedUntil: number | null;
 }
 
+/** How many wrong codes a window allows, and how long the lock then lasts. */
+export interface AttemptLimits {
+  windowMs: number;
+  maxFailures: number;
+  lockMs: number;
+}
+
+/**
+ * An attempt that may be checked (`failures` counts it; `lockedUntil` is
+ * set when it was the last one allowed), or one refused while locked.
+ */
+export type AttemptReservation =
+  | { allowed: true; failures: number; lockedUntil: number | null }
+  | { allowed: false; lockedUntil: number };
+
 /**
  * Persistence of second-factor enrolments, recovery codes and failures.
  * The replay guard and the lockout are conditional statements here, so
@@ -44,9 +59,19 @@ export interface MfaStore {
   ): Promise<Array<{ id: number; hash: string }>>;
   /** Marks a recovery code used unless it already was; false if it was. */
   useRecoveryCode(id: number, at: number): Promise<boolean>;
-  recordFailure(userRef: string, at: number): Promise<void>;
-  countFailures(userRef: string, since: number): Promise<number>;
-  lock(userRef: string, until: number): Promise<void>;
+  /**
+   * Reserves one attempt at a code before the code is checked. The attempt
+   * counts as a failure until a success clears it, and is counted under a
+   * lock on the enrolment, so parallel attempts are counted one by one:
+   * the one that reaches the limit locks the enrolment at once, and later
+   * ones are refused without being checked.
+   */
+  reserveAttempt(
+    userRef: string,
+    at: number,
+    limits: AttemptLimits,
+  ): Promise<AttemptReservation>;
+  /** After a success: forgets the failures and lifts the lock. */
   clearFailures(userRef: string): Promise<void>;
   /** Removes the enrolment and its recovery codes. */
   deleteEnrolment(userRef: string): Promise<void>;

@@ -17,7 +17,12 @@ const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 const STEP = 30_000;
 const KEY = Buffer.alloc(32, 9);
 
-function service(knex: Knex, clock: { now: number }, maxFailures = 5) {
+function service(
+  knex: Knex,
+  clock: { now: number },
+  maxFailures = 5,
+  auditor = mockServices.auditor.mock(),
+) {
   return new MfaService({
     store: new KnexMfaStore(knex),
     mfa: {
@@ -27,7 +32,7 @@ function service(knex: Knex, clock: { now: number }, maxFailures = 5) {
       lockout: { maxFailures, windowMs: 15 * 60_000, durationMs: 15 * 60_000 },
     },
     stepUp: { enabled: true, maxAgeMs: 5 * 60_000, actions: [] },
-    auditor: mockServices.auditor.mock(),
+    auditor,
     now: () => clock.now,
   });
 }
@@ -92,10 +97,10 @@ describe('MfaService', () => {
       const { proof, expiresAt } = await mfa.verify(JANE, { code });
 
       expect(Date.parse(expiresAt)).toBe(clock.now + 5 * 60_000);
-      expect(mfa.hasFreshProof(JANE.userEntityRef, proof)).toBe(true);
-      expect(mfa.hasFreshProof('user:default/bob', proof)).toBe(false);
+      expect(await mfa.hasFreshProof(JANE.userEntityRef, proof)).toBe(true);
+      expect(await mfa.hasFreshProof('user:default/bob', proof)).toBe(false);
       clock.now += 5 * 60_000;
-      expect(mfa.hasFreshProof(JANE.userEntityRef, proof)).toBe(false);
+      expect(await mfa.hasFreshProof(JANE.userEntityRef, proof)).toBe(false);
       clock.now = T0 + STEP + 1000;
       await expect(mfa.verify(JANE, { code })).rejects.toThrow(
         'body.code: not a valid code',
@@ -129,6 +134,63 @@ describe('MfaService', () => {
       await mfa.disable(JANE, { code: await totpCode(secret, clock.now) });
       expect((await mfa.status(JANE)).enrolled).toBe(false);
       expect(await knex('mfa_recovery_codes').select()).toEqual([]);
+    });
+    it.each([
+      ['codes', { code: '000000' }],
+      ['recovery codes', { recoveryCode: 'aaaaa-bbbbb' }],
+    ])(
+      'counts 50 parallel wrong %s one by one and checks no more than five',
+      async (_, factor) => {
+        const clock = { now: T0 };
+        const { secret } = await enrolled(knex, clock);
+        clock.now += STEP;
+        const auditor = mockServices.auditor.mock();
+        const mfa = service(knex, clock, 5, auditor);
+        const outcomes = await Promise.all(
+          Array.from({ length: 50 }, () =>
+            mfa.verify(JANE, factor).then(
+              () => 'accepted',
+              (error: Error) => error.message.replace(/after .*/, 'after …'),
+            ),
+          ),
+        );
+        const tally = new Map<string, number>();
+        for (const outcome of outcomes) {
+          tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
+        }
+        expect(Object.fromEntries(tally)).toEqual({
+          'body.code: not a valid code': 4,
+          'Too many wrong codes; try again after …': 46,
+        });
+        // Only the five reserved attempts were looked at (and audited).
+        const checked = auditor.createEvent.mock.calls.filter(
+          ([event]) => event.eventId === 'mfa-step-up',
+        );
+        expect(checked).toHaveLength(5);
+        // Locked, even for the right code.
+        await expect(
+          mfa.verify(JANE, { code: await totpCode(secret, clock.now) }),
+        ).rejects.toThrow(/Too many wrong codes/);
+      },
+    );
+
+    it('voids proofs when two-factor is turned off or enrolled again', async () => {
+      const clock = { now: T0 };
+      const { mfa, secret } = await enrolled(knex, clock);
+      clock.now += STEP;
+      const { proof } = await mfa.verify(JANE, {
+        code: await totpCode(secret, clock.now),
+      });
+      expect(await mfa.hasFreshProof(JANE.userEntityRef, proof)).toBe(true);
+
+      clock.now += STEP;
+      await mfa.disable(JANE, { code: await totpCode(secret, clock.now) });
+      expect(await mfa.hasFreshProof(JANE.userEntityRef, proof)).toBe(false);
+
+      clock.now += STEP;
+      const again = await mfa.startEnrolment(JANE);
+      await mfa.activate(JANE, await totpCode(again.secret, clock.now));
+      expect(await mfa.hasFreshProof(JANE.userEntityRef, proof)).toBe(false);
     });
   });
 

@@ -9,7 +9,7 @@ import {
 } from '@backstage/errors';
 import { MfaStatus } from '@internal/plugin-sessions-common';
 import { MfaSettings, StepUpSettings } from '../config';
-import { MfaStore } from '../database/MfaStore';
+import { MfaEnrolment, MfaStore } from '../database/MfaStore';
 import { MfaLockedError } from './errors';
 import {
   hashRecoveryCode,
@@ -110,7 +110,7 @@ export class MfaService {
     if (enrolment?.status !== 'pending') {
       throw new ConflictError('There is no enrolment to activate; start one');
     }
-    await this.refuseWhileLocked(enrolment.lockedUntil);
+    const attempt = await this.reserveAttempt(userRef);
     const now = this.now();
     const timeStep = await verifyTotp(
       box.decrypt(enrolment.secretCiphertext),
@@ -118,7 +118,7 @@ export class MfaService {
       { atMs: now },
     );
     if (timeStep === undefined) {
-      await this.fail(userRef, 'activate');
+      await this.fail(userRef, 'activate', attempt);
     }
     const recoveryCodes = newRecoveryCodes();
     const hashes = await Promise.all(recoveryCodes.map(hashRecoveryCode));
@@ -132,13 +132,21 @@ export class MfaService {
 
   /** Checks a second factor and hands out a step-up proof. */
   async verify(user: BackstageUserPrincipal, factor: SecondFactor) {
-    await this.checkFactor(user.userEntityRef, factor, 'step-up');
+    const enrolment = await this.checkFactor(
+      user.userEntityRef,
+      factor,
+      'step-up',
+    );
     const expiresAt = this.now() + this.options.stepUp.maxAgeMs;
     await this.audit('mfa-step-up', user.userEntityRef, {
       with: 'code' in factor ? 'code' : 'recovery-code',
     });
     return {
-      proof: this.proofs!.issue(user.userEntityRef, expiresAt),
+      proof: this.proofs!.issue(
+        user.userEntityRef,
+        expiresAt,
+        enrolment.activatedAt!,
+      ),
       expiresAt: new Date(expiresAt).toISOString(),
     };
   }
@@ -149,9 +157,22 @@ export class MfaService {
     await this.audit('mfa-disable', user.userEntityRef, {});
   }
 
-  /** True when the proof is the user's own and still fresh. */
-  hasFreshProof(userRef: string, proof: string | undefined): boolean {
-    return Boolean(this.proofs?.isValid(proof, userRef, this.now()));
+  /**
+   * True when the proof is the user's own, still fresh, and was earned with
+   * the enrolment they have now: turning two-factor off, or enrolling again,
+   * voids the proofs earned before.
+   */
+  async hasFreshProof(
+    userRef: string,
+    proof: string | undefined,
+  ): Promise<boolean> {
+    const earned = this.proofs?.read(proof, userRef, this.now());
+    if (!earned) return false;
+    const enrolment = await this.options.store.getEnrolment(userRef);
+    return (
+      enrolment?.status === 'active' &&
+      enrolment.activatedAt === earned.enrolment
+    );
   }
 
   async isEnrolled(userRef: string): Promise<boolean> {
@@ -159,18 +180,20 @@ export class MfaService {
     return enrolment?.status === 'active';
   }
 
+  /** Checks a current or recovery code; returns the enrolment it matched. */
   private async checkFactor(
     userRef: string,
     factor: SecondFactor,
     purpose: string,
-  ) {
+  ): Promise<MfaEnrolment> {
     const { store } = this.options;
     const box = this.requireBox();
     const enrolment = await store.getEnrolment(userRef);
     if (enrolment?.status !== 'active') {
       throw new ConflictError('Two-factor authentication is not set up');
     }
-    await this.refuseWhileLocked(enrolment.lockedUntil);
+    // Counted before the code is looked at, so parallel guesses count too.
+    const attempt = await this.reserveAttempt(userRef);
     if ('code' in factor) {
       const secret = box.decrypt(enrolment.secretCiphertext);
       const timeStep = await verifyTotp(secret, factor.code, {
@@ -182,16 +205,17 @@ export class MfaService {
         timeStep === undefined ||
         !(await store.acceptTimeStep(userRef, timeStep))
       ) {
-        await this.fail(userRef, purpose);
+        await this.fail(userRef, purpose, attempt);
       }
       if (box.needsReencryption(enrolment.secretCiphertext)) {
         await store.replaceSecret(userRef, box.encrypt(secret));
       }
     } else {
       const used = await this.useRecoveryCode(userRef, factor.recoveryCode);
-      if (!used) await this.fail(userRef, purpose);
+      if (!used) await this.fail(userRef, purpose, attempt);
     }
     await store.clearFailures(userRef);
+    return enrolment;
   }
 
   private async useRecoveryCode(userRef: string, code: string) {
@@ -204,35 +228,48 @@ export class MfaService {
     return false;
   }
 
-  /** Counts a failure, locks past the limit, and refuses the code. */
-  private async fail(userRef: string, purpose: string): Promise<never> {
-    const { store, mfa } = this.options;
-    const now = this.now();
-    await store.recordFailure(userRef, now);
-    const failures = await store.countFailures(
+  /** Reserves an attempt at a code, or refuses while the user is locked. */
+  private async reserveAttempt(userRef: string) {
+    const { lockout } = this.options.mfa;
+    const attempt = await this.options.store.reserveAttempt(
       userRef,
-      now - mfa.lockout.windowMs,
+      this.now(),
+      {
+        windowMs: lockout.windowMs,
+        maxFailures: lockout.maxFailures,
+        lockMs: lockout.durationMs,
+      },
     );
-    await this.audit('mfa-step-up', userRef, { purpose, failures }, 'failed');
-    if (failures >= mfa.lockout.maxFailures) {
-      const until = now + mfa.lockout.durationMs;
-      await store.lock(userRef, until);
-      await this.audit('mfa-lockout', userRef, {
-        until: new Date(until).toISOString(),
-      });
+    if (!attempt.allowed) {
       throw new MfaLockedError(
-        `Too many wrong codes; try again after ${new Date(until).toISOString()}`,
+        `Too many wrong codes; try again after ${new Date(
+          attempt.lockedUntil,
+        ).toISOString()}`,
+      );
+    }
+    return attempt;
+  }
+
+  /** Refuses the code; says so with the lock when it was the last try. */
+  private async fail(
+    userRef: string,
+    purpose: string,
+    attempt: { failures: number; lockedUntil: number | null },
+  ): Promise<never> {
+    await this.audit(
+      'mfa-step-up',
+      userRef,
+      { purpose, failures: attempt.failures },
+      'failed',
+    );
+    if (attempt.lockedUntil !== null) {
+      const until = new Date(attempt.lockedUntil).toISOString();
+      await this.audit('mfa-lockout', userRef, { until });
+      throw new MfaLockedError(
+        `Too many wrong codes; try again after ${until}`,
       );
     }
     throw new InputError('body.code: not a valid code');
-  }
-
-  private async refuseWhileLocked(lockedUntil: number | null) {
-    if (lockedUntil && lockedUntil > this.now()) {
-      throw new MfaLockedError(
-        `Too many wrong codes; try again after ${new Date(lockedUntil).toISOString()}`,
-      );
-    }
   }
 
   private requireBox(): SecretBox {

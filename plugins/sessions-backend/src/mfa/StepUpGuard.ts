@@ -27,7 +27,10 @@ export class StepUpGuard {
   constructor(
     private readonly settings: StepUpSettings,
     private readonly mfa: {
-      hasFreshProof(userRef: string, proof: string | undefined): boolean;
+      hasFreshProof(
+        userRef: string,
+        proof: string | undefined,
+      ): Promise<boolean>;
       isEnrolled(userRef: string): Promise<boolean>;
     },
   ) {}
@@ -36,7 +39,7 @@ export class StepUpGuard {
     if (!this.settings.enabled || !this.settings.actions.includes(action)) {
       return;
     }
-    if (this.mfa.hasFreshProof(context.userRef, context.proof)) return;
+    if (await this.mfa.hasFreshProof(context.userRef, context.proof)) return;
     if (!(await this.mfa.isEnrolled(context.userRef))) {
       throw new MfaEnrollmentRequiredError(
         `Set up two-factor authentication to ${ACTION_TEXT[action]}`,
@@ -51,5 +54,5 @@ export class StepUpGuard {
 /** A guard for tests and portals that turn step-up off. */
 export const noStepUp = new StepUpGuard(
   { enabled: false, maxAgeMs: 0, actions: [] },
-  { hasFreshProof: () => true, isEnrolled: async () => true },
+  { hasFreshProof: async () => true, isEnrolled: async () => true },
 );

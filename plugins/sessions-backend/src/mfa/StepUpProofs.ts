@@ -2,9 +2,9 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * Short-lived proofs that a user just passed a second-factor check: the
- * user and an expiry, signed with a key derived from the MFA encryption
- * key, so every replica with the same config accepts them and no other
- * user can use them.
+ * user, an expiry and the enrolment the check used (its activation time),
+ * signed with a key derived from the MFA encryption key, so every replica
+ * with the same config accepts them and no other user can use them.
  */
 export class StepUpProofs {
   private readonly key: Buffer;
@@ -15,33 +15,41 @@ export class StepUpProofs {
     );
   }
 
-  issue(userRef: string, expiresAt: number): string {
+  issue(userRef: string, expiresAt: number, enrolment: number): string {
     const payload = Buffer.from(
-      JSON.stringify({ sub: userRef, exp: expiresAt }),
+      JSON.stringify({ sub: userRef, exp: expiresAt, enr: enrolment }),
     ).toString('base64url');
     return `${payload}.${this.sign(payload)}`;
   }
 
-  /** True when the proof is this user's, intact and not expired. */
-  isValid(proof: string | undefined, userRef: string, now: number): boolean {
-    if (!proof) return false;
+  /**
+   * The enrolment a proof was earned with, when the proof is this user's,
+   * intact and not expired; undefined otherwise.
+   */
+  read(
+    proof: string | undefined,
+    userRef: string,
+    now: number,
+  ): { enrolment: number } | undefined {
+    if (!proof) return undefined;
     const [payload, signature] = proof.split('.');
-    if (!payload || !signature) return false;
+    if (!payload || !signature) return undefined;
     const expected = Buffer.from(this.sign(payload));
     const actual = Buffer.from(signature);
     if (
       actual.length !== expected.length ||
       !timingSafeEqual(actual, expected)
     ) {
-      return false;
+      return undefined;
     }
     try {
-      const { sub, exp } = JSON.parse(
+      const { sub, exp, enr } = JSON.parse(
         Buffer.from(payload, 'base64url').toString('utf8'),
       );
-      return sub === userRef && typeof exp === 'number' && now < exp;
+      const fresh = sub === userRef && typeof exp === 'number' && now < exp;
+      return fresh && typeof enr === 'number' ? { enrolment: enr } : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   }
 

@@ -136,7 +136,7 @@ describe('step-up before critical actions', () => {
     expect(without.body.error.name).toBe('StepUpRequiredError');
     expect(await openOf(JANE)).toHaveLength(3);
 
-    const expired = new StepUpProofs(KEY).issue(JANE, Date.now() - 1);
+    const expired = new StepUpProofs(KEY).issue(JANE, Date.now() - 1, 0);
     expect(
       (await post('/sessions/end-all', JANE, {}, expired)).body.error.name,
     ).toBe('StepUpRequiredError');
@@ -205,7 +205,7 @@ describe('step-up before critical actions', () => {
       if (withProof) call.set(HEADER, withProof);
       return call;
     };
-    const expired = new StepUpProofs(KEY).issue(ADMIN, Date.now() - 1);
+    const expired = new StepUpProofs(KEY).issue(ADMIN, Date.now() - 1, 0);
     for (const refusedProof of [undefined, expired]) {
       const refused = await unlock(refusedProof);
       expect(refused.status).toBe(403);
@@ -258,7 +258,7 @@ describe('step-up before critical actions', () => {
             );
         }
       };
-      const expired = new StepUpProofs(KEY).issue(ADMIN, Date.now() - 1);
+      const expired = new StepUpProofs(KEY).issue(ADMIN, Date.now() - 1, 0);
       for (const proof of [undefined, expired]) {
         const refused = await call(proof);
         expect(refused.status).toBe(403);
