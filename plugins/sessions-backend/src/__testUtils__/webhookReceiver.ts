@@ -1,8 +1,11 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 
-/** A connector's webhook endpoint that answers with the statuses given. */
-export async function receiver(statuses: number[]) {
+/**
+ * A connector's webhook endpoint that answers with the statuses given;
+ * a redirect status points at `location`.
+ */
+export async function receiver(statuses: number[], location?: string) {
   const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> =
     [];
   const server = http.createServer((req, res) => {
@@ -11,6 +14,9 @@ export async function receiver(statuses: number[]) {
     req.on('end', () => {
       received.push({ headers: req.headers, body });
       res.statusCode = statuses.shift() ?? 200;
+      if (location && res.statusCode >= 300 && res.statusCode < 400) {
+        res.setHeader('location', location);
+      }
       res.end();
     });
   });

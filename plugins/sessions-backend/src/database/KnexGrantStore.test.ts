@@ -4,6 +4,7 @@ import {
   migratedStore,
   newGrant,
 } from '../__testUtils__/databases';
+import { grantRules } from '../permissions/grantRules';
 
 jest.setTimeout(60_000);
 
@@ -15,6 +16,32 @@ describe('KnexGrantStore', () => {
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     const setup = () => migratedStore(databases, databaseId as TestDatabaseId);
+
+    it('lets a HAS_TARGET policy match a target exactly, as its single-grant check does', async () => {
+      const { grants } = await setup();
+      const exact = newGrant({ target: 'laptop-A' });
+      const otherCase = newGrant({ target: 'LAPTOP-a' });
+      const accented = newGrant({ target: 'laptop-Á' });
+      await grants.insertGrants([exact, otherCase, accented], 'test');
+      const targets = ['laptop-A'];
+      const listed = await grants.listGrants({
+        userRef: 'user:default/jane',
+        sort: 'expiresAt',
+        order: 'asc',
+        limit: 10,
+        access: { property: 'target', values: targets },
+      });
+      expect(listed.map(grant => grant.target)).toEqual(['laptop-A']);
+      // What the rule's apply says of each grant, one at a time.
+      const stored = await grants.findGrants({
+        ids: [exact.id, otherCase.id, accented.id],
+      });
+      expect(
+        stored.filter(grant =>
+          grantRules.hasTarget.apply(grant as any, { targets }),
+        ),
+      ).toEqual(listed);
+    });
 
     it('ingests a grant once, however often it is reported', async () => {
       const { grants, knex } = await setup();

@@ -30,8 +30,10 @@ import {
   whereContains,
   whereCriteria,
   countPerUser,
+  whereInExactly,
   FilterColumn,
 } from './sqlHelpers';
+import { prepareSqliteSearch } from './sqliteUnicodeLower';
 import { whereManagedBy } from './KnexManagedMembersStore';
 
 const GRANTS = 'access_grants';
@@ -63,7 +65,7 @@ const FILTER_COLUMNS: Record<GrantFilter['property'], FilterColumn> = {
   managedBy: (query, managerRefs) =>
     whereManagedBy(query, 'user_ref', managerRefs),
   kind: 'kind',
-  target: 'target',
+  target: (query, targets) => whereInExactly(query, 'target', targets),
   status: 'status',
   source: 'source',
 };
@@ -116,7 +118,9 @@ export class KnexGrantStore implements GrantStore {
     private readonly options: { confirmWithinMs: number } = {
       confirmWithinMs: DEFAULT_CONFIRM_WITHIN_MS,
     },
-  ) {}
+  ) {
+    prepareSqliteSearch(db);
+  }
 
   async insertGrants(
     grants: NewGrant[],

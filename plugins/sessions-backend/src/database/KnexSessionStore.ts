@@ -16,6 +16,7 @@ import {
   countPerUser,
   FilterColumn,
 } from './sqlHelpers';
+import { prepareSqliteSearch } from './sqliteUnicodeLower';
 import { whereManagedBy } from './KnexManagedMembersStore';
 import { foldTotals, readTotals, recordTotalsChange } from './sessionTotals';
 import {
@@ -163,7 +164,9 @@ export class KnexSessionStore implements SessionStore {
     private readonly options: { confirmWithinMs: number } = {
       confirmWithinMs: DEFAULT_CONFIRM_WITHIN_MS,
     },
-  ) {}
+  ) {
+    prepareSqliteSearch(db);
+  }
 
   async insertSessions(
     sessions: NewSession[],

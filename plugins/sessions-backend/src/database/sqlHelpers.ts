@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { lowerFunction } from './sqliteUnicodeLower';
 
 /** Rows per statement, under every dialect's bound-parameter limit. */
 const CHUNK = 500;
@@ -77,6 +78,25 @@ export function whereCriteria<P extends string>(
   }
 }
 
+/**
+ * `column IN values`, compared exactly on every database. MySQL's default
+ * collations ignore case and accents, so there the index narrows the rows
+ * and a binary comparison keeps the exact ones, as a rule's `apply` does.
+ */
+export function whereInExactly(
+  query: Knex.QueryBuilder,
+  column: string,
+  values: string[],
+) {
+  query.whereIn(column, values);
+  if (/mysql/.test(String(query.client.config.client))) {
+    query.whereRaw(
+      `?? collate utf8mb4_bin in (${values.map(() => '?').join(', ')})`,
+      [column, ...values],
+    );
+  }
+}
+
 /** Rows strictly after a keyset position in `(column, id)` order. */
 export function whereAfter(
   query: Knex.QueryBuilder,
@@ -103,9 +123,10 @@ export function whereContains(
   const pattern = `%${text
     .toLocaleLowerCase('en-US')
     .replace(/[!%_]/g, '!$&')}%`;
+  const lower = lowerFunction(query);
   query.where(any => {
     for (const column of columns) {
-      any.orWhereRaw(`lower(??) like ? escape '!'`, [column, pattern]);
+      any.orWhereRaw(`${lower}(??) like ? escape '!'`, [column, pattern]);
     }
   });
 }

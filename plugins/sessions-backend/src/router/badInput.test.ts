@@ -90,6 +90,12 @@ describe('bad input is refused naming the field; any script is kept', () => {
       expect(found.body.items.map((s: any) => s.resourceName)).toEqual([
         '東京 本番',
       ]);
+      // Case folds in every script, also on SQLite.
+      await start('s-upper', 'Über-host').expect(200);
+      const folded = await mine(`/sessions?q=${encodeURIComponent('über')}`);
+      expect(folded.body.items.map((s: any) => s.resourceName)).toEqual([
+        'Über-host',
+      ]);
       const rocket = await mine(`/sessions?q=${encodeURIComponent('🚀')}`);
       expect(rocket.body.items.map((s: any) => s.resourceName)).toEqual([
         'deploy 🚀 prod',

@@ -148,4 +148,36 @@ describe('OrderWebhookPusher', () => {
     ).toHaveLength(1);
     endpoint.close();
   });
+
+  it('never follows a redirect with the signed order', async () => {
+    const { knex, store } = await migratedStore(databases, 'SQLITE_3');
+    const elsewhere = await receiver([]);
+    const endpoint = await receiver([307, 308, 302], elsewhere.url);
+    const registry = new KnexConnectorStore(knex);
+    await registry.pushCursor('bastion');
+    const session = newSession({ source: 'bastion' });
+    await store.insertSessions([session], 'test');
+    await store.endSessions(
+      { ids: [session.id] },
+      { reason: 'user', endedBy: 'u', at: Date.now(), orderConnector: true },
+    );
+    const pusher = new OrderWebhookPusher({
+      connectors: [],
+      commands: new KnexCommandStore(knex),
+      registry,
+      logger: mockServices.logger.mock(),
+      timing: FAST,
+    });
+
+    await pusher.pushRound('bastion', { url: endpoint.url, secret: SECRET });
+
+    expect(endpoint.received).toHaveLength(3);
+    expect(elsewhere.received).toEqual([]);
+    const [record] = await registry.listConnectors();
+    expect(record.pushFailure).toMatch(
+      /not pushed after 3 attempts: HTTP 302, a redirect, which is not followed/,
+    );
+    endpoint.close();
+    elsewhere.close();
+  });
 });

@@ -130,10 +130,17 @@ export class OrderWebhookPusher {
             [SIGNATURE_HEADER]: signOrder(webhook.secret, timestamp, body),
           },
           body,
+          // A redirect would re-send the signed order somewhere else.
+          redirect: 'manual',
           signal: AbortSignal.timeout(this.timing.attemptTimeoutMs),
         });
         if (response.ok) return;
-        failure = `HTTP ${response.status}`;
+        const redirected = response.status >= 300 && response.status < 400;
+        failure = `HTTP ${response.status}${
+          redirected
+            ? ', a redirect, which is not followed: configure the final URL'
+            : ''
+        }`;
       } catch (error) {
         failure = String((error as Error)?.message ?? error);
       }
