@@ -1,8 +1,50 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { NotAllowedError, ResponseError } from '@backstage/errors';
-import { IngestResult } from '@internal/plugin-sessions-common';
-import { PORTAL_SOURCE } from '@internal/plugin-sessions-common';
+import {
+  NotAllowedError,
+  ResponseError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  IngestResult,
+  PORTAL_SOURCE,
+  sessionStartSchema,
+} from '@internal/plugin-sessions-common';
 import { describeDevice } from './describeDevice';
+
+/** How long a sign-in waits for Active Sessions before it counts as unavailable. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/** The start schema's limit on a user agent, in UTF-16 code units. */
+const MAX_USER_AGENT_LENGTH = 1000;
+
+/** The first `max` code units of `text`, never half a surrogate pair. */
+function clip(text: string, max: number) {
+  const head = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head;
+}
+
+/**
+ * `value` as the start schema stores `field`, or nothing when the schema
+ * would refuse it. These fields come from the browser (or a proxy): an odd
+ * one is left out rather than refusing the sign-in.
+ */
+function accepted(
+  field: 'userAgent' | 'ipAddress' | 'device',
+  value: string | undefined,
+): string | undefined {
+  if (!value) return undefined;
+  return sessionStartSchema.shape[field].safeParse(value).data ?? undefined;
+}
+
+/**
+ * Whether `error` means Active Sessions gave no answer about a sign-in:
+ * it could not be reached, or failed (5xx). Any other error, a 4xx above
+ * all, is an answer: the sign-in was not recorded and must not go ahead.
+ */
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof ServiceUnavailableError) return true;
+  return error instanceof ResponseError && error.statusCode >= 500;
+}
 
 /**
  * The auth plugin's side of portal sign-ins: it reports each sign-in to the
@@ -22,6 +64,10 @@ export class PortalSessions {
     ipAddress?: string;
     userAgent?: string;
   }): Promise<void> {
+    const userAgent = accepted(
+      'userAgent',
+      signIn.userAgent && clip(signIn.userAgent.trim(), MAX_USER_AGENT_LENGTH),
+    );
     const result: IngestResult = await this.post('sessions/start', {
       source: PORTAL_SOURCE,
       sessions: [
@@ -30,9 +76,9 @@ export class PortalSessions {
           userRef: signIn.userRef,
           resourceName: 'Backstage portal',
           resourceType: 'portal',
-          device: describeDevice(signIn.userAgent),
-          ipAddress: signIn.ipAddress || undefined,
-          userAgent: signIn.userAgent?.slice(0, 1000) || undefined,
+          device: accepted('device', describeDevice(userAgent)),
+          ipAddress: accepted('ipAddress', signIn.ipAddress),
+          userAgent,
         },
       ],
     });
@@ -71,20 +117,35 @@ export class PortalSessions {
     });
   }
 
+  /**
+   * Throws a `ServiceUnavailableError` when the sessions plugin cannot be
+   * reached, and a `ResponseError` carrying its status when it refuses:
+   * callers tell an outage from a refusal with {@link isUnavailable}.
+   */
   private async post(path: string, body: object) {
     const baseUrl = await this.discovery.getBaseUrl('sessions');
     const { token } = await this.auth.getPluginRequestToken({
       onBehalfOf: await this.auth.getOwnServiceCredentials(),
       targetPluginId: 'sessions',
     });
-    const response = await fetch(`${baseUrl}/connector/${path}`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify(body),
-    });
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}/connector/${path}`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify(body),
+        // A hung backend counts as one that cannot be reached.
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new ServiceUnavailableError(
+        `Active Sessions could not be reached: ${error}`,
+        error,
+      );
+    }
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return response.json();
   }

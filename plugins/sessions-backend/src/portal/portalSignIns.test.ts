@@ -1,24 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import {
+  BackendFeature,
   coreServices,
+  createBackendModule,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { createBackend } from '@backstage/backend-defaults';
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import authPlugin from '@backstage/plugin-auth-backend';
+import {
+  authProvidersExtensionPoint,
+  createProxyAuthenticator,
+  createProxyAuthProviderFactory,
+} from '@backstage/plugin-auth-node';
+import type { RequestHandler } from 'express';
 import Router from 'express-promise-router';
 import request from 'supertest';
 import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { authModuleSessionsGuestProvider } from './authModuleSessionsGuestProvider';
+import { PortalSessions } from './PortalSessions';
 import { sessionsTokenCheckServiceFactory } from './sessionsTokenCheckServiceFactory';
-import { SIGN_IN_COOKIE } from './trackPortalSignIns';
+import { SIGN_IN_COOKIE, trackPortalSignIns } from './trackPortalSignIns';
 
 jest.setTimeout(60_000);
 
 const JANE = 'user:default/jane';
+const BOB = 'user:default/bob';
 const REFRESH_MS = 1000;
 
 const claimsOf = (token: string) =>
@@ -47,8 +61,11 @@ const echoPlugin = createBackendPlugin({
   },
 });
 
-/** Guest sign-in as Jane, with these `sessions.portal` settings. */
-const portalConfig = (portal: object) =>
+/**
+ * Guest sign-in as Jane and `bob` sign-in as Bob (when installed), with
+ * these `sessions.portal` settings.
+ */
+const portalConfig = (portal: object, more: object = {}) =>
   mockServices.rootConfig.factory({
     data: {
       app: { baseUrl: 'http://localhost:3000' },
@@ -58,17 +75,58 @@ const portalConfig = (portal: object) =>
             userEntityRef: JANE,
             dangerouslyAllowOutsideDevelopment: true,
           },
+          bob: {},
         },
       },
       sessions: { portal },
+      ...more,
     },
   });
 
-async function startPortal(options: { tokenCheck: boolean }) {
+/** A second tracked provider, `bob`, that signs in as Bob. */
+const authModuleBobProvider = createBackendModule({
+  pluginId: 'auth',
+  moduleId: 'tracked-bob',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        providers: authProvidersExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+      },
+      async init({ providers, discovery, auth }) {
+        providers.registerProvider({
+          providerId: 'bob',
+          factory: trackPortalSignIns(
+            createProxyAuthProviderFactory({
+              authenticator: createProxyAuthenticator({
+                defaultProfileTransform: async () => ({ profile: {} }),
+                initialize: () => ({}),
+                authenticate: async () => ({ result: {} }),
+              }),
+              signInResolver: async (_info, ctx) =>
+                ctx.issueToken({ claims: { sub: BOB, ent: [BOB] } }),
+            }),
+            new PortalSessions(discovery, auth),
+          ),
+        });
+      },
+    });
+  },
+});
+
+async function startPortal(
+  options: {
+    tokenCheck?: boolean;
+    features?: BackendFeature[];
+    config?: object;
+  } = {},
+) {
   return startTestBackend({
     features: [
       authPlugin,
       authModuleSessionsGuestProvider,
+      authModuleBobProvider,
       sessionsPlugin,
       echoPlugin,
       // Real token verification, as in a portal: the default test
@@ -81,16 +139,24 @@ async function startPortal(options: { tokenCheck: boolean }) {
       policyPermissionsFactory(
         new ActiveSessionsTestPolicy('user:default/admin'),
       ),
-      portalConfig({ refreshInterval: { milliseconds: REFRESH_MS } }),
+      portalConfig(
+        { refreshInterval: { milliseconds: REFRESH_MS } },
+        options.config,
+      ),
+      ...(options.features ?? []),
     ],
   });
 }
 
 type Portal = Awaited<ReturnType<typeof startPortal>>;
 
-/** A browser: its own cookie jar, and the token of its last sign-in. */
-function browser(portal: Portal, userAgent: string) {
-  const agent = request.agent(portal.server);
+/**
+ * A browser: its own cookie jar, and the token of its last sign-in. Of a
+ * test backend, or of the backend at a URL.
+ */
+function browser(portal: Portal | string, userAgent: string) {
+  const target = typeof portal === 'string' ? portal : portal.server;
+  const agent = request.agent(target);
   const state = { token: '', sid: '' };
   return {
     state,
@@ -98,10 +164,10 @@ function browser(portal: Portal, userAgent: string) {
       agent
         .post('/api/auth/guest/logout')
         .set('X-Requested-With', 'XMLHttpRequest'),
-    async signIn() {
+    async signIn(provider = 'guest', headers: Record<string, string> = {}) {
       const res = await agent
-        .get('/api/auth/guest/refresh')
-        .set('User-Agent', userAgent);
+        .get(`/api/auth/${provider}/refresh`)
+        .set({ ...headers, 'User-Agent': userAgent });
       if (res.status === 200) {
         state.token = res.body.backstageIdentity.token;
         state.sid = claimsOf(state.token).sid;
@@ -109,16 +175,39 @@ function browser(portal: Portal, userAgent: string) {
       return res;
     },
     get: (path: string) =>
-      request(portal.server)
-        .get(path)
-        .set('Authorization', `Bearer ${state.token}`),
+      request(target).get(path).set('Authorization', `Bearer ${state.token}`),
     post: (path: string, body: object = {}) =>
-      request(portal.server)
+      request(target)
         .post(path)
         .set('Authorization', `Bearer ${state.token}`)
         .send(body),
   };
 }
+
+/** The sign-in cookie a response sets, as a `Cookie` header sends it. */
+const signInCookieOf = (res: request.Response) => {
+  const cookies: string[] = [res.headers['set-cookie'] ?? []].flat();
+  const set = cookies.find(c => c.startsWith(`${SIGN_IN_COOKIE}=`));
+  return set?.split(';')[0];
+};
+
+/** A `Cookie` header naming this value, encoded as a browser sends it. */
+const signInCookie = (value: string) =>
+  `${SIGN_IN_COOKIE}=${encodeURIComponent(value)}`;
+
+/** The caller's portal sign-ins, by id. */
+async function signInsOf(b: ReturnType<typeof browser>) {
+  const res = await b.get('/api/sessions/sessions?type=portal');
+  expect(res.status).toBe(200);
+  return new Map<string, any>(
+    res.body.items.map((s: any) => [s.externalId, s]),
+  );
+}
+
+const heartbeatOf = async (b: ReturnType<typeof browser>, sid: string) =>
+  (await b.post('/api/sessions/portal/heartbeat', { sid })).body.state;
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 const FIREFOX_MAC =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:130.0) Gecko/20100101 Firefox/130.0';
@@ -270,31 +359,219 @@ describe('portal sign-ins', () => {
   });
 });
 
-describe('portal sign-ins while Active Sessions is unreachable', () => {
-  const startWithoutSessions = (whenUnavailable: 'allow' | 'deny') =>
-    startTestBackend({
+describe('portal sign-ins bound to their browser and person', () => {
+  let portal: Portal;
+  afterEach(async () => {
+    await portal?.stop();
+  });
+
+  it("never resumes or touches someone else's sign-in a cookie names", async () => {
+    portal = await startPortal();
+    const jane = browser(portal, FIREFOX_MAC);
+    const janeCookie = signInCookieOf(await jane.signIn())!;
+    const janeSid = jane.state.sid;
+    const [before] = (await signInsOf(jane)).values();
+    expect(before.externalId).toBe(janeSid);
+    await sleep(50);
+
+    // Bob signs in on Jane's browser, her cookie still in it; or sets the
+    // cookie by hand: to her sid (in her tokens, and on the page), or to
+    // her user ref with a secret of his own.
+    const forged = `${randomBytes(32).toString('base64url')}.${JANE}`;
+    const cookies = [janeCookie, signInCookie(janeSid), signInCookie(forged)];
+    for (const cookie of cookies) {
+      const res = await request(portal.server)
+        .get('/api/auth/bob/refresh')
+        .set('Cookie', cookie);
+      expect(res.status).toBe(200);
+      const { sid, sub } = claimsOf(res.body.backstageIdentity.token);
+      expect(sub).toBe(BOB);
+      expect(sid).toBeDefined();
+      expect(sid).not.toBe(janeSid);
+      // His own sign-in, in a cookie of his own.
+      expect(signInCookieOf(res)).not.toBe(cookie);
+    }
+
+    // Jane's sign-in is as it was: not touched, not shared.
+    const janes = await signInsOf(jane);
+    expect([...janes.keys()]).toEqual([janeSid]);
+    expect(janes.get(janeSid).lastActivityAt).toBe(before.lastActivityAt);
+    expect(janes.get(janeSid).status).toBe('active');
+
+    // Her own cookie still resumes it.
+    const again = await request(portal.server)
+      .get('/api/auth/guest/refresh')
+      .set('Cookie', janeCookie);
+    expect(claimsOf(again.body.backstageIdentity.token).sid).toBe(janeSid);
+  });
+
+  it('signs out only the sign-in the browser itself holds', async () => {
+    portal = await startPortal();
+    const jane = browser(portal, FIREFOX_MAC);
+    await jane.signIn();
+    const janeSid = jane.state.sid;
+
+    const forged = `${randomBytes(32).toString('base64url')}.${JANE}`;
+    for (const cookie of [signInCookie(janeSid), signInCookie(forged)]) {
+      const res = await request(portal.server)
+        .post('/api/auth/guest/logout')
+        .set('X-Requested-With', 'XMLHttpRequest')
+        .set('Cookie', cookie);
+      expect(res.status).toBe(200);
+      expect(await heartbeatOf(jane, janeSid)).toBe('open');
+    }
+
+    expect((await jane.signOut()).status).toBe(200);
+    expect(await heartbeatOf(jane, janeSid)).toBe('ended');
+  });
+});
+
+describe('portal sign-ins whatever the browser sends', () => {
+  let portal: Portal | undefined;
+  afterEach(async () => {
+    await portal?.stop();
+    portal = undefined;
+  });
+
+  const tokenOf = (res: request.Response) => {
+    expect(res.status).toBe(200);
+    return claimsOf(res.body.backstageIdentity.token);
+  };
+
+  it('tracks a browser whose user agent is blank once trimmed', async () => {
+    portal = await startPortal();
+    const odd = browser(portal, '\xA0');
+    const { sid } = tokenOf(await odd.signIn());
+    expect(sid).toBeDefined();
+    const signIn = (await signInsOf(odd)).get(sid);
+    expect(signIn.userAgent).toBeNull();
+    expect(signIn.device).toBeNull();
+  });
+
+  it('starts a new sign-in for a cookie that cannot name one', async () => {
+    portal = await startPortal();
+    for (const value of ['a'.repeat(300), 'pid\u0001']) {
+      const res = await request(portal.server)
+        .get('/api/auth/guest/refresh')
+        .set('Cookie', signInCookie(value));
+      expect(tokenOf(res).sid).toBeDefined();
+      expect(signInCookieOf(res)).toBeDefined();
+    }
+  });
+
+  it('leaves out an address a trusted proxy forwards that is none', async () => {
+    // A backend as a portal runs it, honouring backend.trustProxy (the
+    // test backend's HTTP stack does not read it).
+    const port = await new Promise<number>(resolve => {
+      const probe = createServer().listen(0, () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const baseUrl = `http://localhost:${port}`;
+    const proxied = createBackend();
+    proxied.add(authPlugin);
+    proxied.add(authModuleSessionsGuestProvider);
+    proxied.add(sessionsPlugin);
+    proxied.add(mockServices.rootLogger.factory());
+    proxied.add(
+      portalConfig(
+        {},
+        {
+          backend: {
+            baseUrl,
+            listen: { port },
+            trustProxy: true,
+            database: { client: 'better-sqlite3', connection: ':memory:' },
+          },
+        },
+      ),
+    );
+    await proxied.start();
+    try {
+      const addressRecorded = async (forwardedFor: string) => {
+        const laptop = browser(baseUrl, FIREFOX_MAC);
+        const res = await laptop.signIn('guest', {
+          'X-Forwarded-For': forwardedFor,
+        });
+        const { sid } = tokenOf(res);
+        expect(sid).toBeDefined();
+        return (await signInsOf(laptop)).get(sid).ipAddress;
+      };
+      expect(await addressRecorded('203.0.113.9')).toBe('203.0.113.9');
+      expect(await addressRecorded('not-an-ip')).toBeNull();
+    } finally {
+      await proxied.stop();
+    }
+  });
+});
+
+describe('portal sign-ins while Active Sessions is unavailable', () => {
+  /** A sessions plugin whose connector API answers with `answer`. */
+  const sessionsAnswering = (answer: RequestHandler) =>
+    createBackendPlugin({
+      pluginId: 'sessions',
+      register(env) {
+        env.registerInit({
+          deps: { httpRouter: coreServices.httpRouter },
+          async init({ httpRouter }) {
+            const router = Router();
+            router.post('/connector/sessions/:action', answer);
+            httpRouter.use(router);
+            httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+          },
+        });
+      },
+    });
+  const failing = (status: number) =>
+    sessionsAnswering((_req, res) => {
+      res.status(status).json({ error: { name: 'Error', message: 'no' } });
+    });
+  const hangingUp = sessionsAnswering(req => {
+    req.socket.destroy();
+  });
+
+  const signInWith = async (
+    whenUnavailable: 'allow' | 'deny',
+    sessions?: BackendFeature,
+  ) => {
+    const backend = await startTestBackend({
       features: [
         authPlugin,
         authModuleSessionsGuestProvider,
         authServiceFactory,
         httpAuthServiceFactory,
         portalConfig({ whenUnavailable }),
+        ...(sessions ? [sessions] : []),
       ],
     });
+    try {
+      return await request(backend.server).get('/api/auth/guest/refresh');
+    } finally {
+      await backend.stop();
+    }
+  };
 
-  it('signs in untracked when allowed, and refuses to sign in when not', async () => {
-    const open = await startWithoutSessions('allow');
-    const allowed = await request(open.server).get('/api/auth/guest/refresh');
-    expect(allowed.status).toBe(200);
-    const claims = claimsOf(allowed.body.backstageIdentity.token);
-    expect(claims.sub).toBe(JANE);
-    expect(claims.sid).toBeUndefined();
-    await open.stop();
+  it('signs in untracked through an outage when allowed, and refuses to sign in when not', async () => {
+    for (const outage of [failing(500), failing(503), hangingUp]) {
+      const allowed = await signInWith('allow', outage);
+      expect(allowed.status).toBe(200);
+      const claims = claimsOf(allowed.body.backstageIdentity.token);
+      expect(claims.sub).toBe(JANE);
+      expect(claims.sid).toBeUndefined();
 
-    const closed = await startWithoutSessions('deny');
-    const denied = await request(closed.server).get('/api/auth/guest/refresh');
-    expect(denied.status).toBeGreaterThanOrEqual(400);
-    expect(denied.body.backstageIdentity).toBeUndefined();
-    await closed.stop();
+      const denied = await signInWith('deny', outage);
+      expect(denied.status).toBe(503);
+      expect(denied.body.backstageIdentity).toBeUndefined();
+    }
+  });
+
+  it('refuses a sign-in the sessions API answers with a 4xx, even when allowed to sign in untracked', async () => {
+    // 404: no sessions plugin where discovery points.
+    for (const refusal of [failing(400), failing(401), undefined]) {
+      const res = await signInWith('allow', refusal);
+      expect(res.status).toBe(403);
+      expect(res.body.backstageIdentity).toBeUndefined();
+    }
   });
 });

@@ -1,17 +1,69 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
-import { AuthenticationError, NotAllowedError } from '@backstage/errors';
-import { SIGN_IN_ID_CLAIM } from '@internal/plugin-sessions-common';
+import { createHmac, randomBytes } from 'node:crypto';
+import {
+  AuthenticationError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  SIGN_IN_ID_CLAIM,
+  canonicalEntityRef,
+} from '@internal/plugin-sessions-common';
 import {
   AuthProviderFactory,
   AuthResolverContext,
 } from '@backstage/plugin-auth-node';
 import type { Request, Response } from 'express';
-import { PortalSessions } from './PortalSessions';
+import { PortalSessions, isUnavailable } from './PortalSessions';
 import { SIGNED_OUT_MESSAGE } from './signOutRegistry';
 
-/** The cookie that names a browser's sign-in across token refreshes. */
+/**
+ * The cookie that binds a browser to its sign-in across token refreshes,
+ * `<secret>.<user ref>`: see {@link signInId}.
+ */
 export const SIGN_IN_COOKIE = 'backstage-portal-sign-in';
+
+/** 32 random bytes, base64url. */
+const SECRET = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The id of the sign-in of the browser that holds `secret`, as `userRef`:
+ * a keyed hash, shaped as a UUID. Sign-in ids are no secret (they are in
+ * every token and on the Active Sessions page), so the cookie carries what
+ * they are derived from: only the browser itself can name its sign-in to
+ * refresh or log out, and a cookie left by someone else names none of the
+ * caller's.
+ */
+function signInId(secret: string, userRef: string): string {
+  const hash = createHmac('sha256', secret).update(userRef).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x80; // version 8: application-defined
+  hash[8] = (hash[8] & 0x3f) | 0x80; // the RFC 9562 variant
+  const hex = hash.subarray(0, 16).toString('hex');
+  return [
+    hex.slice(0, 8),
+    hex.slice(8, 12),
+    hex.slice(12, 16),
+    hex.slice(16, 20),
+    hex.slice(20),
+  ].join('-');
+}
+
+/**
+ * The sign-in the request's cookie holds. Anything but a cookie this
+ * code wrote (a bare sign-in id, an older format, something set by hand)
+ * holds none.
+ */
+function signInOfCookie(
+  req: Request,
+): { sid: string; userRef: string } | undefined {
+  const value: unknown = req.cookies?.[SIGN_IN_COOKIE];
+  if (typeof value !== 'string') return undefined;
+  const dot = value.indexOf('.');
+  const secret = value.slice(0, dot);
+  const userRef = value.slice(dot + 1);
+  if (dot < 0 || !SECRET.test(secret) || !userRef) return undefined;
+  return { sid: signInId(secret, userRef), userRef };
+}
 
 /** The request being handled, for `issueToken`, which is not given it. */
 const current = new AsyncLocalStorage<{ req: Request; res: Response }>();
@@ -25,8 +77,9 @@ const inRequest =
 
 /**
  * The sign-in of the browser making the current request: the one its
- * cookie names while still open, else a new one. Refuses a sign-in ended
- * from Active Sessions, so that browser has to sign in again.
+ * cookie holds while still open and the caller's, else a new one. Refuses
+ * a sign-in ended from Active Sessions, so that browser has to sign in
+ * again.
  */
 async function signInOfThisBrowser(
   portal: PortalSessions,
@@ -42,24 +95,28 @@ async function signInOfThisBrowser(
     // Every provider's routes, so switching providers keeps the sign-in.
     path: req.baseUrl || '/',
   };
-  const known: string | undefined = req.cookies?.[SIGN_IN_COOKIE];
-  if (known) {
-    const state = await portal.touch(known);
-    if (state === 'open') return known;
+  const caller = canonicalEntityRef(userRef);
+  const held = signInOfCookie(req);
+  // Someone else's cookie on this browser is neither resumed nor touched.
+  if (held?.userRef === caller) {
+    const state = await portal.touch(held.sid);
+    if (state === 'open') return held.sid;
     if (state === 'ended') {
       res.clearCookie(SIGN_IN_COOKIE, cookie);
       throw new AuthenticationError(SIGNED_OUT_MESSAGE);
     }
-    // Unknown here (the sessions database was reset): a new sign-in.
+    // Unknown here (the sessions database was reset, or the secret was
+    // made up): a new sign-in.
   }
-  const sid = randomUUID();
+  const secret = randomBytes(32).toString('base64url');
+  const sid = signInId(secret, caller);
   await portal.start({
     sid,
     userRef,
     ipAddress: req.ip,
     userAgent: req.get('user-agent'),
   });
-  res.cookie(SIGN_IN_COOKIE, sid, cookie);
+  res.cookie(SIGN_IN_COOKIE, `${secret}.${caller}`, cookie);
   return sid;
 }
 
@@ -80,14 +137,16 @@ export function trackPortalSignIns(
   portal: PortalSessions,
   settings: {
     /**
-     * When Active Sessions cannot be reached: `allow` signs in without a
-     * tracked sign-in (the token has no `sid`), `deny` refuses to sign in.
+     * When Active Sessions cannot be reached or fails (5xx): `allow` signs
+     * in without a tracked sign-in (the token has no `sid`), `deny`
+     * refuses to sign in. Any other error refuses the sign-in either way.
      */
     whenUnavailable?: 'allow' | 'deny';
   } = {},
 ): AuthProviderFactory {
   const whenUnavailable = settings.whenUnavailable ?? 'allow';
   return options => {
+    const { logger } = options;
     const context = options.resolverContext;
     // Resolvers issue tokens through the context, also inside
     // signInWithCatalogUser: the sign-in id joins the claims there.
@@ -100,9 +159,26 @@ export function trackPortalSignIns(
           try {
             sid = await signInOfThisBrowser(portal, params.claims.sub);
           } catch (error) {
-            if (isRefusal(error) || whenUnavailable === 'deny') throw error;
-            options.logger.warn(
-              `Active Sessions unreachable; signing in without a tracked sign-in: ${error}`,
+            if (isRefusal(error)) throw error;
+            if (!isUnavailable(error)) {
+              // Active Sessions answered, and did not record the sign-in
+              // (a 4xx): a token without a sid would escape it.
+              logger.error(
+                `Active Sessions did not record a sign-in of ${params.claims.sub}, refusing it: ${error}`,
+              );
+              throw new NotAllowedError(
+                'Active Sessions did not accept this sign-in',
+                error,
+              );
+            }
+            if (whenUnavailable === 'deny') {
+              throw new ServiceUnavailableError(
+                'Active Sessions is unavailable; signing in is not possible until it is back',
+                error,
+              );
+            }
+            logger.warn(
+              `Active Sessions unavailable; signing in without a tracked sign-in: ${error}`,
             );
           }
           return context.issueToken({
@@ -116,9 +192,10 @@ export function trackPortalSignIns(
     });
     const handlers = factory({ ...options, resolverContext });
     const logout: Handler = async (req, res) => {
-      const sid: string | undefined = req.cookies?.[SIGN_IN_COOKIE];
-      if (sid) {
-        await portal.end(sid);
+      if (req.cookies?.[SIGN_IN_COOKIE] !== undefined) {
+        // Only the browser holding a sign-in's secret can name it here.
+        const held = signInOfCookie(req);
+        if (held) await portal.end(held.sid);
         res.clearCookie(SIGN_IN_COOKIE, { path: req.baseUrl || '/' });
       }
       if (handlers.logout) await handlers.logout(req, res);
