@@ -255,8 +255,9 @@ export const sessionsPlugin = createBackendPlugin({
           commandStore,
           connectorStore,
         );
+        const signOuts = new KnexSignOutStore(db);
         const signOutSync = new SignOutSync({
-          store: new KnexSignOutStore(db),
+          store: signOuts,
           registry: deps.signOuts,
           orders: commandFeed,
           tokenLifetimeMs: portalSettings.tokenLifetimeMs,
@@ -325,6 +326,7 @@ export const sessionsPlugin = createBackendPlugin({
             settings,
             portal: new PortalSignInService({
               store,
+              signOuts,
               auth: deps.auth,
               refreshMs: portalSettings.refreshMs,
               heartbeatMs: portalSettings.heartbeatMs,

@@ -285,6 +285,25 @@ export type SessionRecordingBatch = z.output<
   typeof sessionRecordingBatchSchema
 >;
 
+/**
+ * Body of `POST /connector/portal/tokens`: a user token the auth plugin
+ * issued for a portal sign-in. `proof` is the SHA-256 (base64url) of the
+ * token's `uip` claim, which is the signature part of every limited token
+ * made from it. Never the `uip` itself: with the token's public claims it
+ * is a working limited token.
+ */
+export const portalTokenProofSchema = z
+  .object({
+    sid: externalId,
+    proof: z.string().regex(/^[A-Za-z0-9_-]{43}$/, {
+      message: 'must be a SHA-256 digest in base64url (43 characters)',
+    }),
+    /** The token's expiry, and that of its limited tokens. */
+    expiresAt: instantSchema,
+  })
+  .strict();
+export type PortalTokenProof = z.output<typeof portalTokenProofSchema>;
+
 export const GRANT_SORT_FIELDS = ['expiresAt', 'startsAt', 'target'] as const;
 export type GrantSortField = (typeof GRANT_SORT_FIELDS)[number];
 

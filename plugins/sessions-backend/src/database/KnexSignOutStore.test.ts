@@ -4,6 +4,8 @@ import {
   migratedStore,
   newSession,
 } from '../__testUtils__/databases';
+import { tokenProof } from '../portal/signOutRegistry';
+import { KnexRetentionStore } from './KnexRetentionStore';
 import { KnexSignOutStore } from './KnexSignOutStore';
 import { KnexUserLockStore } from './KnexUserLockStore';
 
@@ -66,16 +68,94 @@ describe('KnexSignOutStore', () => {
       await locks.lock(JANE, 'user:default/admin', NOW - 30_000);
       await locks.unlock(JANE);
 
-      const list = await signOuts.readSignOuts(NOW - HOUR);
+      const list = await signOuts.readSignOuts(NOW - HOUR, NOW);
       expect(list.endedSignIns.sort()).toEqual(['confirmed', 'recent']);
+      expect(list.endedTokenProofs).toEqual([]);
       expect(Object.fromEntries(list.notBefore)).toEqual({
         [BOB]: Infinity,
         [JANE]: NOW - 30_000,
       });
       // Cutoffs older than the token lifetime concern no live token.
       expect(
-        (await signOuts.readSignOuts(NOW)).notBefore.get(JANE),
+        (await signOuts.readSignOuts(NOW, NOW)).notBefore.get(JANE),
       ).toBeUndefined();
+    });
+
+    it('lists the live tokens of ended sign-ins, exactly as recorded, and forgets tokens once they expire', async () => {
+      const { knex, store } = await migratedStore(
+        databases,
+        databaseId as TestDatabaseId,
+      );
+      const signOuts = new KnexSignOutStore(knex);
+      await store.insertSessions(
+        ['phone', 'laptop', 'Phone'].map(externalId =>
+          newSession({
+            source: 'portal',
+            externalId,
+            resourceType: 'portal',
+            startedAt: NOW - HOUR,
+          }),
+        ),
+        'connector:portal',
+      );
+      // A connector's session with the phone's id is no sign-in.
+      await store.insertSessions(
+        [newSession({ externalId: 'phone', startedAt: NOW - HOUR })],
+        'connector:bastion',
+      );
+      const record = (sid: string, proof: string, expiresAt: number) =>
+        signOuts.recordTokenProof({ sid, proof, expiresAt });
+      const live = tokenProof('phone-live');
+      const expired = tokenProof('phone-expired');
+      // Base64url is case-sensitive: these are two tokens.
+      const upper = 'A'.repeat(43);
+      const lower = 'a'.repeat(43);
+      await record('phone', live, NOW + HOUR);
+      // Reported twice: harmless.
+      await record('phone', live, NOW + HOUR);
+      await record('phone', expired, NOW - 1000);
+      await record('phone', upper, NOW + HOUR);
+      await record('phone', lower, NOW + HOUR);
+      await record('laptop', tokenProof('laptop'), NOW + HOUR);
+      // Another sign-in whose id differs only in case.
+      await record('Phone', tokenProof('other-phone'), NOW + HOUR);
+
+      const read = () => signOuts.readSignOuts(NOW - HOUR, NOW);
+      expect((await read()).endedTokenProofs).toEqual([]);
+
+      await store.endSessions(
+        { source: 'portal', externalIds: ['phone'] },
+        {
+          reason: 'user',
+          endedBy: JANE,
+          at: NOW - 5000,
+          orderConnector: true,
+        },
+      );
+      expect((await read()).endedTokenProofs.sort()).toEqual(
+        [live, upper, lower].sort(),
+      );
+
+      // Retention forgets expired tokens, and only those.
+      const retention = new KnexRetentionStore(knex);
+      expect(await retention.deleteExpiredTokenProofs(NOW, 1)).toBe(1);
+      const left = await knex('sign_in_token_proofs').pluck('proof');
+      expect(left.sort()).toEqual(
+        [
+          live,
+          upper,
+          lower,
+          tokenProof('laptop'),
+          tokenProof('other-phone'),
+        ].sort(),
+      );
+      // Once they expire, they are neither listed nor kept.
+      const later = NOW + HOUR;
+      expect(
+        (await signOuts.readSignOuts(NOW - HOUR, later)).endedTokenProofs,
+      ).toEqual([]);
+      expect(await retention.deleteExpiredTokenProofs(later, 2)).toBe(5);
+      expect(await knex('sign_in_token_proofs').pluck('proof')).toEqual([]);
     });
   });
 });

@@ -1,18 +1,33 @@
 import { Knex } from 'knex';
 import { PORTAL_SOURCE } from '@internal/plugin-sessions-common';
-import { SignOutList, SignOutStore } from './SignOutStore';
+import { SignOutList, SignOutStore, TokenProof } from './SignOutStore';
+
+const ENDED = ['terminating', 'disconnected'];
 
 /** The {@link SignOutStore} on any database knex speaks to. */
 export class KnexSignOutStore implements SignOutStore {
   constructor(private readonly db: Knex) {}
 
-  async readSignOuts(since: number): Promise<SignOutList> {
-    const [ended, cutoffs, locks] = await Promise.all([
+  async readSignOuts(since: number, now: number): Promise<SignOutList> {
+    const [ended, proofs, cutoffs, locks] = await Promise.all([
       this.db('sessions')
         .where('source', PORTAL_SOURCE)
-        .whereIn('status', ['terminating', 'disconnected'])
+        .whereIn('status', ENDED)
         .where('ended_at', '>=', since)
         .select('external_id'),
+      // From the few recently ended sign-ins to their tokens (the primary
+      // key starts with the sid), not through every live token.
+      this.db('sessions')
+        .join(
+          'sign_in_token_proofs',
+          'sign_in_token_proofs.sid',
+          'sessions.external_id',
+        )
+        .where('sessions.source', PORTAL_SOURCE)
+        .whereIn('sessions.status', ENDED)
+        .where('sessions.ended_at', '>=', since)
+        .where('sign_in_token_proofs.expires_at', '>', now)
+        .select('sign_in_token_proofs.proof'),
       this.db('sign_in_cutoffs')
         .where('not_before', '>=', since)
         .select('user_ref', 'not_before'),
@@ -26,7 +41,19 @@ export class KnexSignOutStore implements SignOutStore {
     for (const row of locks) notBefore.set(row.user_ref, Infinity);
     return {
       endedSignIns: ended.map(row => row.external_id),
+      endedTokenProofs: proofs.map(row => row.proof),
       notBefore,
     };
+  }
+
+  async recordTokenProof(token: TokenProof): Promise<void> {
+    await this.db('sign_in_token_proofs')
+      .insert({
+        sid: token.sid,
+        proof: token.proof,
+        expires_at: token.expiresAt,
+      })
+      .onConflict(['sid', 'proof'])
+      .ignore();
   }
 }

@@ -16,4 +16,10 @@ export interface RetentionStore {
     cutoff: number,
     batchSize: number,
   ): Promise<RetentionCounts>;
+
+  /**
+   * Deletes the records of portal sign-in tokens that expired before
+   * `now`, in batches of `batchSize`: they concern no working token.
+   */
+  deleteExpiredTokenProofs(now: number, batchSize: number): Promise<number>;
 }

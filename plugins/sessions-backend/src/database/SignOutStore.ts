@@ -3,17 +3,37 @@ export interface SignOutList {
   /** Sign-in ids (`sid`) of portal sign-ins ended here. */
   endedSignIns: string[];
   /**
+   * Proofs (see `tokenProof`) of the tokens of those sign-ins that have not
+   * expired yet: limited tokens carry no `sid`, only the signature part
+   * these name.
+   */
+  endedTokenProofs: string[];
+  /**
    * Per user, tokens issued before this instant (epoch ms) are refused;
    * `Infinity` for locked (offboarded) people: all of their tokens.
    */
   notBefore: Map<string, number>;
 }
 
-/** Reads the portal sign-outs every backend plugin enforces. */
+/** A user token issued for a portal sign-in, as the auth plugin reports it. */
+export interface TokenProof {
+  /** The sign-in (`sid`) the token was issued for. */
+  sid: string;
+  /** The SHA-256 of the token's `uip` claim, base64url. */
+  proof: string;
+  /** Epoch ms: the token and its limited tokens stop working then. */
+  expiresAt: number;
+}
+
+/** The portal sign-outs every backend plugin enforces. */
 export interface SignOutStore {
   /**
    * Sign-ins ended and cutoffs set at or after `since`: older ones only
-   * concern tokens that have expired anyway.
+   * concern tokens that have expired anyway. Token proofs are those still
+   * valid at `now`.
    */
-  readSignOuts(since: number): Promise<SignOutList>;
+  readSignOuts(since: number, now: number): Promise<SignOutList>;
+
+  /** Records a token of a sign-in; recording it again changes nothing. */
+  recordTokenProof(token: TokenProof): Promise<void>;
 }

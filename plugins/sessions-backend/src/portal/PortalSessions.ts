@@ -118,6 +118,22 @@ export class PortalSessions {
   }
 
   /**
+   * Records a user token issued for a sign-in, so that the limited tokens
+   * made from it (which carry no `sid`) are refused once it ends.
+   */
+  async recordToken(token: {
+    sid: string;
+    proof: string;
+    expiresAt: Date;
+  }): Promise<void> {
+    await this.post('portal/tokens', {
+      sid: token.sid,
+      proof: token.proof,
+      expiresAt: token.expiresAt.toISOString(),
+    });
+  }
+
+  /**
    * Throws a `ServiceUnavailableError` when the sessions plugin cannot be
    * reached, and a `ResponseError` carrying its status when it refuses:
    * callers tell an outage from a refusal with {@link isUnavailable}.
@@ -147,6 +163,6 @@ export class PortalSessions {
       );
     }
     if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response.json();
+    return response.status === 204 ? undefined : response.json();
   }
 }

@@ -36,7 +36,7 @@ export class SignOutSync {
         wait: 0,
         limit: 500,
       });
-      registry.update(await store.readSignOuts(now - tokenLifetimeMs));
+      registry.update(await store.readSignOuts(now - tokenLifetimeMs, now));
       if (page.commands.length) {
         await orders.acknowledge({
           source: PORTAL_SOURCE,

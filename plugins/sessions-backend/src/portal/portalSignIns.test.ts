@@ -38,7 +38,12 @@ const REFRESH_MS = 1000;
 const claimsOf = (token: string) =>
   JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
 
-/** Some other plugin of the portal, to show its routes refuse a token too. */
+/**
+ * Some other plugin of the portal, to show its routes refuse a token too:
+ * also a route that takes the `backstage-auth` cookie (a limited token, as
+ * TechDocs and the proxy do), and one that hands out a token for calling
+ * it on behalf of the caller (its user part is a limited token too).
+ */
 const echoPlugin = createBackendPlugin({
   pluginId: 'echo',
   register(env) {
@@ -46,8 +51,9 @@ const echoPlugin = createBackendPlugin({
       deps: {
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
       },
-      async init({ httpRouter, httpAuth }) {
+      async init({ httpRouter, httpAuth, auth }) {
         const router = Router();
         router.get('/whoami', async (req, res) => {
           const credentials = await httpAuth.credentials(req, {
@@ -55,11 +61,37 @@ const echoPlugin = createBackendPlugin({
           });
           res.json({ userRef: credentials.principal.userEntityRef });
         });
+        router.get('/cookie/whoami', async (req, res) => {
+          const credentials = await httpAuth.credentials(req, {
+            allow: ['user'],
+            allowLimitedAccess: true,
+          });
+          res.json({ userRef: credentials.principal.userEntityRef });
+        });
+        router.get('/on-behalf-of', async (req, res) => {
+          const credentials = await httpAuth.credentials(req, {
+            allow: ['user'],
+          });
+          res.json(
+            await auth.getPluginRequestToken({
+              onBehalfOf: credentials,
+              targetPluginId: 'echo',
+            }),
+          );
+        });
+        httpRouter.addAuthPolicy({ path: '/cookie', allow: 'user-cookie' });
         httpRouter.use(router);
       },
     });
   },
 });
+
+/** The limited token in a `backstage-auth` cookie a response sets. */
+const authCookieOf = (res: request.Response) => {
+  const cookies: string[] = [res.headers['set-cookie'] ?? []].flat();
+  const set = cookies.find(c => c.startsWith('backstage-auth='));
+  return set?.split(';')[0].slice('backstage-auth='.length);
+};
 
 /**
  * Guest sign-in as Jane and `bob` sign-in as Bob (when installed), with
@@ -176,6 +208,14 @@ function browser(portal: Portal | string, userAgent: string) {
     },
     get: (path: string) =>
       request(target).get(path).set('Authorization', `Bearer ${state.token}`),
+    /** The `backstage-auth` cookie the app gets for its current token. */
+    async authCookie() {
+      const res = await request(target)
+        .get('/api/echo/.backstage/auth/v1/cookie')
+        .set('Authorization', `Bearer ${state.token}`);
+      expect(res.status).toBe(200);
+      return authCookieOf(res)!;
+    },
     post: (path: string, body: object = {}) =>
       request(target)
         .post(path)
@@ -356,6 +396,78 @@ describe('portal sign-ins', () => {
     const res = await laptop.post('/api/sessions/portal/heartbeat', {});
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('sid');
+  });
+});
+
+describe('limited tokens of portal sign-ins', () => {
+  let portal: Portal;
+  afterEach(async () => {
+    await portal?.stop();
+  });
+
+  it("cuts a signed-out browser's cookie and on-behalf-of tokens with its sign-in, and no other sign-in's", async () => {
+    portal = await startPortal({ tokenCheck: true });
+    const laptop = browser(portal, FIREFOX_MAC);
+    const phone = browser(portal, CHROME_ANDROID);
+    await laptop.signIn();
+    await phone.signIn();
+
+    // The phone's cookie of its first token and of a refreshed one (same
+    // sign-in), and a token another plugin got on its behalf.
+    const phoneFirstCookie = await phone.authCookie();
+    await phone.signIn();
+    const phoneCookie = await phone.authCookie();
+    expect(phoneCookie).not.toBe(phoneFirstCookie);
+    const onBehalf = await phone.get('/api/echo/on-behalf-of');
+    expect(onBehalf.status).toBe(200);
+    const laptopCookie = await laptop.authCookie();
+    // A limited token carries no sid: only its signature names its token.
+    expect(claimsOf(phoneCookie).sid).toBeUndefined();
+
+    const byCookie = (cookie: string) =>
+      request(portal.server)
+        .get('/api/echo/cookie/whoami')
+        .set('Cookie', `backstage-auth=${cookie}`);
+    const byBearer = (path: string, token: string) =>
+      request(portal.server).get(path).set('Authorization', `Bearer ${token}`);
+    // The auth plugin's OIDC userinfo route takes limited tokens too.
+    const userInfo = (token: string) =>
+      byBearer('/api/auth/v1/userinfo', token);
+    const phoneTokens = [
+      () => byCookie(phoneCookie),
+      () => byCookie(phoneFirstCookie),
+      () => byBearer('/api/echo/whoami', onBehalf.body.token),
+      () => userInfo(phoneCookie),
+    ];
+    for (const use of phoneTokens) expect((await use()).status).toBe(200);
+    expect((await byCookie(laptopCookie)).body.userRef).toBe(JANE);
+
+    const laptopSignIn = [...(await signInsOf(laptop)).values()].find(
+      s => s.externalId === laptop.state.sid,
+    );
+    await laptop
+      .post('/api/sessions/sessions/end-all', {
+        source: 'portal',
+        exceptId: laptopSignIn.id,
+      })
+      .expect(200);
+
+    // Cut within the refresh interval, as the phone's full token is.
+    const exposureMs = await msUntilStatus(
+      () => byCookie(phoneCookie),
+      401,
+      REFRESH_MS * 3,
+    );
+    expect(exposureMs).toBeLessThanOrEqual(REFRESH_MS * 2);
+    for (const use of phoneTokens) {
+      const res = await use();
+      expect(res.status).toBe(401);
+      expect(res.body.error.message).toContain('ended from Active Sessions');
+    }
+    // The same person's other sign-in keeps its limited tokens.
+    expect((await byCookie(laptopCookie)).status).toBe(200);
+    expect((await userInfo(laptopCookie)).status).toBe(200);
+    expect((await byCookie(await laptop.authCookie())).status).toBe(200);
   });
 });
 
@@ -563,6 +675,44 @@ describe('portal sign-ins while Active Sessions is unavailable', () => {
       const denied = await signInWith('deny', outage);
       expect(denied.status).toBe(503);
       expect(denied.body.backstageIdentity).toBeUndefined();
+    }
+  });
+
+  /** A sessions plugin that takes sign-ins but answers a token's record with `status`. */
+  const recordingTokensFailing = (status: number) =>
+    createBackendPlugin({
+      pluginId: 'sessions',
+      register(env) {
+        env.registerInit({
+          deps: { httpRouter: coreServices.httpRouter },
+          async init({ httpRouter }) {
+            const router = Router();
+            router.post('/connector/sessions/start', (_req, res) => {
+              res.json({ accepted: 1, unknown: [], ended: [] });
+            });
+            router.post('/connector/portal/tokens', (_req, res) => {
+              res
+                .status(status)
+                .json({ error: { name: 'Error', message: 'no' } });
+            });
+            httpRouter.use(router);
+            httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+          },
+        });
+      },
+    });
+
+  it("goes by whenUnavailable when the token's record fails, and refuses the sign-in when it is refused", async () => {
+    const allowed = await signInWith('allow', recordingTokensFailing(503));
+    expect(allowed.status).toBe(200);
+    expect(claimsOf(allowed.body.backstageIdentity.token).sid).toBeDefined();
+    const denied = await signInWith('deny', recordingTokensFailing(503));
+    expect(denied.status).toBe(503);
+    expect(denied.body.backstageIdentity).toBeUndefined();
+    for (const status of [400, 403]) {
+      const refused = await signInWith('allow', recordingTokensFailing(status));
+      expect(refused.status).toBe(403);
+      expect(refused.body.backstageIdentity).toBeUndefined();
     }
   });
 

@@ -1,9 +1,11 @@
-import { SignOutRegistry } from './signOutRegistry';
+import { SignOutRegistry, tokenProof } from './signOutRegistry';
 
 const segment = (value: object) =>
   Buffer.from(JSON.stringify(value)).toString('base64url');
-const token = (typ: string, claims: object) =>
-  [segment({ typ, alg: 'ES256' }), segment(claims), 'sig'].join('.');
+const token = (typ: string, claims: object, signature = 'sig') =>
+  [segment({ typ, alg: 'ES256' }), segment(claims), signature].join('.');
+/** The `uip` of the phone's ended sign-in's token: 64 bytes, as ES256 signs. */
+const PHONE_UIP = Buffer.alloc(64, 1).toString('base64url');
 
 const JANE = 'user:default/jane';
 const NOW = Date.UTC(2026, 10, 23, 12, 0);
@@ -19,6 +21,7 @@ describe('SignOutRegistry', () => {
     });
     r.update({
       endedSignIns: ['phone'],
+      endedTokenProofs: [tokenProof(PHONE_UIP)],
       notBefore: new Map([
         [JANE, NOW - 60_000],
         ['user:default/bob', Infinity],
@@ -33,6 +36,22 @@ describe('SignOutRegistry', () => {
       token('vnd.backstage.user', { sub: JANE, sid, iat: iat(NOW) });
     expect(() => r.check(user('phone'))).toThrow(/ended from Active Sessions/);
     expect(() => r.check(user('laptop'))).not.toThrow();
+  });
+
+  it('refuses a limited token made from a token of an ended sign-in, and lets the others through', () => {
+    const { r } = registry();
+    // A limited token's signature part is its full token's uip.
+    const limited = (signature: string) =>
+      token(
+        'vnd.backstage.limited-user',
+        { sub: JANE, iat: iat(NOW) },
+        signature,
+      );
+    expect(() => r.check(limited(PHONE_UIP))).toThrow(
+      /ended from Active Sessions/,
+    );
+    const laptopUip = Buffer.alloc(64, 2).toString('base64url');
+    expect(() => r.check(limited(laptopUip))).not.toThrow();
   });
 
   it('refuses the tokens of an offboarded user whose catalog name has capitals, also without a sign-in id', () => {
@@ -87,7 +106,11 @@ describe('SignOutRegistry', () => {
     expect(() => open.r.check(fresh)).not.toThrow();
     expect(() => closed.r.check(fresh)).toThrow(/cannot tell/);
     // Refreshed again: back to normal.
-    closed.r.update({ endedSignIns: [], notBefore: new Map() });
+    closed.r.update({
+      endedSignIns: [],
+      endedTokenProofs: [],
+      notBefore: new Map(),
+    });
     expect(() => closed.r.check(fresh)).not.toThrow();
   });
 });

@@ -4,16 +4,27 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { AuthenticationError } from '@backstage/errors';
+import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { canonicalEntityRef } from '@internal/plugin-sessions-common';
 import { readPortalSettings } from '../config';
 import { SignOutList } from '../database/SignOutStore';
 
+const LIMITED_USER_TOKEN_TYPE = 'vnd.backstage.limited-user';
 /** The JWT types of user tokens and of the limited tokens made from them. */
 const USER_TOKEN_TYPES = new Set([
   'vnd.backstage.user',
-  'vnd.backstage.limited-user',
+  LIMITED_USER_TOKEN_TYPE,
 ]);
+
+/**
+ * What Active Sessions keeps of a user token's `uip` claim, which is the
+ * signature part of every limited token made from it: its SHA-256, so the
+ * database never holds what would make a working limited token.
+ */
+export function tokenProof(uip: string): string {
+  return createHash('sha256').update(uip).digest('base64url');
+}
 
 /**
  * A sign-in id the registry always treats as ended: the sessions plugin
@@ -33,8 +44,13 @@ export type WhenUnavailable = 'allow' | 'deny';
  * the database every few seconds; each plugin's token check reads it.
  */
 export class SignOutRegistry {
-  private list: SignOutList = { endedSignIns: [], notBefore: new Map() };
+  private list: SignOutList = {
+    endedSignIns: [],
+    endedTokenProofs: [],
+    notBefore: new Map(),
+  };
   private ended = new Set<string>();
+  private endedTokens = new Set<string>();
   private refreshedAt: number | undefined;
 
   constructor(
@@ -54,6 +70,7 @@ export class SignOutRegistry {
   update(list: SignOutList) {
     this.list = list;
     this.ended = new Set(list.endedSignIns);
+    this.endedTokens = new Set(list.endedTokenProofs);
     this.refreshedAt = this.now();
   }
 
@@ -67,16 +84,16 @@ export class SignOutRegistry {
 
   /**
    * Throws for a user or limited user token that was signed out: its
-   * sign-in ended, or issued before its user's cutoff. Other tokens
-   * (service, external) and undecodable ones pass: the handlers behind
-   * this check verify them.
+   * sign-in ended (a limited token's, named by its signature part), or
+   * issued before its user's cutoff. Other tokens (service, external) and
+   * undecodable ones pass: the handlers behind this check verify them.
    */
   check(token: string) {
+    let typ: string;
     let claims: { sub?: string; sid?: unknown; iat?: number };
     try {
-      if (!USER_TOKEN_TYPES.has(String(decodeProtectedHeader(token).typ))) {
-        return;
-      }
+      typ = String(decodeProtectedHeader(token).typ);
+      if (!USER_TOKEN_TYPES.has(typ)) return;
       claims = decodeJwt(token);
     } catch {
       return;
@@ -90,6 +107,14 @@ export class SignOutRegistry {
       );
     }
     if (sid && this.ended.has(sid)) {
+      throw new AuthenticationError(SIGNED_OUT_MESSAGE);
+    }
+    // Hashing only while there is something to find.
+    if (
+      typ === LIMITED_USER_TOKEN_TYPE &&
+      this.endedTokens.size > 0 &&
+      this.endedTokens.has(tokenProof(token.slice(token.lastIndexOf('.') + 1)))
+    ) {
       throw new AuthenticationError(SIGNED_OUT_MESSAGE);
     }
     // Cutoffs are keyed by the canonical ref; the token keeps the catalog's case.

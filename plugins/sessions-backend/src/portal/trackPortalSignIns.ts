@@ -14,8 +14,9 @@ import {
   AuthResolverContext,
 } from '@backstage/plugin-auth-node';
 import type { Request, Response } from 'express';
+import { decodeJwt } from 'jose';
 import { PortalSessions, isUnavailable } from './PortalSessions';
-import { SIGNED_OUT_MESSAGE } from './signOutRegistry';
+import { SIGNED_OUT_MESSAGE, tokenProof } from './signOutRegistry';
 
 /**
  * The cookie that binds a browser to its sign-in across token refreshes,
@@ -120,14 +121,28 @@ async function signInOfThisBrowser(
   return sid;
 }
 
+/**
+ * What identifies the limited tokens made from a user token, and when they
+ * expire: a limited token's signature part is the token's `uip` claim.
+ * None when the auth backend leaves `uip` out (no limited tokens then).
+ */
+function limitedTokensOf(
+  token: string,
+): { proof: string; expiresAt: Date } | undefined {
+  const { uip, exp } = decodeJwt(token);
+  if (typeof uip !== 'string' || typeof exp !== 'number') return undefined;
+  return { proof: tokenProof(uip), expiresAt: new Date(exp * 1000) };
+}
+
 /** A sign-in Active Sessions refused (ended, locked), not an outage. */
 const isRefusal = (error: unknown) =>
   error instanceof AuthenticationError || error instanceof NotAllowedError;
 
 /**
  * Makes every sign-in through this provider a `portal` session in Active
- * Sessions: the token gets a `sid` claim naming it, each token refresh is
- * its activity, a sign-in ended from the page cannot refresh, and the
+ * Sessions: the token gets a `sid` claim naming it and is recorded against
+ * it (so are the limited tokens made from it), each token refresh is its
+ * activity, a sign-in ended from the page cannot refresh, and the
  * provider's logout ends it. Wrap any provider factory with it (GitHub,
  * OIDC, guest…) and register the result under the provider's id instead
  * of the stock module.
@@ -138,7 +153,8 @@ export function trackPortalSignIns(
   settings: {
     /**
      * When Active Sessions cannot be reached or fails (5xx): `allow` signs
-     * in without a tracked sign-in (the token has no `sid`), `deny`
+     * in without a tracked sign-in (the token has no `sid`), or without a
+     * record of the token (its limited tokens outlive a sign-out); `deny`
      * refuses to sign in. Any other error refuses the sign-in either way.
      */
     whenUnavailable?: 'allow' | 'deny';
@@ -148,6 +164,43 @@ export function trackPortalSignIns(
   return options => {
     const { logger } = options;
     const context = options.resolverContext;
+
+    /**
+     * A call to Active Sessions the sign-in depends on. Its refusals stand;
+     * any other answer (a 4xx) refuses the sign-in: what it did not record
+     * would escape it. An outage goes by `whenUnavailable`: refused, or
+     * the sign-in goes on without the record (undefined).
+     */
+    async function dependingOn<T>(
+      call: () => Promise<T>,
+      what: { record: string; without: string },
+    ): Promise<T | undefined> {
+      try {
+        return await call();
+      } catch (error) {
+        if (isRefusal(error)) throw error;
+        if (!isUnavailable(error)) {
+          logger.error(
+            `Active Sessions did not record ${what.record}, refusing the sign-in: ${error}`,
+          );
+          throw new NotAllowedError(
+            'Active Sessions did not accept this sign-in',
+            error,
+          );
+        }
+        if (whenUnavailable === 'deny') {
+          throw new ServiceUnavailableError(
+            'Active Sessions is unavailable; signing in is not possible until it is back',
+            error,
+          );
+        }
+        logger.warn(
+          `Active Sessions unavailable; signing in ${what.without}: ${error}`,
+        );
+        return undefined;
+      }
+    }
+
     // Resolvers issue tokens through the context, also inside
     // signInWithCatalogUser: the sign-in id joins the claims there.
     const resolverContext: AuthResolverContext = Object.create(context, {
@@ -155,38 +208,27 @@ export function trackPortalSignIns(
         value: async (
           params: Parameters<AuthResolverContext['issueToken']>[0],
         ) => {
-          let sid: string | undefined;
-          try {
-            sid = await signInOfThisBrowser(portal, params.claims.sub);
-          } catch (error) {
-            if (isRefusal(error)) throw error;
-            if (!isUnavailable(error)) {
-              // Active Sessions answered, and did not record the sign-in
-              // (a 4xx): a token without a sid would escape it.
-              logger.error(
-                `Active Sessions did not record a sign-in of ${params.claims.sub}, refusing it: ${error}`,
-              );
-              throw new NotAllowedError(
-                'Active Sessions did not accept this sign-in',
-                error,
-              );
-            }
-            if (whenUnavailable === 'deny') {
-              throw new ServiceUnavailableError(
-                'Active Sessions is unavailable; signing in is not possible until it is back',
-                error,
-              );
-            }
-            logger.warn(
-              `Active Sessions unavailable; signing in without a tracked sign-in: ${error}`,
-            );
-          }
-          return context.issueToken({
+          const user = params.claims.sub;
+          const sid = await dependingOn(
+            () => signInOfThisBrowser(portal, user),
+            { record: `a sign-in of ${user}`, without: 'a tracked sign-in' },
+          );
+          const issued = await context.issueToken({
             ...params,
             claims: sid
               ? { ...params.claims, [SIGN_IN_ID_CLAIM]: sid }
               : params.claims,
           });
+          const limited = sid ? limitedTokensOf(issued.token) : undefined;
+          if (sid && limited) {
+            // Before the token is handed out: its limited tokens carry no
+            // sid, and only this record cuts them with the sign-in.
+            await dependingOn(() => portal.recordToken({ sid, ...limited }), {
+              record: `a token of a sign-in of ${user}`,
+              without: 'with limited tokens that outlive a sign-out',
+            });
+          }
+          return issued;
         },
       },
     });

@@ -141,6 +141,63 @@ describe('connector identity', () => {
     );
   });
 
+  it('takes the tokens of portal sign-ins from the auth plugin only, and names the field of bad input', async () => {
+    await signIn('sid-jane').expect(200);
+    const token = {
+      sid: 'sid-jane',
+      proof: 'Ab-_'.repeat(10).concat('xyz'),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    const record = (auth: string, body: object) =>
+      post(auth, 'portal/tokens', body);
+
+    // Another connector's credential, one bound to no source, a person.
+    for (const auth of [BASTION, speakingAs('external:nobody')]) {
+      const res = await record(auth, token);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain("'portal'");
+    }
+    expect((await record(as(JANE), token)).status).toBe(403);
+    expect(audit).toContainEqual(
+      expect.objectContaining({
+        eventId: 'connector-refused',
+        meta: expect.objectContaining({
+          source: 'portal',
+          subject: 'external:bastion',
+        }),
+      }),
+    );
+
+    const bad: Array<[object, string]> = [
+      // The uip itself (ES256: 86 characters) is never sent, only its hash.
+      [{ ...token, proof: 'A'.repeat(86) }, 'body.proof'],
+      [{ ...token, proof: `${'A'.repeat(42)}=` }, 'body.proof'],
+      [{ ...token, proof: 42 }, 'body.proof'],
+      [{ ...token, sid: '' }, 'body.sid'],
+      [{ ...token, sid: 's'.repeat(256) }, 'body.sid'],
+      [{ ...token, sid: 'sid\u0000' }, 'body.sid'],
+      [{ ...token, expiresAt: 'in an hour' }, 'body.expiresAt'],
+      [
+        {
+          ...token,
+          expiresAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+        },
+        'body.expiresAt',
+      ],
+      [{ sid: token.sid, proof: token.proof }, 'body.expiresAt'],
+      [{ ...token, uip: 'A'.repeat(86) }, 'uip'],
+    ];
+    for (const [body, field] of bad) {
+      const res = await record(AUTH_PLUGIN, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(field);
+    }
+
+    // The auth plugin's record; again is harmless.
+    expect((await record(AUTH_PLUGIN, token)).status).toBe(204);
+    expect((await record(AUTH_PLUGIN, token)).status).toBe(204);
+  });
+
   it("refuses a connector's token for another connector's sessions, grants and orders", async () => {
     await post(BASTION, 'sessions/start', {
       source: 'bastion',

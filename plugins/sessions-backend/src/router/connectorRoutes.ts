@@ -9,6 +9,8 @@ import {
   commandFeedQuerySchema,
   grantEndBatchSchema,
   grantReportBatchSchema,
+  PORTAL_SOURCE,
+  portalTokenProofSchema,
   sessionActivityBatchSchema,
   sessionEndBatchSchema,
   sessionRecordingBatchSchema,
@@ -23,6 +25,7 @@ import {
 } from '../services/ConnectorIdentity';
 import { GrantIngestService } from '../services/GrantIngestService';
 import { IngestService } from '../services/IngestService';
+import { PortalSignInService } from '../services/PortalSignInService';
 import { audited } from './audited';
 import { parseInput } from './parseInput';
 
@@ -39,8 +42,10 @@ export function createConnectorRoutes(options: {
   grantIngest: GrantIngestService;
   commandFeed: CommandFeedService;
   connectorIdentity: ConnectorIdentity;
+  portal: PortalSignInService;
 }) {
-  const { httpAuth, auditor, ingest, grantIngest, commandFeed } = options;
+  const { httpAuth, auditor, ingest, grantIngest, commandFeed, portal } =
+    options;
   const router = Router();
 
   /** The caller's service credentials, refused unless bound to `source`. */
@@ -118,6 +123,18 @@ export function createConnectorRoutes(options: {
       outcome => ({ ended: outcome.accepted, unknown: outcome.unknown }),
     );
     res.json(result);
+  });
+
+  // A token the auth plugin issued for a portal sign-in: its limited
+  // tokens carry no sid, and are cut by this record when the sign-in ends.
+  router.post('/connector/portal/tokens', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service'],
+    });
+    const token = parseInput(portalTokenProofSchema, req.body, 'body');
+    await speakingFor(req, credentials, PORTAL_SOURCE, 'sessions');
+    await portal.recordToken(token);
+    res.status(204).end();
   });
 
   router.post('/connector/grants/report', async (req, res) => {

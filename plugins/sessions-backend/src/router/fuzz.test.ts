@@ -29,6 +29,11 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 
 const ADMIN = 'user:default/admin';
 const JANE = 'user:default/jane';
+/** The auth plugin's credentials: only it records portal sign-in tokens. */
+const PORTAL = `Bearer ${mockCredentials.service.token({
+  onBehalfOf: mockCredentials.service('plugin:auth'),
+  targetPluginId: 'sessions',
+})}`;
 /** The subject of `mockCredentials.service()`, which CONNECTOR carries. */
 const UUID = '00000000-0000-4000-8000-00000000abcd';
 
@@ -887,6 +892,48 @@ function routeSpecs(seeded: Seeded): RouteSpec[] {
       ),
     },
     {
+      route: 'POST /connector/portal/tokens',
+      calls: post(
+        '/connector/portal/tokens',
+        PORTAL,
+        badBodies(
+          () => ({
+            sid: 'tab-1',
+            proof: 'A'.repeat(43),
+            expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+          }),
+          [
+            setField(['sid'], badRequiredText(255)),
+            setField(
+              ['proof'],
+              fc.oneof(
+                badRequiredText(43),
+                // The uip itself, or a digest with padding or in base64.
+                fc.constantFrom(
+                  'A'.repeat(86),
+                  `${'A'.repeat(42)}=`,
+                  `${'+/'.repeat(21)}+`,
+                ),
+              ),
+            ),
+            setField(
+              ['expiresAt'],
+              fc.oneof(
+                badInstant,
+                // No token lives longer than a day.
+                fc
+                  .integer({ min: 2, max: 3000 })
+                  .map(days =>
+                    new Date(Date.now() + days * 86_400_000).toISOString(),
+                  ),
+              ),
+            ),
+            ...['sid', 'proof', 'expiresAt'].map(field => dropField([field])),
+          ],
+        ),
+      ),
+    },
+    {
       route: 'GET /connector/commands',
       calls: get(
         '/connector/commands',
@@ -1107,6 +1154,18 @@ describe('bad input', () => {
               expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
             },
           ],
+        }),
+      });
+      // The auth plugin records a portal sign-in's token (and is recorded
+      // as the one speaking for the portal).
+      await ok({
+        method: 'post',
+        path: '/connector/portal/tokens',
+        auth: PORTAL,
+        body: JSON.stringify({
+          sid: 'tab-1',
+          proof: 'A'.repeat(43),
+          expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
         }),
       });
       const sessions = (

@@ -3,7 +3,10 @@ import { RetentionStore } from '../database/RetentionStore';
 
 const BATCH_SIZE = 1000;
 
-/** The scheduled deletion of history older than `sessions.retention`. */
+/**
+ * The scheduled deletion of history older than `sessions.retention`, and of
+ * the records of expired portal tokens.
+ */
 export class HistoryRetention {
   constructor(
     private readonly options: {
@@ -17,6 +20,11 @@ export class HistoryRetention {
   async run() {
     const now = (this.options.now ?? Date.now)();
     const started = Date.now();
+    // Records of expired tokens are useless at once, whatever the retention.
+    const tokenProofs = await this.options.store.deleteExpiredTokenProofs(
+      now,
+      BATCH_SIZE,
+    );
     const deleted = await this.options.store.deleteHistoryBefore(
       now - this.options.retentionMs,
       BATCH_SIZE,
@@ -26,6 +34,6 @@ export class HistoryRetention {
         `Retention deleted ${deleted.sessions} sessions, ${deleted.grants} grants and ${deleted.orders} orders of history in ${Date.now() - started} ms`,
       );
     }
-    return deleted;
+    return { ...deleted, tokenProofs };
   }
 }

@@ -3,19 +3,27 @@ import {
   BackstageCredentials,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
+  ALLOWED_CLOCK_SKEW_MS,
   OPEN_SESSION_STATUSES,
   PortalHeartbeat,
   PortalStatus,
+  PortalTokenProof,
 } from '@internal/plugin-sessions-common';
 import { SessionStore } from '../database/SessionStore';
+import { SignOutStore } from '../database/SignOutStore';
 import { PORTAL_SOURCE } from '@internal/plugin-sessions-common';
 import { tokenCheckIsInstalled } from '../portal/tokenCheckSelfTest';
 import { callerRef } from './callerRef';
 
+/** Backstage issues user tokens for at most a day. */
+const MAX_TOKEN_LIFETIME_MS = 24 * 3_600_000;
+
 /**
  * What an open portal tab asks about its own sign-in: is it still open
- * (then this is its activity), and do sign-outs really cut tokens here.
+ * (then this is its activity), and do sign-outs really cut tokens here;
+ * and the tokens the auth plugin issues for each sign-in.
  */
 export class PortalSignInService {
   private enforced: Promise<boolean> | undefined;
@@ -23,6 +31,7 @@ export class PortalSignInService {
   constructor(
     private readonly options: {
       store: SessionStore;
+      signOuts: SignOutStore;
       auth: AuthService;
       refreshMs: number;
       heartbeatMs: number;
@@ -54,6 +63,27 @@ export class PortalSignInService {
     const now = (this.options.now ?? Date.now)();
     await this.options.store.recordActivity(PORTAL_SOURCE, [sid], now);
     return { state: 'open' };
+  }
+
+  /**
+   * Records a token issued for a sign-in, so that the limited tokens made
+   * from it are refused once the sign-in ends. The caller is the auth
+   * plugin (the connector route checks it). A record lives until the
+   * token expires, so an expiry beyond any token's lifetime is refused.
+   */
+  async recordToken(token: PortalTokenProof): Promise<void> {
+    const now = (this.options.now ?? Date.now)();
+    const expiresAt = Date.parse(token.expiresAt);
+    if (expiresAt > now + MAX_TOKEN_LIFETIME_MS + ALLOWED_CLOCK_SKEW_MS) {
+      throw new InputError(
+        'body.expiresAt is more than a day from now; Backstage tokens live at most a day',
+      );
+    }
+    await this.options.signOuts.recordTokenProof({
+      sid: token.sid,
+      proof: token.proof,
+      expiresAt,
+    });
   }
 
   async status(): Promise<PortalStatus> {
