@@ -6,6 +6,7 @@
 # (app-config.manager.yaml) instead of the admin guest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-version.sh
 SKIP_CHROMIUM=1 bash scripts/setup.sh
 BACKEND="npm run start:backend"
 if [ "${1:-}" = "manager" ]; then

@@ -15,6 +15,17 @@ if [ ! -f node_modules/.package-lock.json ] ||
   touch node_modules/.package-lock.json
 fi
 
+# Native modules (better-sqlite3 above all) are built for one Node at a
+# time: after switching Node, rebuild them.
+ABI=$(node -p process.versions.modules)
+if [ "$(cat node_modules/.node-abi 2>/dev/null || true)" != "$ABI" ]; then
+  if [ -f node_modules/.node-abi ]; then
+    echo "[setup] rebuilding native modules for Node $(node --version)"
+    npm rebuild better-sqlite3 ssh2 cpu-features >/dev/null
+  fi
+  echo "$ABI" >node_modules/.node-abi
+fi
+
 # Debian packages the end-to-end tests use: chromium for the browser test,
 # openssh-server for the OpenSSH connector's test (its own sshd on a
 # loopback port; the package's service is not started).

@@ -5,6 +5,7 @@
 # suite, then prints one closing line with the totals.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-version.sh
 
 began=$SECONDS
 bash scripts/setup.sh || exit 1
