@@ -366,26 +366,30 @@ async function measureSweep(size) {
   // in the background; let that finish so it neither slows nor flatters
   // the raw UPDATE, and say how long it took.
   const sweptAt = Date.now();
-  await waitFor(async () => {
-    const waiting = await Promise.all(
-      ['connector_commands', 'session_events'].map(async table =>
-        Number(
-          (
-            await db(table)
-              .whereNull('seq')
-              .where(
-                'id',
-                '>',
-                db('feed_sequences').where('name', table).select('floor'),
-              )
-              .count({ n: '*' })
-              .first()
-          ).n,
+  await waitFor(
+    async () => {
+      const waiting = await Promise.all(
+        ['connector_commands', 'session_events'].map(async table =>
+          Number(
+            (
+              await db(table)
+                .whereNull('seq')
+                .where(
+                  'id',
+                  '>',
+                  db('feed_sequences').where('name', table).select('floor'),
+                )
+                .count({ n: '*' })
+                .first()
+            ).n,
+          ),
         ),
-      ),
-    );
-    return waiting.every(n => n === 0);
-  }, 'the feeds to be sequenced', 600_000);
+      );
+      return waiting.every(n => n === 0);
+    },
+    'the feeds to be sequenced',
+    600_000,
+  );
   const sequencedMs = Date.now() - sweptAt;
   // Idle warnings go out after the sweep, in the background: timed apart.
   let warnings = { count: 0, ms: 0 };
