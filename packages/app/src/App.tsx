@@ -8,7 +8,7 @@ import {
 import {
   ActiveSessionsPage,
   PortalSignInWatcher,
-} from '@internal/plugin-sessions';
+} from '@active-sessions/plugin-sessions';
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { SignalsDisplay } from '@backstage/plugin-signals';
 import CssBaseline from '@material-ui/core/CssBaseline';

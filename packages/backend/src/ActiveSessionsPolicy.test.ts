@@ -13,7 +13,7 @@ import {
   sessionReadPermission,
   sessionRecordingViewPermission,
   sessionTerminatePermission,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { ActiveSessionsPolicy, ADMINS_GROUP } from './ActiveSessionsPolicy';
 
 const MARIA = 'user:default/maria';

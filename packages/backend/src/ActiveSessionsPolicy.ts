@@ -15,7 +15,7 @@ import {
   grantConditions,
   sessionConditions,
   userConditions,
-} from '@internal/plugin-sessions-backend';
+} from '@active-sessions/plugin-sessions-node';
 import {
   GRANT_RESOURCE_TYPE,
   SESSION_RESOURCE_TYPE,
@@ -23,7 +23,7 @@ import {
   connectorReadPermission,
   userOffboardPermission,
   userUnlockPermission,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 
 /** Members of this group may see and cut every session and grant. */
 export const ADMINS_GROUP = 'group:default/admins';

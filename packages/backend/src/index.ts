@@ -5,25 +5,25 @@
  * permission framework with the example policy, and embedded SQLite.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import {
-  authModuleSessionsGuestProvider,
-  catalogModuleGroupOwners,
-  sessionsTokenCheckServiceFactory,
-} from '@internal/plugin-sessions-backend';
+import { sessionsTokenCheckServiceFactory } from '@active-sessions/plugin-sessions-backend';
 
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-auth-backend'));
 // Guest sign-in where each browser is a portal sign-in in Active Sessions
 // (instead of @backstage/plugin-auth-backend-module-guest-provider) ...
-backend.add(authModuleSessionsGuestProvider);
+backend.add(
+  import('@active-sessions/plugin-auth-backend-module-sessions-guest-provider'),
+);
 // ... and every plugin refuses the tokens of a browser signed out there.
 backend.add(sessionsTokenCheckServiceFactory);
 backend.add(import('@backstage/plugin-catalog-backend'));
-backend.add(catalogModuleGroupOwners);
+backend.add(
+  import('@active-sessions/plugin-catalog-backend-module-sessions-group-owners'),
+);
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicyModule'));
-backend.add(import('@internal/plugin-sessions-backend'));
+backend.add(import('@active-sessions/plugin-sessions-backend'));
 // Live updates of the page, and idle warnings in the notifications inbox.
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));

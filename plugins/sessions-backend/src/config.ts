@@ -7,7 +7,11 @@ import {
   PORTAL_SOURCE,
   RESOURCE_TYPES,
   ResourceType,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
+import {
+  WhenUnavailable,
+  readWhenUnavailable,
+} from '@active-sessions/plugin-sessions-node';
 import { SessionLimits } from './database/sessionLimits';
 import { AnomalySettings } from './services/AnomalyDetector';
 
@@ -180,7 +184,7 @@ export interface PortalSettings {
   /** How often each process re-reads the sign-outs from the database. */
   refreshMs: number;
   /** What token checks do once that list is out of date. */
-  whenUnavailable: 'allow' | 'deny';
+  whenUnavailable: WhenUnavailable;
   /**
    * How long user tokens live (`auth.backstageTokenExpiration`): a sign-out
    * older than that concerns no token that still works.
@@ -192,13 +196,7 @@ export interface PortalSettings {
 
 /** Reads `sessions.portal`; shared by the plugin and the token check. */
 export function readPortalSettings(config: Config): PortalSettings {
-  const whenUnavailable =
-    config.getOptionalString('sessions.portal.whenUnavailable') ?? 'allow';
-  if (whenUnavailable !== 'allow' && whenUnavailable !== 'deny') {
-    throw new Error(
-      "sessions.portal.whenUnavailable must be 'allow' or 'deny'",
-    );
-  }
+  const whenUnavailable = readWhenUnavailable(config);
   const refreshMs = toMillis(
     readDuration(config, 'sessions.portal.refreshInterval', { seconds: 5 }),
   );

@@ -10,12 +10,19 @@ import {
   userLockPermission,
   userOffboardPermission,
   userUnlockPermission,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { KnexManagedMembersStore } from './database/KnexManagedMembersStore';
 import { ManagedMembersSync } from './services/ManagedMembersSync';
 import { withManagers } from './permissions/withManagers';
-import { userResourceRef, userRules } from './permissions/userRules';
+import {
+  userResourceRef,
+  userRules,
+  grantResourceRef,
+  grantRules,
+  sessionResourceRef,
+  sessionRules,
+} from '@active-sessions/plugin-sessions-node';
 import { readPortalSettings, readSessionsSettings } from './config';
 import { KnexSignOutStore } from './database/KnexSignOutStore';
 import { KnexRetentionStore } from './database/KnexRetentionStore';
@@ -43,8 +50,6 @@ import { StepUpGuard } from './mfa/StepUpGuard';
 import { KnexSessionStore } from './database/KnexSessionStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { ResourceAccess } from './permissions/ResourceAccess';
-import { grantResourceRef, grantRules } from './permissions/grantRules';
-import { sessionResourceRef, sessionRules } from './permissions/rules';
 import { createRouter } from './router/createRouter';
 import { CommandFeedService } from './services/CommandFeedService';
 import {

@@ -30,4 +30,4 @@ export type {
   SessionPage,
   SessionStats,
   SessionStatus,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';

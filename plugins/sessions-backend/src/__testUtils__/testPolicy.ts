@@ -12,15 +12,11 @@ import {
 import {
   createGrantConditionalDecision,
   grantConditions,
-} from '../permissions/grantRules';
-import {
   createSessionConditionalDecision,
   sessionConditions,
-} from '../permissions/rules';
-import {
   createUserConditionalDecision,
   userConditions,
-} from '../permissions/userRules';
+} from '@active-sessions/plugin-sessions-node';
 
 /**
  * The policy the router tests run against: `admin` may do anything; others

@@ -1,7 +1,7 @@
 import {
   CommandOutcome,
   ConnectorCommand,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 
 /** An order with its place in the feed: cursors are seqs, not ids. */
 export interface FeedCommand extends ConnectorCommand {

@@ -1,18 +1,16 @@
-import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import {
+  GrantCriteria,
+  GrantFilter,
+} from '@active-sessions/plugin-sessions-node';
 import {
   AccessGrant,
   GrantKind,
   GrantRevokeReason,
   GrantSortField,
   GrantStatus,
-} from '@internal/plugin-sessions-common';
-import { PropertyFilter } from './sqlHelpers';
+} from '@active-sessions/plugin-sessions-common';
 
-/** A property a grant permission rule may constrain. */
-export type GrantFilter = PropertyFilter<
-  'userRef' | 'managedBy' | 'kind' | 'target' | 'status' | 'source'
->;
-export type GrantCriteria = PermissionCriteria<GrantFilter>;
+export type { GrantFilter, GrantCriteria };
 
 /** A grant as a connector reports it. Instants are epoch ms. */
 export interface NewGrant {

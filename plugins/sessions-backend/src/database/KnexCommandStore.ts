@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { CommandOutcome } from '@internal/plugin-sessions-common';
+import { CommandOutcome } from '@active-sessions/plugin-sessions-common';
 import { CommandStore, FeedCommand } from './CommandStore';
 import { sequenceAll } from './feedSequencer';
 import { COMMANDS, connectorActor } from './connectorOrders';

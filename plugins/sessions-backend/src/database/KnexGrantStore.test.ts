@@ -4,7 +4,7 @@ import {
   migratedStore,
   newGrant,
 } from '../__testUtils__/databases';
-import { grantRules } from '../permissions/grantRules';
+import { grantRules } from '@active-sessions/plugin-sessions-node';
 
 jest.setTimeout(60_000);
 

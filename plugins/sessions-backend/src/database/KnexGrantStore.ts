@@ -4,7 +4,7 @@ import {
   GrantKind,
   GrantRevokeReason,
   GrantStatus,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { recordConnectorOrders } from './connectorOrders';
 import {
   DEFAULT_CONFIRM_WITHIN_MS,

@@ -7,8 +7,12 @@ import {
   newGrant,
   newSession,
 } from '../__testUtils__/databases';
-import { grantConditions, grantRules } from '../permissions/grantRules';
-import { sessionConditions, sessionRules } from '../permissions/rules';
+import {
+  grantConditions,
+  grantRules,
+  sessionConditions,
+  sessionRules,
+} from '@active-sessions/plugin-sessions-node';
 import { KnexManagedMembersStore } from './KnexManagedMembersStore';
 
 jest.setTimeout(60_000);

@@ -33,7 +33,7 @@ import {
   Session,
   SessionRecording,
   SessionStatus,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import {
   recordConnectorOrders,
   recordConnectorOrdersForMarked,

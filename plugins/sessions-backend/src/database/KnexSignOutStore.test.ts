@@ -4,7 +4,7 @@ import {
   migratedStore,
   newSession,
 } from '../__testUtils__/databases';
-import { tokenProof } from '../portal/signOutRegistry';
+import { tokenProof } from '@active-sessions/plugin-sessions-node';
 import { KnexRetentionStore } from './KnexRetentionStore';
 import { KnexSignOutStore } from './KnexSignOutStore';
 import { KnexUserLockStore } from './KnexUserLockStore';

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { PORTAL_SOURCE } from '@internal/plugin-sessions-common';
+import { PORTAL_SOURCE } from '@active-sessions/plugin-sessions-common';
 import { SignOutList, SignOutStore, TokenProof } from './SignOutStore';
 
 const ENDED = ['terminating', 'disconnected'];

@@ -1,6 +1,8 @@
 import { SessionLimits } from './sessionLimits';
-import { PermissionCriteria } from '@backstage/plugin-permission-common';
-import { PropertyFilter } from './sqlHelpers';
+import {
+  SessionCriteria,
+  SessionFilter,
+} from '@active-sessions/plugin-sessions-node';
 import {
   EndReason,
   AnomalyFlag,
@@ -9,15 +11,9 @@ import {
   SessionRecording,
   SessionSortField,
   SessionStatus,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 
-/** A property a permission rule may constrain, and the values it allows. */
-export type SessionFilter = PropertyFilter<
-  'userRef' | 'managedBy' | 'resourceType' | 'status' | 'source'
->;
-
-/** Permission conditions, as the store turns them into SQL. */
-export type SessionCriteria = PermissionCriteria<SessionFilter>;
+export type { SessionFilter, SessionCriteria };
 
 /** A session as a connector reports its start. Instants are epoch ms. */
 export interface NewSession {

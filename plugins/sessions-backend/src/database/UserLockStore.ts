@@ -1,4 +1,4 @@
-import { UserLock } from '@internal/plugin-sessions-common';
+import { UserLock } from '@active-sessions/plugin-sessions-common';
 
 export type { UserLock };
 

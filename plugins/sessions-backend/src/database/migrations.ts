@@ -7,7 +7,7 @@ import { Knex } from 'knex';
 
 /** The folder of the knex migrations shipped in this package. */
 export const migrationsDir = resolvePackagePath(
-  '@internal/plugin-sessions-backend',
+  '@active-sessions/plugin-sessions-backend',
   'migrations',
 );
 

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { ResourceType } from '@internal/plugin-sessions-common';
+import { ResourceType } from '@active-sessions/plugin-sessions-common';
 import { chunks } from './sqlHelpers';
 import { NewSession } from './SessionStore';
 

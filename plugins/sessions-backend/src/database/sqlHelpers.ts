@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { PropertyFilter } from '@active-sessions/plugin-sessions-node';
 import { lowerFunction } from './sqliteUnicodeLower';
 
 /** Rows per statement, under every dialect's bound-parameter limit. */
@@ -29,11 +30,7 @@ export const toIso = (value: number | string) =>
 export const toIsoOrNull = (value: number | string | null) =>
   value === null ? null : toIso(value);
 
-/** A permission rule's query: which property, and the values it allows. */
-export interface PropertyFilter<P extends string> {
-  property: P;
-  values: string[];
-}
+export type { PropertyFilter };
 
 /**
  * Where a property lives: a column, or a clause for properties that need

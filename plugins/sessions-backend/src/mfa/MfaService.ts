@@ -7,7 +7,7 @@ import {
   InputError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { MfaStatus } from '@internal/plugin-sessions-common';
+import { MfaStatus } from '@active-sessions/plugin-sessions-common';
 import { MfaSettings, StepUpSettings } from '../config';
 import { MfaEnrolment, MfaStore } from '../database/MfaStore';
 import { MfaLockedError } from './errors';

@@ -4,9 +4,9 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   sessionReadPermission,
   sessionTerminatePermission,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { ResourceAccess } from './ResourceAccess';
-import { sessionRules } from './rules';
+import { sessionRules } from '@active-sessions/plugin-sessions-node';
 
 // The rules only matter for conditional answers; these tests allow all.
 const RULES = Object.values(sessionRules) as any;

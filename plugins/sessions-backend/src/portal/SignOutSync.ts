@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { SignOutStore } from '../database/SignOutStore';
 import { CommandFeedService } from '../services/CommandFeedService';
-import { PORTAL_SOURCE } from '@internal/plugin-sessions-common';
+import { PORTAL_SOURCE } from '@active-sessions/plugin-sessions-common';
 import { SignOutRegistry } from './signOutRegistry';
 
 /**

@@ -24,10 +24,13 @@ import request from 'supertest';
 import { sessionsPlugin } from '../plugin';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
-import { authModuleSessionsGuestProvider } from './authModuleSessionsGuestProvider';
-import { PortalSessions } from './PortalSessions';
+import authModuleSessionsGuestProvider from '@active-sessions/plugin-auth-backend-module-sessions-guest-provider';
+import {
+  PortalSessions,
+  SIGN_IN_COOKIE,
+  trackPortalSignIns,
+} from '@active-sessions/plugin-sessions-node';
 import { sessionsTokenCheckServiceFactory } from './sessionsTokenCheckServiceFactory';
-import { SIGN_IN_COOKIE, trackPortalSignIns } from './trackPortalSignIns';
 
 jest.setTimeout(60_000);
 

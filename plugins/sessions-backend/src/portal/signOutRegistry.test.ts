@@ -1,4 +1,5 @@
-import { SignOutRegistry, tokenProof } from './signOutRegistry';
+import { tokenProof } from '@active-sessions/plugin-sessions-node';
+import { SignOutRegistry } from './signOutRegistry';
 
 const segment = (value: object) =>
   Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -4,9 +4,13 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { AuthenticationError } from '@backstage/errors';
-import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { canonicalEntityRef } from '@internal/plugin-sessions-common';
+import { canonicalEntityRef } from '@active-sessions/plugin-sessions-common';
+import {
+  SIGNED_OUT_MESSAGE,
+  WhenUnavailable,
+  tokenProof,
+} from '@active-sessions/plugin-sessions-node';
 import { readPortalSettings } from '../config';
 import { SignOutList } from '../database/SignOutStore';
 
@@ -18,25 +22,11 @@ const USER_TOKEN_TYPES = new Set([
 ]);
 
 /**
- * What Active Sessions keeps of a user token's `uip` claim, which is the
- * signature part of every limited token made from it: its SHA-256, so the
- * database never holds what would make a working limited token.
- */
-export function tokenProof(uip: string): string {
-  return createHash('sha256').update(uip).digest('base64url');
-}
-
-/**
  * A sign-in id the registry always treats as ended: the sessions plugin
  * authenticates a token carrying it at startup, and only the token check
  * refuses it with this message, which proves the check is installed.
  */
 export const SELF_TEST_SID = 'active-sessions-self-test';
-export const SIGNED_OUT_MESSAGE =
-  'This sign-in was ended from Active Sessions; sign in again';
-
-/** What the token check does when the sign-out list is out of date. */
-export type WhenUnavailable = 'allow' | 'deny';
 
 /**
  * The sign-outs every plugin in this process enforces, kept in memory so

@@ -1,5 +1,6 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { SELF_TEST_SID, SIGNED_OUT_MESSAGE } from './signOutRegistry';
+import { SIGNED_OUT_MESSAGE } from '@active-sessions/plugin-sessions-node';
+import { SELF_TEST_SID } from './signOutRegistry';
 
 const segment = (value: object) =>
   Buffer.from(JSON.stringify(value)).toString('base64url');

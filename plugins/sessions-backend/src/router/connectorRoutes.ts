@@ -15,7 +15,7 @@ import {
   sessionEndBatchSchema,
   sessionRecordingBatchSchema,
   sessionStartBatchSchema,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
 import { CommandFeedService } from '../services/CommandFeedService';

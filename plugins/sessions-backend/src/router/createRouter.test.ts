@@ -9,12 +9,12 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PermissionPolicy } from '@backstage/plugin-permission-node';
 import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
-import { MAX_BATCH_SIZE } from '@internal/plugin-sessions-common';
+import { MAX_BATCH_SIZE } from '@active-sessions/plugin-sessions-common';
 import request from 'supertest';
 import {
   createSessionConditionalDecision,
   sessionConditions,
-} from '../permissions/rules';
+} from '@active-sessions/plugin-sessions-node';
 import { sessionsPlugin } from '../plugin';
 import { CONNECTOR, as } from '../__testUtils__/credentials';
 import { testConfigFactory } from '../__testUtils__/connectorSources';

@@ -3,7 +3,7 @@ import {
   grantIdSchema,
   listGrantsQuerySchema,
   revokeGrantsBodySchema,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { GrantService } from '../services/GrantService';

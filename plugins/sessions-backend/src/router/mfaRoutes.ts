@@ -3,7 +3,7 @@ import {
   canonicalEntityRef,
   mfaCodeBodySchema,
   secondFactorBodySchema,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import Router from 'express-promise-router';
 import { MfaService } from '../mfa/MfaService';
 import { noInput, parseInput } from './parseInput';

@@ -3,7 +3,7 @@ import {
   entityRefSchema,
   offboardBodySchema,
   peopleQuerySchema,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { OffboardService } from '../services/OffboardService';

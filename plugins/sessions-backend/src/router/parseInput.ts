@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { noInputSchema } from '@internal/plugin-sessions-common';
+import { noInputSchema } from '@active-sessions/plugin-sessions-common';
 import { Request } from 'express';
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { portalHeartbeatBodySchema } from '@internal/plugin-sessions-common';
+import { portalHeartbeatBodySchema } from '@active-sessions/plugin-sessions-common';
 import Router from 'express-promise-router';
 import { PortalSignInService } from '../services/PortalSignInService';
 import { noInput, parseInput } from './parseInput';

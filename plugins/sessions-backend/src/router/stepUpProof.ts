@@ -1,5 +1,5 @@
 import { Request } from 'express';
-import { STEP_UP_HEADER } from '@internal/plugin-sessions-common';
+import { STEP_UP_HEADER } from '@active-sessions/plugin-sessions-common';
 
 /** The step-up proof a request carries, if any. */
 export const stepUpProof = (req: Request) =>

@@ -6,7 +6,7 @@ import {
   sessionStatsQuerySchema,
   sessionIdSchema,
   SessionsSettingsInfo,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { SessionsSettings } from '../config';
 import Router from 'express-promise-router';
 import { z } from 'zod';

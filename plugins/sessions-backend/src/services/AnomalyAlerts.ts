@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { RESOURCE_TYPE_LABELS } from '@internal/plugin-sessions-common';
+import { RESOURCE_TYPE_LABELS } from '@active-sessions/plugin-sessions-common';
 import { NewSession } from '../database/SessionStore';
 
 const REASONS = {

@@ -1,4 +1,4 @@
-import { AnomalyFlag } from '@internal/plugin-sessions-common';
+import { AnomalyFlag } from '@active-sessions/plugin-sessions-common';
 import { NewSession } from '../database/SessionStore';
 import { UserHistory, UserHistoryStore } from '../database/UserHistoryStore';
 

@@ -3,7 +3,7 @@ import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   SESSIONS_SIGNAL_CHANNEL,
   SessionsChangedSignal,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { ChangeStore } from '../database/ChangeStore';
 import { ManagedMembersStore } from '../database/ManagedMembersStore';
 

@@ -2,7 +2,7 @@ import {
   CommandAckBatch,
   CommandFeedPage,
   CommandFeedQuery,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandStore } from '../database/CommandStore';
 import { ConnectorStore } from '../database/ConnectorStore';

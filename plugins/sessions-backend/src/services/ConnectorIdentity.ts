@@ -3,7 +3,7 @@ import {
   BackstageServicePrincipal,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import { PORTAL_SOURCE } from '@internal/plugin-sessions-common';
+import { PORTAL_SOURCE } from '@active-sessions/plugin-sessions-common';
 import { ConnectorSettings } from '../config';
 import { ConnectorStore } from '../database/ConnectorStore';
 

@@ -7,7 +7,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ConnectorStatus,
   connectorReadPermission,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { ConnectorSettings } from '../config';
 import { ConnectorStore } from '../database/ConnectorStore';
 

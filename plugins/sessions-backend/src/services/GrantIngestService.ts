@@ -5,7 +5,7 @@ import {
   GrantReportBatch,
   IngestResult,
   MAX_GRANT_TERM_MS,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { GrantStore, NewGrant } from '../database/GrantStore';
 import { UserLockStore } from '../database/UserLockStore';
 import { USER_LOCK_ACTOR, insertUnlessLocked } from './lockedIngest';

@@ -11,7 +11,7 @@ import {
   GrantRevokeResult,
   GrantSortField,
   ListGrantsQuery,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { GrantFilter, GrantStore } from '../database/GrantStore';
 import { allowedOrThrow, ResourceAccess } from '../permissions/ResourceAccess';
 import { decodeCursor, toPage } from './cursor';

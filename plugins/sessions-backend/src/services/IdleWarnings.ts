@@ -1,6 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { Session, idleWarningText } from '@internal/plugin-sessions-common';
+import {
+  Session,
+  idleWarningText,
+} from '@active-sessions/plugin-sessions-common';
 
 /** Notifications in flight at once. */
 const PARALLEL_SENDS = 8;

@@ -7,7 +7,7 @@ import {
   SessionEndBatch,
   SessionRecordingBatch,
   SessionStartBatch,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { NewSession, SessionStore } from '../database/SessionStore';
 import { UserLockStore } from '../database/UserLockStore';
 import { USER_LOCK_ACTOR, insertUnlessLocked } from './lockedIngest';

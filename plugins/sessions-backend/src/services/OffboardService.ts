@@ -21,9 +21,9 @@ import {
   userLockPermission,
   userOffboardPermission,
   userUnlockPermission,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { ManagedMembersStore } from '../database/ManagedMembersStore';
-import { UserFilter, userMatches } from '../permissions/userRules';
+import { UserFilter, userMatches } from '@active-sessions/plugin-sessions-node';
 import { GrantFilter, GrantStore } from '../database/GrantStore';
 import { SessionFilter, SessionStore } from '../database/SessionStore';
 import { UserLock, UserLockStore } from '../database/UserLockStore';

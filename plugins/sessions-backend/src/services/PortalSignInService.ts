@@ -10,10 +10,10 @@ import {
   PortalHeartbeat,
   PortalStatus,
   PortalTokenProof,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { SessionStore } from '../database/SessionStore';
 import { SignOutStore } from '../database/SignOutStore';
-import { PORTAL_SOURCE } from '@internal/plugin-sessions-common';
+import { PORTAL_SOURCE } from '@active-sessions/plugin-sessions-common';
 import { tokenCheckIsInstalled } from '../portal/tokenCheckSelfTest';
 import { callerRef } from './callerRef';
 

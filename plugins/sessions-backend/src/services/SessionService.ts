@@ -12,7 +12,7 @@ import {
   sessionReadPermission,
   sessionRecordingViewPermission,
   sessionTerminatePermission,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import {
   SessionCriteria,
   SessionFilter,

@@ -1,5 +1,5 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import { Session } from '@internal/plugin-sessions-common';
+import { Session } from '@active-sessions/plugin-sessions-common';
 import { SessionStore } from '../database/SessionStore';
 import { SessionsSettings } from '../config';
 

@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import {
   ALLOWED_CLOCK_SKEW_MS,
   IngestResult,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 
 /** Refuses a batch that names the same external id twice. */
 export function uniqueExternalIds(

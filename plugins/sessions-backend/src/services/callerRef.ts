@@ -2,7 +2,7 @@ import {
   BackstageCredentials,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
-import { canonicalEntityRef } from '@internal/plugin-sessions-common';
+import { canonicalEntityRef } from '@active-sessions/plugin-sessions-common';
 
 /**
  * The signed-in caller as the tables name people: canonical (lower-case).

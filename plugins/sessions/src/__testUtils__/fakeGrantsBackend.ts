@@ -1,7 +1,7 @@
 import {
   AccessGrant,
   GrantRevokeOutcome,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { HttpResponse, http } from 'msw';
 import { DISCOVERY_BASE_URL, backstageError } from './fakeSessionsBackend';
 

@@ -1,4 +1,4 @@
-import { MfaStatus } from '@internal/plugin-sessions-common';
+import { MfaStatus } from '@active-sessions/plugin-sessions-common';
 import { HttpResponse, http } from 'msw';
 import { DISCOVERY_BASE_URL, backstageError } from './fakeSessionsBackend';
 

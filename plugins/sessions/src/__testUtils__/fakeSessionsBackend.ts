@@ -4,7 +4,7 @@ import {
   SessionsSettingsInfo,
   SessionStats,
   durationBetween,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { HttpResponse, http } from 'msw';
 
 /** Where the tests' discovery API says the sessions backend lives. */

@@ -1,5 +1,5 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ConnectorStatus } from '@internal/plugin-sessions-common';
+import { ConnectorStatus } from '@active-sessions/plugin-sessions-common';
 import { HttpResponse, http } from 'msw';
 import { SetupServer } from 'msw/node';
 import { renderSessionsPage } from './renderSessionsPage';

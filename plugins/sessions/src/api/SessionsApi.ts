@@ -21,7 +21,7 @@ import {
   PortalHeartbeat,
   PortalStatus,
   SessionsSettingsInfo,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 
 /**
  * What the Active Sessions page needs from the sessions backend. Components

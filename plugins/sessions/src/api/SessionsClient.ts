@@ -24,7 +24,7 @@ import {
   PortalHeartbeat,
   PortalStatus,
   SessionsSettingsInfo,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { SessionsApi } from './SessionsApi';
 import { StepUpBroker } from './StepUpBroker';
 

@@ -1,5 +1,5 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { StepUpProof } from '@internal/plugin-sessions-common';
+import { StepUpProof } from '@active-sessions/plugin-sessions-common';
 
 /** An action waiting for the person to confirm with their second factor. */
 export interface StepUpRequest {

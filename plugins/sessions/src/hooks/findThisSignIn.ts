@@ -1,5 +1,5 @@
 import { IdentityApi } from '@backstage/core-plugin-api';
-import { Session } from '@internal/plugin-sessions-common';
+import { Session } from '@active-sessions/plugin-sessions-common';
 import { SessionsApi } from '../api';
 import { openSignIns } from '../components/PortalSignIns/portalSignInLists';
 import { signInIdOf } from './signInIdOf';

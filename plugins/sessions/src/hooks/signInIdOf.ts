@@ -1,4 +1,4 @@
-import { SIGN_IN_ID_CLAIM } from '@internal/plugin-sessions-common';
+import { SIGN_IN_ID_CLAIM } from '@active-sessions/plugin-sessions-common';
 
 /**
  * The portal sign-in a Backstage token belongs to: its `sid` claim, added

@@ -3,7 +3,7 @@ import {
   AccessGrant,
   ListGrantsRequest,
   isCutPending,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { useCallback } from 'react';
 import { sessionsApiRef } from '../api';
 import { KeysetPagesState, useKeysetPages } from './useKeysetPages';

@@ -2,7 +2,7 @@ import { useSignal } from '@backstage/plugin-signals-react';
 import {
   SESSIONS_SIGNAL_CHANNEL,
   SessionsChangedSignal,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { useEffect } from 'react';
 
 /**

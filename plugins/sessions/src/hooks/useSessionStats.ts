@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { SessionStats } from '@internal/plugin-sessions-common';
+import { SessionStats } from '@active-sessions/plugin-sessions-common';
 import useAsync from 'react-use/esm/useAsync';
 import { sessionsApiRef } from '../api';
 

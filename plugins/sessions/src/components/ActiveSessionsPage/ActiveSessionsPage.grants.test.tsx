@@ -6,7 +6,7 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/test-utils';
-import { AccessGrant } from '@internal/plugin-sessions-common';
+import { AccessGrant } from '@active-sessions/plugin-sessions-common';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { permissionApiRef } from '@backstage/plugin-permission-react';

@@ -1,5 +1,5 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { UserLock } from '@internal/plugin-sessions-common';
+import { UserLock } from '@active-sessions/plugin-sessions-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';

@@ -1,6 +1,6 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { PortalStatus } from '@internal/plugin-sessions-common';
+import { PortalStatus } from '@active-sessions/plugin-sessions-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';

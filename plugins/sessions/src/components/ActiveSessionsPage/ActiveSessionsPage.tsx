@@ -12,7 +12,7 @@ import RefreshIcon from '@material-ui/icons/Refresh';
 import {
   connectorReadPermission,
   userOffboardPermission,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { useCallback, useMemo, useState } from 'react';
 import { useSessionStats } from '../../hooks/useSessionStats';

@@ -6,7 +6,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { ConnectorStatus } from '@internal/plugin-sessions-common';
+import { ConnectorStatus } from '@active-sessions/plugin-sessions-common';
 import { useEffect, useMemo } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { sessionsApiRef } from '../../api';

@@ -1,4 +1,4 @@
-import { CutProgress, cutState } from '@internal/plugin-sessions-common';
+import { CutProgress, cutState } from '@active-sessions/plugin-sessions-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import ErrorIcon from '@material-ui/icons/Error';

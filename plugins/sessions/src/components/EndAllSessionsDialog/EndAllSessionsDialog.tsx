@@ -3,7 +3,7 @@ import {
   identityApiRef,
   useApi,
 } from '@backstage/core-plugin-api';
-import { EndSessionsResult } from '@internal/plugin-sessions-common';
+import { EndSessionsResult } from '@active-sessions/plugin-sessions-common';
 import { useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { sessionsApiRef } from '../../api';

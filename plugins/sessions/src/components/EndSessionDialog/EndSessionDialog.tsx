@@ -3,7 +3,7 @@ import {
   Session,
   durationBetween,
   formatDuration,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { sessionsApiRef } from '../../api';
 import { useConfirmedAction } from '../../hooks/useConfirmedAction';
 import { ConfirmEndDialog } from '../ConfirmEndDialog/ConfirmEndDialog';

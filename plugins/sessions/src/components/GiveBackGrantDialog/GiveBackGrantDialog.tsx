@@ -1,5 +1,5 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { AccessGrant } from '@internal/plugin-sessions-common';
+import { AccessGrant } from '@active-sessions/plugin-sessions-common';
 import { sessionsApiRef } from '../../api';
 import { useConfirmedAction } from '../../hooks/useConfirmedAction';
 import { ConfirmEndDialog } from '../ConfirmEndDialog/ConfirmEndDialog';

@@ -1,4 +1,4 @@
-import { AccessGrant } from '@internal/plugin-sessions-common';
+import { AccessGrant } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import { useGrantTable } from './GrantTableContext';

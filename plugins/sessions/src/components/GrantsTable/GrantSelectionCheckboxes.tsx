@@ -1,4 +1,4 @@
-import { AccessGrant } from '@internal/plugin-sessions-common';
+import { AccessGrant } from '@active-sessions/plugin-sessions-common';
 import Checkbox from '@material-ui/core/Checkbox';
 import { useGrantTable } from './GrantTableContext';
 

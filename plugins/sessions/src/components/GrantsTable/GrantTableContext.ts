@@ -1,4 +1,4 @@
-import { AccessGrant } from '@internal/plugin-sessions-common';
+import { AccessGrant } from '@active-sessions/plugin-sessions-common';
 import { createContext, useContext } from 'react';
 import { SelectionState } from '../../hooks/useSelection';
 

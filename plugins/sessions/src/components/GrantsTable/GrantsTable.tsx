@@ -8,7 +8,7 @@ import {
   AccessGrant,
   GrantRevokeResult,
   ListGrantsRequest,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';

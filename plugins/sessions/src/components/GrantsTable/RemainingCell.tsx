@@ -1,4 +1,4 @@
-import { AccessGrant } from '@internal/plugin-sessions-common';
+import { AccessGrant } from '@active-sessions/plugin-sessions-common';
 import { StackedText } from '../SessionsTable/StackedText';
 import { formatInstant } from '../SessionsTable/formatInstant';
 import { useGrantTable } from './GrantTableContext';

@@ -3,7 +3,7 @@ import {
   AccessGrant,
   approvedDurationMs,
   formatDuration,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { StackedText } from '../SessionsTable/StackedText';
 import { formatInstant } from '../SessionsTable/formatInstant';
 import {

@@ -1,4 +1,4 @@
-import { GrantKind } from '@internal/plugin-sessions-common';
+import { GrantKind } from '@active-sessions/plugin-sessions-common';
 
 /**
  * One tab of grants: which kind, what its target is called, and what to say

@@ -1,4 +1,4 @@
-import { AccessGrant, GrantKind } from '@internal/plugin-sessions-common';
+import { AccessGrant, GrantKind } from '@active-sessions/plugin-sessions-common';
 
 const PRIVILEGE_WORDS: Record<GrantKind, string> = {
   device_admin: 'admin rights on',

@@ -2,7 +2,7 @@ import {
   AccessGrant,
   formatDuration,
   remainingMs,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 
 /** Time left on a grant as shown in the table: `2h 30m`, or `Expired`. */
 export function remainingText(

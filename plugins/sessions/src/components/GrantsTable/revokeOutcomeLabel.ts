@@ -1,4 +1,4 @@
-import { GrantRevokeOutcome } from '@internal/plugin-sessions-common';
+import { GrantRevokeOutcome } from '@active-sessions/plugin-sessions-common';
 
 const LABELS: Record<GrantRevokeOutcome, string> = {
   revoked: 'Revoked',

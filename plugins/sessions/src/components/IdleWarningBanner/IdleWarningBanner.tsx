@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { idleWarningText } from '@internal/plugin-sessions-common';
+import { idleWarningText } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Alert from '@material-ui/lab/Alert';
 import useAsync from 'react-use/esm/useAsync';

@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   OffboardPreview,
   OffboardResult,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';

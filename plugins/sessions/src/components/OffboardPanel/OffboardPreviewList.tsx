@@ -1,4 +1,4 @@
-import { OffboardPreview } from '@internal/plugin-sessions-common';
+import { OffboardPreview } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 

@@ -1,4 +1,4 @@
-import { OffboardResult } from '@internal/plugin-sessions-common';
+import { OffboardResult } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Alert from '@material-ui/lab/Alert';
 

@@ -5,7 +5,7 @@ import {
   Table,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { PersonSummary } from '@internal/plugin-sessions-common';
+import { PersonSummary } from '@active-sessions/plugin-sessions-common';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';

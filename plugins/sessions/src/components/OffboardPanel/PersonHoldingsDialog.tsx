@@ -1,6 +1,6 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { formatDuration } from '@internal/plugin-sessions-common';
+import { formatDuration } from '@active-sessions/plugin-sessions-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';

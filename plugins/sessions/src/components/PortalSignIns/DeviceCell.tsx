@@ -1,4 +1,4 @@
-import { Session } from '@internal/plugin-sessions-common';
+import { Session } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import ComputerIcon from '@material-ui/icons/Computer';

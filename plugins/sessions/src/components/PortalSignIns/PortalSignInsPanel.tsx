@@ -7,7 +7,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { Session } from '@internal/plugin-sessions-common';
+import { Session } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';

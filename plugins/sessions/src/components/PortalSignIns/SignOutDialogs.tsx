@@ -1,5 +1,5 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { PORTAL_SOURCE, Session } from '@internal/plugin-sessions-common';
+import { PORTAL_SOURCE, Session } from '@active-sessions/plugin-sessions-common';
 import { sessionsApiRef } from '../../api';
 import { useConfirmedAction } from '../../hooks/useConfirmedAction';
 import { ConfirmEndDialog } from '../ConfirmEndDialog/ConfirmEndDialog';

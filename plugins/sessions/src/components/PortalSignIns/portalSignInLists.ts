@@ -2,7 +2,7 @@ import {
   LIVE_SESSION_STATUSES,
   ListSessionsRequest,
   PORTAL_SOURCE,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 
 /** The caller's sign-ins that still hold access, latest activity first. */
 export const openSignIns: ListSessionsRequest = {

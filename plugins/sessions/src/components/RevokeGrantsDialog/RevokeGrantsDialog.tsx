@@ -3,7 +3,7 @@ import {
   AccessGrant,
   GrantRevokeResult,
   MAX_REVOKE_IDS,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import Typography from '@material-ui/core/Typography';
 import { useEffect, useState } from 'react';
 import { sessionsApiRef } from '../../api';

@@ -1,4 +1,4 @@
-import { SecondFactorBody } from '@internal/plugin-sessions-common';
+import { SecondFactorBody } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Link from '@material-ui/core/Link';
 import TextField from '@material-ui/core/TextField';

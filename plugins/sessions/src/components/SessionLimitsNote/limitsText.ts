@@ -1,7 +1,7 @@
 import {
   ResourceType,
   SessionLimitsInfo,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { resourceTypeLabel } from '../SessionsTable/resourceTypeLabel';
 
 const sessions = (count: number) =>

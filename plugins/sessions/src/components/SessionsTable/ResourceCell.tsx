@@ -1,4 +1,4 @@
-import { AnomalyFlag, Session } from '@internal/plugin-sessions-common';
+import { AnomalyFlag, Session } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Tooltip from '@material-ui/core/Tooltip';

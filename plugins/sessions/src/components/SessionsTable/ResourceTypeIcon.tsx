@@ -1,4 +1,4 @@
-import { ResourceType } from '@internal/plugin-sessions-common';
+import { ResourceType } from '@active-sessions/plugin-sessions-common';
 import { SvgIconProps } from '@material-ui/core/SvgIcon';
 import AccountCircleIcon from '@material-ui/icons/AccountCircle';
 import CodeIcon from '@material-ui/icons/Code';

@@ -1,4 +1,4 @@
-import { Session } from '@internal/plugin-sessions-common';
+import { Session } from '@active-sessions/plugin-sessions-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';

@@ -4,7 +4,7 @@ import {
   ResponseErrorPanel,
   Table,
 } from '@backstage/core-components';
-import { ListSessionsRequest, Session } from '@internal/plugin-sessions-common';
+import { ListSessionsRequest, Session } from '@active-sessions/plugin-sessions-common';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useDebounce from 'react-use/esm/useDebounce';

@@ -1,4 +1,4 @@
-import { EndReason } from '@internal/plugin-sessions-common';
+import { EndReason } from '@active-sessions/plugin-sessions-common';
 
 const LABELS: Record<EndReason, string> = {
   user: 'Ended by you',

@@ -1,7 +1,7 @@
 import {
   RESOURCE_TYPE_LABELS,
   ResourceType,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 
 /** How a resource type is named on screen. */
 export function resourceTypeLabel(type: ResourceType): string {

@@ -3,7 +3,7 @@ import {
   Session,
   durationBetween,
   formatDuration,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import Button from '@material-ui/core/Button';
 import { ResourceCell } from './ResourceCell';
 import { SessionStatusChip } from './SessionStatusChip';

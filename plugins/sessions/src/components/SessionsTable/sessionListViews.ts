@@ -1,7 +1,7 @@
 import {
   ListSessionsRequest,
   LIVE_SESSION_STATUSES,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 
 /**
  * One way of listing sessions: which ones, in what order, and what to say

@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { MfaEnrolment } from '@internal/plugin-sessions-common';
+import { MfaEnrolment } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';

@@ -4,7 +4,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { MfaEnrolment } from '@internal/plugin-sessions-common';
+import { MfaEnrolment } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';

@@ -8,7 +8,7 @@ import {
 import {
   SIGN_IN_ID_CLAIM,
   canonicalEntityRef,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import {
   AuthProviderFactory,
   AuthResolverContext,
@@ -16,7 +16,8 @@ import {
 import type { Request, Response } from 'express';
 import { decodeJwt } from 'jose';
 import { PortalSessions, isUnavailable } from './PortalSessions';
-import { SIGNED_OUT_MESSAGE, tokenProof } from './signOutRegistry';
+import { SIGNED_OUT_MESSAGE, tokenProof } from './tokenProof';
+import { WhenUnavailable } from './whenUnavailable';
 
 /**
  * The cookie that binds a browser to its sign-in across token refreshes,
@@ -157,7 +158,7 @@ export function trackPortalSignIns(
      * record of the token (its limited tokens outlive a sign-out); `deny`
      * refuses to sign in. Any other error refuses the sign-in either way.
      */
-    whenUnavailable?: 'allow' | 'deny';
+    whenUnavailable?: WhenUnavailable;
   } = {},
 ): AuthProviderFactory {
   const whenUnavailable = settings.whenUnavailable ?? 'allow';

@@ -7,9 +7,9 @@ import {
   AccessGrant,
   GRANT_KINDS,
   GRANT_RESOURCE_TYPE,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { z } from 'zod';
-import { GrantFilter } from '../database/GrantStore';
+import { GrantFilter } from './filters';
 
 /** A grant as permission rules see it: with its holder's managers. */
 export type GrantResource = AccessGrant & { managedBy: string[] };

@@ -4,18 +4,15 @@ import {
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
-import { USER_RESOURCE_TYPE } from '@internal/plugin-sessions-common';
+import { USER_RESOURCE_TYPE } from '@active-sessions/plugin-sessions-common';
 import { z } from 'zod';
-import { PropertyFilter } from '../database/sqlHelpers';
+import { UserFilter } from './filters';
 
 /** A person as offboarding sees them: who they are and who manages them. */
 export interface SessionsUser {
   userRef: string;
   managedBy: string[];
 }
-
-/** What a rule on people constrains. */
-export type UserFilter = PropertyFilter<'userRef' | 'managedBy'>;
 
 /** The `sessions-user` resource type. */
 export const userResourceRef = createPermissionResourceRef<

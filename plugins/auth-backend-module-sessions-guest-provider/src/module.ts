@@ -10,9 +10,11 @@ import {
   createProxyAuthProviderFactory,
   SignInResolver,
 } from '@backstage/plugin-auth-node';
-import { readPortalSettings } from '../config';
-import { PortalSessions } from './PortalSessions';
-import { trackPortalSignIns } from './trackPortalSignIns';
+import {
+  PortalSessions,
+  readWhenUnavailable,
+  trackPortalSignIns,
+} from '@active-sessions/plugin-sessions-node';
 
 const guestAuthenticator = createProxyAuthenticator({
   defaultProfileTransform: async () => ({ profile: {} }),
@@ -84,7 +86,7 @@ export const authModuleSessionsGuestProvider = createBackendModule({
             }),
             new PortalSessions(discovery, auth),
             {
-              whenUnavailable: readPortalSettings(config).whenUnavailable,
+              whenUnavailable: readWhenUnavailable(config),
             },
           ),
         });

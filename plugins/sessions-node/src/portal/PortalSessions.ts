@@ -8,7 +8,7 @@ import {
   IngestResult,
   PORTAL_SOURCE,
   sessionStartSchema,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { describeDevice } from './describeDevice';
 
 /** How long a sign-in waits for Active Sessions before it counts as unavailable. */

@@ -8,9 +8,9 @@ import {
   SESSION_RESOURCE_TYPE,
   SESSION_STATUSES,
   Session,
-} from '@internal/plugin-sessions-common';
+} from '@active-sessions/plugin-sessions-common';
 import { z } from 'zod';
-import { SessionFilter } from '../database/SessionStore';
+import { SessionFilter } from './filters';
 
 /**
  * A session as permission rules see it: with its user's managers from the
