@@ -12,6 +12,7 @@ import {
   sessionsApiRef,
   stepUpApiRef,
 } from './api';
+import DevicesIcon from '@material-ui/icons/Devices';
 import { rootRouteRef } from './routes';
 import { PortalSignInWatcher } from './components/PortalSignIns/PortalSignInWatcher';
 
@@ -50,7 +51,9 @@ const portalSignInWatcher = AppRootElementBlueprint.make({
 const activeSessionsPage = PageBlueprint.make({
   params: {
     path: '/sessions',
+    // Title and icon make the app's nav show the page.
     title: 'Active Sessions',
+    icon: <DevicesIcon />,
     routeRef: rootRouteRef,
     // The page brings its own Header with the stats and actions.
     noHeader: true,
