@@ -60,6 +60,8 @@ function signInAsGuest(config: Config): SignInResolver<unknown> {
  * The guest provider with tracked sign-ins. It replaces
  * `@backstage/plugin-auth-backend-module-guest-provider` (a provider id
  * can be registered once): install one or the other.
+ *
+ * @public
  */
 export const authModuleSessionsGuestProvider = createBackendModule({
   pluginId: 'auth',

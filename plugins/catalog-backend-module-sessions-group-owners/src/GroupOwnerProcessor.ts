@@ -18,6 +18,8 @@ import {
  * `ownedBy` / `ownerOf` relations, as `spec.owner` does for components.
  * The stock Group kind has no owner, and Active Sessions reads group
  * owners as the managers of the group's members.
+ *
+ * @public
  */
 export class GroupOwnerProcessor implements CatalogProcessor {
   getProcessorName() {

@@ -6,6 +6,8 @@ import { GroupOwnerProcessor } from './GroupOwnerProcessor';
  * A catalog module that reads `spec.owner` on Group entities as the
  * group's owners (see {@link GroupOwnerProcessor}). Add it when your
  * groups do not get `ownedBy` relations some other way.
+ *
+ * @public
  */
 export const catalogModuleGroupOwners = createBackendModule({
   pluginId: 'catalog',

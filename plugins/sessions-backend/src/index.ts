@@ -8,7 +8,3 @@
  */
 export { sessionsPlugin as default } from './plugin';
 export { sessionsTokenCheckServiceFactory } from './portal/sessionsTokenCheckServiceFactory';
-export {
-  signOutRegistryServiceRef,
-  SignOutRegistry,
-} from './portal/signOutRegistry';

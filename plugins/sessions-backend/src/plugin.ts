@@ -68,6 +68,8 @@ import { SessionSweeper } from './services/SessionSweeper';
 /**
  * Active Sessions backend: stores sessions that connectors report, lets
  * people see and end theirs, and sweeps idle and expired sessions.
+ *
+ * @public
  */
 export const sessionsPlugin = createBackendPlugin({
   pluginId: 'sessions',

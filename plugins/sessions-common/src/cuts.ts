@@ -1,4 +1,8 @@
-/** The fields that tell how far a cut at the source has come. */
+/**
+ * The fields that tell how far a cut at the source has come.
+ *
+ * @public
+ */
 export interface CutProgress {
   status: string;
   cutDeadlineAt: string | null;
@@ -11,12 +15,15 @@ export interface CutProgress {
  * `unconfirmed` past the deadline, `failed` when the connector said so,
  * `confirmed` when the source cut it; `none` when nothing was asked of the
  * source. A cut is never shown as done without the source's word.
+ *
+ * @public
  */
 export type CutState =
   'none' | 'waiting' | 'unconfirmed' | 'failed' | 'confirmed';
 
 const PENDING_STATUSES = ['terminating', 'revoking'];
 
+/** @public */
 export function cutState(
   item: CutProgress,
   now: number = Date.now(),
@@ -31,6 +38,10 @@ export function cutState(
   return item.cutConfirmedAt ? 'confirmed' : 'none';
 }
 
-/** Still waiting for the source: the page keeps asking. */
+/**
+ * Still waiting for the source: the page keeps asking.
+ *
+ * @public
+ */
 export const isCutPending = (item: CutProgress) =>
   PENDING_STATUSES.includes(item.status);

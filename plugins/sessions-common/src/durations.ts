@@ -3,6 +3,8 @@ import { DateTime, Duration } from 'luxon';
 /**
  * Formats a length of time the way the Active Sessions page shows it: the two
  * largest units, `32m`, `2h 30m`, `2d 4h`; under a minute is `<1m`.
+ *
+ * @public
  */
 export function formatDuration(milliseconds: number): string {
   if (!Number.isFinite(milliseconds) || milliseconds < 60_000) {
@@ -24,7 +26,11 @@ export function formatDuration(milliseconds: number): string {
     .join(' ');
 }
 
-/** Time between two ISO instants, or until now when `end` is missing. */
+/**
+ * Time between two ISO instants, or until now when `end` is missing.
+ *
+ * @public
+ */
 export function durationBetween(
   startIso: string,
   endIso?: string | null,

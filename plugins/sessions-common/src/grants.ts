@@ -1,4 +1,8 @@
-/** The kinds of elevated grant. */
+/**
+ * The kinds of elevated grant.
+ *
+ * @public
+ */
 export const GRANT_KINDS = ['device_admin', 'timed_access'] as const;
 /** @public */
 export type GrantKind = (typeof GRANT_KINDS)[number];
@@ -8,6 +12,8 @@ export type GrantKind = (typeof GRANT_KINDS)[number];
  * by giving it back) it is `revoking` until its connector confirms the
  * privilege is removed, then `revoked`; ended at its source it is `revoked`
  * at once.
+ *
+ * @public
  */
 export const GRANT_STATUSES = [
   'active',
@@ -18,7 +24,11 @@ export const GRANT_STATUSES = [
 /** @public */
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
-/** Why a grant stopped before its expiry. */
+/**
+ * Why a grant stopped before its expiry.
+ *
+ * @public
+ */
 export const GRANT_REVOKE_REASONS = [
   'revoked',
   'given_back',
@@ -31,6 +41,8 @@ export type GrantRevokeReason = (typeof GRANT_REVOKE_REASONS)[number];
 /**
  * An elevated grant: admin/sudo on a device until an expiry (`device_admin`),
  * or temporary access to a resource (`timed_access`). Times are ISO 8601.
+ *
+ * @public
  */
 export interface AccessGrant {
   id: string;
@@ -58,32 +70,47 @@ export interface AccessGrant {
   cutFailure: string | null;
 }
 
+/** @public */
 export interface GrantPage {
   items: AccessGrant[];
   nextCursor?: string;
 }
 
-/** What happened to one id of a bulk revoke. */
+/**
+ * What happened to one id of a bulk revoke.
+ *
+ * @public
+ */
 export const GRANT_REVOKE_OUTCOMES = [
   'revoked',
   'already_ended',
   'denied',
   'not_found',
 ] as const;
+/** @public */
 export type GrantRevokeOutcome = (typeof GRANT_REVOKE_OUTCOMES)[number];
 
+/** @public */
 export interface GrantRevokeResult {
   results: Array<{ id: string; outcome: GrantRevokeOutcome }>;
 }
 
-/** The approved length of a grant, in milliseconds. */
+/**
+ * The approved length of a grant, in milliseconds.
+ *
+ * @public
+ */
 export function approvedDurationMs(
   grant: Pick<AccessGrant, 'startsAt' | 'expiresAt'>,
 ) {
   return Math.max(0, Date.parse(grant.expiresAt) - Date.parse(grant.startsAt));
 }
 
-/** Time left before a grant expires, in milliseconds; 0 once past. */
+/**
+ * Time left before a grant expires, in milliseconds; 0 once past.
+ *
+ * @public
+ */
 export function remainingMs(
   grant: Pick<AccessGrant, 'expiresAt'>,
   now: number = Date.now(),

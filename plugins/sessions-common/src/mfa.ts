@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-/** What the page shows about the caller's second factor. */
+/**
+ * What the page shows about the caller's second factor.
+ *
+ * @public
+ */
 export interface MfaStatus {
   /** The portal has an encryption key, so people can enrol. */
   available: boolean;
@@ -16,24 +20,42 @@ export interface MfaStatus {
   };
 }
 
-/** A started enrolment: scan the URI (as a QR code) or type the secret. */
+/**
+ * A started enrolment: scan the URI (as a QR code) or type the secret.
+ *
+ * @public
+ */
 export interface MfaEnrolment {
   secret: string;
   otpauthUri: string;
 }
 
-/** A passed step-up: send `proof` in the `x-sessions-step-up` header. */
+/**
+ * A passed step-up: send `proof` in the `x-sessions-step-up` header.
+ *
+ * @public
+ */
 export interface StepUpProof {
   proof: string;
   expiresAt: string;
 }
 
-/** The header that carries a step-up proof. */
+/**
+ * The header that carries a step-up proof.
+ *
+ * @public
+ */
 export const STEP_UP_HEADER = 'x-sessions-step-up';
 
-/** The `error.name`s the backend refuses critical actions with. */
+/**
+ * The `error.name`s the backend refuses critical actions with.
+ *
+ * @public
+ */
 export const STEP_UP_REQUIRED = 'StepUpRequiredError';
+/** @public */
 export const MFA_ENROLLMENT_REQUIRED = 'MfaEnrollmentRequiredError';
+/** @public */
 export const MFA_LOCKED = 'MfaLockedError';
 
 const totpCodeSchema = z
@@ -41,9 +63,14 @@ const totpCodeSchema = z
   .trim()
   .regex(/^\d{6}$/, { message: 'must be the 6-digit code from your app' });
 
+/** @public */
 export const mfaCodeBodySchema = z.object({ code: totpCodeSchema }).strict();
 
-/** A current code, or one of the recovery codes. */
+/**
+ * A current code, or one of the recovery codes.
+ *
+ * @public
+ */
 export const secondFactorBodySchema = z.union(
   [
     z.object({ code: totpCodeSchema }).strict(),
@@ -60,4 +87,5 @@ export const secondFactorBodySchema = z.union(
   ],
   { message: 'give either code or recoveryCode' },
 );
+/** @public */
 export type SecondFactorBody = z.output<typeof secondFactorBodySchema>;

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { entityRefSchema, searchTextSchema } from './schemas';
 
-/** What offboarding a person would cut, as far as the caller may see. */
+/**
+ * What offboarding a person would cut, as far as the caller may see.
+ *
+ * @public
+ */
 export interface OffboardPreview {
   userRef: string;
   /** Whether offboarding locked them; absent when the caller may not lock them. */
@@ -16,7 +20,11 @@ export interface OffboardPreview {
   grants: Array<{ kind: string; count: number }>;
 }
 
-/** What offboarding did for one person. */
+/**
+ * What offboarding did for one person.
+ *
+ * @public
+ */
 export interface OffboardResult {
   userRef: string;
   /** The lock is in place (set now, or already). */
@@ -27,7 +35,11 @@ export interface OffboardResult {
   notAllowed: { sessions: number; grants: number };
 }
 
-/** A person whose new sessions and grants are refused. */
+/**
+ * A person whose new sessions and grants are refused.
+ *
+ * @public
+ */
 export interface UserLock {
   userRef: string;
   lockedAt: string;
@@ -35,7 +47,11 @@ export interface UserLock {
   reason: 'offboarding';
 }
 
-/** A person in the People view, with what they hold right now. */
+/**
+ * A person in the People view, with what they hold right now.
+ *
+ * @public
+ */
 export interface PersonSummary {
   userRef: string;
   openSessions: number;
@@ -46,6 +62,7 @@ export interface PersonSummary {
   mayOffboard: boolean;
 }
 
+/** @public */
 export const peopleQuerySchema = z
   .object({
     q: searchTextSchema.optional(),
@@ -53,6 +70,7 @@ export const peopleQuerySchema = z
   })
   .strict();
 
+/** @public */
 export const offboardBodySchema = z
   .object({ users: z.array(entityRefSchema).min(1).max(50) })
   .strict();

@@ -1,20 +1,36 @@
 import { z } from 'zod';
 import { safeText } from './safeText';
 
-/** The connector id portal sign-ins are reported under. */
+/**
+ * The connector id portal sign-ins are reported under.
+ *
+ * @public
+ */
 export const PORTAL_SOURCE = 'portal';
 
-/** The claim of a portal user token that names its sign-in. */
+/**
+ * The claim of a portal user token that names its sign-in.
+ *
+ * @public
+ */
 export const SIGN_IN_ID_CLAIM = 'sid';
 
-/** Body of `POST /portal/heartbeat`: the sign-in the tab holds. */
+/**
+ * Body of `POST /portal/heartbeat`: the sign-in the tab holds.
+ *
+ * @public
+ */
 export const portalHeartbeatBodySchema = z
   .object({
     sid: safeText({ min: 1, max: 255, trim: false }),
   })
   .strict();
 
-/** What the heartbeat learns about the tab's sign-in. */
+/**
+ * What the heartbeat learns about the tab's sign-in.
+ *
+ * @public
+ */
 export interface PortalHeartbeat {
   /**
    * `open`: still signed in (the heartbeat counts as activity); `ended`:
@@ -24,7 +40,11 @@ export interface PortalHeartbeat {
   state: 'open' | 'ended' | 'unknown';
 }
 
-/** Whether signing a browser out cuts its tokens, and how fast. */
+/**
+ * Whether signing a browser out cuts its tokens, and how fast.
+ *
+ * @public
+ */
 export interface PortalStatus {
   /**
    * `enforced`: every plugin in this backend refuses a signed-out

@@ -28,7 +28,11 @@ function isWellFormed(text: string): boolean {
   return true;
 }
 
-/** True when `text` is something a text field may store. */
+/**
+ * True when `text` is something a text field may store.
+ *
+ * @public
+ */
 export function isSafeText(
   text: string,
   options: { multiline?: boolean } = {},
@@ -37,6 +41,7 @@ export function isSafeText(
   return !controls.test(text) && isWellFormed(text);
 }
 
+/** @public */
 export interface SafeTextOptions {
   /** The column's length, in characters (code points, as the databases count). */
   max: number;
@@ -50,6 +55,8 @@ export interface SafeTextOptions {
 /**
  * A string field bounded to its column that refuses control characters
  * (see above) and lone surrogates. Any script, and emoji, are welcome.
+ *
+ * @public
  */
 export function safeText(options: SafeTextOptions) {
   const { max, min = 0, multiline = false, trim = true } = options;

@@ -9,24 +9,43 @@ import {
 } from './types';
 import { canonicalEntityRef } from './entityRefs';
 
-/** Largest number of items a connector may send in one batch. */
+/**
+ * Largest number of items a connector may send in one batch.
+ *
+ * @public
+ */
 export const MAX_BATCH_SIZE = 500;
-/** Largest page the list route returns. */
+/**
+ * Largest page the list route returns.
+ *
+ * @public
+ */
 export const MAX_PAGE_SIZE = 200;
+/** @public */
 export const DEFAULT_PAGE_SIZE = 50;
 
+/** @public */
 export const SESSION_SORT_FIELDS = [
   'startedAt',
   'lastActivityAt',
   'endedAt',
   'resourceName',
 ] as const;
+/** @public */
 export type SessionSortField = (typeof SESSION_SORT_FIELDS)[number];
 
-/** Entity refs are stored in 255-character columns. */
+/**
+ * Entity refs are stored in 255-character columns.
+ *
+ * @public
+ */
 export const MAX_ENTITY_REF_LENGTH = 255;
 
-/** `kind:namespace/name`, compared case-insensitively, stored lower-case. */
+/**
+ * `kind:namespace/name`, compared case-insensitively, stored lower-case.
+ *
+ * @public
+ */
 export const entityRefSchema = z
   .string()
   .trim()
@@ -36,7 +55,11 @@ export const entityRefSchema = z
   })
   .transform(canonicalEntityRef);
 
-/** What `q` searches for: one line of text. */
+/**
+ * What `q` searches for: one line of text.
+ *
+ * @public
+ */
 export const searchTextSchema = safeText({ max: 200 });
 
 /** A cursor as the list routes hand them out (base64url). */
@@ -87,6 +110,8 @@ function commaList<T extends readonly [string, ...string[]]>(values: T) {
 /**
  * Query of `GET /sessions` as it arrives on the wire. Build it with
  * {@link ListSessionsRequest} on the client side.
+ *
+ * @public
  */
 export const listSessionsFields = z
   .object({
@@ -116,7 +141,11 @@ export const listSessionsFields = z
   })
   .strict();
 
-/** `user` names one person, `all=true` everyone: not both. */
+/**
+ * `user` names one person, `all=true` everyone: not both.
+ *
+ * @public
+ */
 export const notUserAndAll: [
   (query: { user?: string; all?: boolean }) => boolean,
   { message: string; path: string[] },
@@ -125,18 +154,28 @@ export const notUserAndAll: [
   { message: 'user and all=true cannot be combined', path: ['all'] },
 ];
 
+/** @public */
 export const listSessionsQuerySchema = listSessionsFields.refine(
   ...notUserAndAll,
 );
+/** @public */
 export type ListSessionsQuery = z.output<typeof listSessionsQuerySchema>;
 
-/** Query of `GET /sessions/stats`: the caller's, someone's, or everyone's. */
+/**
+ * Query of `GET /sessions/stats`: the caller's, someone's, or everyone's.
+ *
+ * @public
+ */
 export const sessionStatsQuerySchema = listSessionsFields
   .pick({ user: true, all: true })
   .strict()
   .refine(...notUserAndAll);
 
-/** What a client asks the list route for. */
+/**
+ * What a client asks the list route for.
+ *
+ * @public
+ */
 export interface ListSessionsRequest {
   status?: Array<(typeof SESSION_STATUSES)[number]>;
   type?: Array<(typeof RESOURCE_TYPES)[number]>;
@@ -153,15 +192,21 @@ export interface ListSessionsRequest {
   flagged?: boolean;
 }
 
+/** @public */
 export const sessionIdSchema = z.uuid({
   message: 'must be a session id (UUID)',
 });
 
-/** A connector's id: lower-case letters, digits and dashes. */
+/**
+ * A connector's id: lower-case letters, digits and dashes.
+ *
+ * @public
+ */
 export const sourceSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
   message: 'must be a connector id of lower-case letters, digits and dashes',
 });
 
+/** @public */
 export const endAllSessionsBodySchema = z
   .object({
     /** Keep this one open, typically the session the person is using. */
@@ -170,6 +215,7 @@ export const endAllSessionsBodySchema = z
     source: sourceSchema.optional(),
   })
   .strict();
+/** @public */
 export type EndAllSessionsBody = z.output<typeof endAllSessionsBodySchema>;
 
 /** Ids at a source are kept exactly as sent, white space and all. */
@@ -177,7 +223,11 @@ const externalId = safeText({ min: 1, max: 255, trim: false });
 const optionalText = (max: number, options: { multiline?: boolean } = {}) =>
   safeText({ min: 1, max, ...options }).nullish();
 
-/** A recording reference: where the connector stored it, and what it is. */
+/**
+ * A recording reference: where the connector stored it, and what it is.
+ *
+ * @public
+ */
 export const sessionRecordingSchema = z
   .object({
     url: z
@@ -198,6 +248,7 @@ export const sessionRecordingSchema = z
 
 const recordableTypes = RECORDABLE_RESOURCE_TYPES.join(' and ');
 
+/** @public */
 export const sessionStartSchema = z
   .object({
     externalId,
@@ -229,6 +280,7 @@ export const sessionStartSchema = z
       path: ['recording'],
     },
   );
+/** @public */
 export type SessionStart = z.output<typeof sessionStartSchema>;
 
 function batchOf<T extends z.ZodType>(item: T) {
@@ -244,14 +296,17 @@ function externalIdBatchOf<T extends z.ZodType<{ externalId: string }>>(
   );
 }
 
+/** @public */
 export const sessionStartBatchSchema = z
   .object({
     source: sourceSchema,
     sessions: externalIdBatchOf(sessionStartSchema),
   })
   .strict();
+/** @public */
 export type SessionStartBatch = z.output<typeof sessionStartBatchSchema>;
 
+/** @public */
 export const sessionActivityBatchSchema = z
   .object({
     source: sourceSchema,
@@ -260,8 +315,10 @@ export const sessionActivityBatchSchema = z
     ),
   })
   .strict();
+/** @public */
 export type SessionActivityBatch = z.output<typeof sessionActivityBatchSchema>;
 
+/** @public */
 export const sessionEndBatchSchema = z
   .object({
     source: sourceSchema,
@@ -270,9 +327,14 @@ export const sessionEndBatchSchema = z
     ),
   })
   .strict();
+/** @public */
 export type SessionEndBatch = z.output<typeof sessionEndBatchSchema>;
 
-/** Recordings attached after the start, typically once an upload is done. */
+/**
+ * Recordings attached after the start, typically once an upload is done.
+ *
+ * @public
+ */
 export const sessionRecordingBatchSchema = z
   .object({
     source: sourceSchema,
@@ -281,6 +343,7 @@ export const sessionRecordingBatchSchema = z
     ),
   })
   .strict();
+/** @public */
 export type SessionRecordingBatch = z.output<
   typeof sessionRecordingBatchSchema
 >;
@@ -291,6 +354,8 @@ export type SessionRecordingBatch = z.output<
  * token's `uip` claim, which is the signature part of every limited token
  * made from it. Never the `uip` itself: with the token's public claims it
  * is a working limited token.
+ *
+ * @public
  */
 export const portalTokenProofSchema = z
   .object({
@@ -302,15 +367,26 @@ export const portalTokenProofSchema = z
     expiresAt: instantSchema,
   })
   .strict();
+/** @public */
 export type PortalTokenProof = z.output<typeof portalTokenProofSchema>;
 
+/** @public */
 export const GRANT_SORT_FIELDS = ['expiresAt', 'startsAt', 'target'] as const;
+/** @public */
 export type GrantSortField = (typeof GRANT_SORT_FIELDS)[number];
 
-/** Largest number of ids one bulk revoke may name. */
+/**
+ * Largest number of ids one bulk revoke may name.
+ *
+ * @public
+ */
 export const MAX_REVOKE_IDS = 100;
 
-/** Query of `GET /grants` as it arrives on the wire. */
+/**
+ * Query of `GET /grants` as it arrives on the wire.
+ *
+ * @public
+ */
 export const listGrantsQuerySchema = z
   .object({
     kind: commaList(GRANT_KINDS).optional(),
@@ -335,9 +411,14 @@ export const listGrantsQuerySchema = z
   })
   .strict()
   .refine(...notUserAndAll);
+/** @public */
 export type ListGrantsQuery = z.output<typeof listGrantsQuerySchema>;
 
-/** What a client asks the grants list for. */
+/**
+ * What a client asks the grants list for.
+ *
+ * @public
+ */
 export interface ListGrantsRequest {
   kind?: Array<(typeof GRANT_KINDS)[number]>;
   status?: Array<(typeof GRANT_STATUSES)[number]>;
@@ -350,8 +431,10 @@ export interface ListGrantsRequest {
   all?: boolean;
 }
 
+/** @public */
 export const grantIdSchema = z.uuid({ message: 'must be a grant id (UUID)' });
 
+/** @public */
 export const revokeGrantsBodySchema = z
   .object({
     ids: z
@@ -361,8 +444,10 @@ export const revokeGrantsBodySchema = z
       .superRefine(uniqueBy((id: string) => id)),
   })
   .strict();
+/** @public */
 export type RevokeGrantsBody = z.output<typeof revokeGrantsBodySchema>;
 
+/** @public */
 export const grantReportSchema = z
   .object({
     externalId,
@@ -381,16 +466,20 @@ export const grantReportSchema = z
     expiresAt: instantSchema,
   })
   .strict();
+/** @public */
 export type GrantReport = z.output<typeof grantReportSchema>;
 
+/** @public */
 export const grantReportBatchSchema = z
   .object({
     source: sourceSchema,
     grants: externalIdBatchOf(grantReportSchema),
   })
   .strict();
+/** @public */
 export type GrantReportBatch = z.output<typeof grantReportBatchSchema>;
 
+/** @public */
 export const grantEndBatchSchema = z
   .object({
     source: sourceSchema,
@@ -399,12 +488,21 @@ export const grantEndBatchSchema = z
     ),
   })
   .strict();
+/** @public */
 export type GrantEndBatch = z.output<typeof grantEndBatchSchema>;
 
-/** Longest a connector may ask the command feed to wait, in seconds. */
+/**
+ * Longest a connector may ask the command feed to wait, in seconds.
+ *
+ * @public
+ */
 export const MAX_FEED_WAIT_SECONDS = 25;
 
-/** Query of `GET /connector/commands`: the orders for one source. */
+/**
+ * Query of `GET /connector/commands`: the orders for one source.
+ *
+ * @public
+ */
 export const commandFeedQuerySchema = z
   .object({
     source: sourceSchema,
@@ -415,9 +513,12 @@ export const commandFeedQuerySchema = z
     limit: z.coerce.number().int().min(1).max(MAX_BATCH_SIZE).default(100),
   })
   .strict();
+/** @public */
 export type CommandFeedQuery = z.output<typeof commandFeedQuerySchema>;
 
+/** @public */
 export const COMMAND_OUTCOMES = ['done', 'not_found', 'failed'] as const;
+/** @public */
 export type CommandOutcome = (typeof COMMAND_OUTCOMES)[number];
 
 /**
@@ -425,9 +526,12 @@ export type CommandOutcome = (typeof COMMAND_OUTCOMES)[number];
  * keeps the first 1,000 characters of it (its column's length), as a
  * webhook push failure does: the acknowledgement matters more than the
  * whole of its message.
+ *
+ * @public
  */
 export const MAX_ACK_MESSAGE_LENGTH = 2000;
 
+/** @public */
 export const commandAckBatchSchema = z
   .object({
     source: sourceSchema,
@@ -447,7 +551,12 @@ export const commandAckBatchSchema = z
     ).superRefine(uniqueBy((ack: { id: number }) => ack.id, 'id')),
   })
   .strict();
+/** @public */
 export type CommandAckBatch = z.output<typeof commandAckBatchSchema>;
 
-/** Input of a route that takes none (in its query, or its body). */
+/**
+ * Input of a route that takes none (in its query, or its body).
+ *
+ * @public
+ */
 export const noInputSchema = z.object({}).strict();

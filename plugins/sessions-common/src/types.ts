@@ -1,4 +1,8 @@
-/** The kinds of resource a session can be held on. */
+/**
+ * The kinds of resource a session can be held on.
+ *
+ * @public
+ */
 export const RESOURCE_TYPES = ['ssh', 'rdp', 'web', 'portal'] as const;
 /** @public */
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
@@ -7,6 +11,8 @@ export type ResourceType = (typeof RESOURCE_TYPES)[number];
  * `active` and `idle` sessions are open. A session ended here becomes
  * `terminating` until its connector confirms the cut at the source, then
  * `disconnected`, which is final and kept as history.
+ *
+ * @public
  */
 export const SESSION_STATUSES = [
   'active',
@@ -17,19 +23,31 @@ export const SESSION_STATUSES = [
 /** @public */
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
-/** The statuses that count as an open session, one a person can end. */
+/**
+ * The statuses that count as an open session, one a person can end.
+ *
+ * @public
+ */
 export const OPEN_SESSION_STATUSES: readonly SessionStatus[] = [
   'active',
   'idle',
 ];
 
-/** Sessions still live at their source: open, or ended but not yet cut. */
+/**
+ * Sessions still live at their source: open, or ended but not yet cut.
+ *
+ * @public
+ */
 export const LIVE_SESSION_STATUSES: readonly SessionStatus[] = [
   ...OPEN_SESSION_STATUSES,
   'terminating',
 ];
 
-/** Why a session ended. */
+/**
+ * Why a session ended.
+ *
+ * @public
+ */
 export const END_REASONS = [
   'user',
   'admin',
@@ -42,7 +60,11 @@ export const END_REASONS = [
 /** @public */
 export type EndReason = (typeof END_REASONS)[number];
 
-/** A live or past connection of a user to a resource. Times are ISO 8601. */
+/**
+ * A live or past connection of a user to a resource. Times are ISO 8601.
+ *
+ * @public
+ */
 export interface Session {
   id: string;
   userRef: string;
@@ -84,13 +106,21 @@ export interface Session {
   recording?: SessionRecording;
 }
 
-/** The resource types a connector may attach a recording to. */
+/**
+ * The resource types a connector may attach a recording to.
+ *
+ * @public
+ */
 export const RECORDABLE_RESOURCE_TYPES: readonly ResourceType[] = [
   'ssh',
   'rdp',
 ];
 
-/** A recording of a session, kept where the connector stored it. */
+/**
+ * A recording of a session, kept where the connector stored it.
+ *
+ * @public
+ */
 export interface SessionRecording {
   /** Where it is played or downloaded (http or https). */
   url: string;
@@ -102,6 +132,8 @@ export interface SessionRecording {
  * Reasons a session is flagged for review: a device or a country its user
  * has not used within the lookback, or travel faster than a plane since
  * their previous session.
+ *
+ * @public
  */
 export const ANOMALY_FLAGS = [
   'new_device',
@@ -111,7 +143,11 @@ export const ANOMALY_FLAGS = [
 /** @public */
 export type AnomalyFlag = (typeof ANOMALY_FLAGS)[number];
 
-/** Counters for the header of the Active Sessions page. */
+/**
+ * Counters for the header of the Active Sessions page.
+ *
+ * @public
+ */
 export interface SessionStats {
   active: number;
   idle: number;
@@ -121,19 +157,31 @@ export interface SessionStats {
   totalOpenDurationMs: number;
 }
 
-/** One page of sessions; `nextCursor` is absent on the last page. */
+/**
+ * One page of sessions; `nextCursor` is absent on the last page.
+ *
+ * @public
+ */
 export interface SessionPage {
   items: Session[];
   nextCursor?: string;
 }
 
-/** The answer to ending one or many sessions. */
+/**
+ * The answer to ending one or many sessions.
+ *
+ * @public
+ */
 export interface EndSessionsResult {
   /** Ids of the sessions this request ended. */
   ended: string[];
 }
 
-/** The answer to a connector's batch. */
+/**
+ * The answer to a connector's batch.
+ *
+ * @public
+ */
 export interface IngestResult {
   /** Items the batch changed something for. */
   accepted: number;
@@ -158,7 +206,11 @@ export interface IngestResult {
   overLimit?: string[];
 }
 
-/** An order for a connector: cut a session or remove a grant at the source. */
+/**
+ * An order for a connector: cut a session or remove a grant at the source.
+ *
+ * @public
+ */
 export interface ConnectorCommand {
   /** Increasing; read the feed after the last id you processed. */
   id: number;
@@ -171,14 +223,22 @@ export interface ConnectorCommand {
   createdAt: string;
 }
 
-/** One read of the command feed. */
+/**
+ * One read of the command feed.
+ *
+ * @public
+ */
 export interface CommandFeedPage {
   commands: ConnectorCommand[];
   /** Pass as `after` next time; unchanged when nothing was returned. */
   cursor: number;
 }
 
-/** A connector as admins see it on the Connectors tab. */
+/**
+ * A connector as admins see it on the Connectors tab.
+ *
+ * @public
+ */
 export interface ConnectorStatus {
   id: string;
   /** From app-config; the id when none is configured. */
@@ -204,7 +264,11 @@ export interface ConnectorStatus {
   webhookFailure: { at: string; message: string } | null;
 }
 
-/** The concurrent session limits that apply (`GET /limits`). */
+/**
+ * The concurrent session limits that apply (`GET /limits`).
+ *
+ * @public
+ */
 export interface SessionLimitsInfo {
   /** Open sessions of any kind a person may hold; null: no limit. */
   maxPerUser: number | null;
@@ -214,16 +278,28 @@ export interface SessionLimitsInfo {
   onExceed: 'deny' | 'endOldest';
 }
 
-/** The signals channel pages listen on for changes to what they show. */
+/**
+ * The signals channel pages listen on for changes to what they show.
+ *
+ * @public
+ */
 export const SESSIONS_SIGNAL_CHANNEL = 'active-sessions';
 
-/** A signal on that channel: reload, something you see changed. */
+/**
+ * A signal on that channel: reload, something you see changed.
+ *
+ * @public
+ */
 export interface SessionsChangedSignal {
   [key: string]: string;
   type: 'changed';
 }
 
-/** How each kind of session is named to people. */
+/**
+ * How each kind of session is named to people.
+ *
+ * @public
+ */
 export const RESOURCE_TYPE_LABELS: Record<ResourceType, string> = {
   ssh: 'SSH',
   rdp: 'RDP',
@@ -231,13 +307,19 @@ export const RESOURCE_TYPE_LABELS: Record<ResourceType, string> = {
   portal: 'Portal sign-in',
 };
 
-/** The default idle warning (`sessions.idleWarning.message`). */
+/**
+ * The default idle warning (`sessions.idleWarning.message`).
+ *
+ * @public
+ */
 export const DEFAULT_IDLE_WARNING =
   'Your {type} session to {resource} will be disconnected in {minutes} minutes';
 
 /**
  * The idle warning for a session: `{type}`, `{resource}` and `{minutes}` in
  * the template are replaced; `minutes` is how long until the idle cut.
+ *
+ * @public
  */
 export function idleWarningText(
   template: string,
@@ -253,7 +335,11 @@ export function idleWarningText(
     .replace(/\{minutes\}/g, String(Math.max(0, minutes)));
 }
 
-/** The rules sessions live by (`GET /settings`), for the page to explain. */
+/**
+ * The rules sessions live by (`GET /settings`), for the page to explain.
+ *
+ * @public
+ */
 export interface SessionsSettingsInfo {
   limits: SessionLimitsInfo;
   timeouts: {

@@ -12,7 +12,7 @@ export {
   StepUpBroker,
   stepUpApiRef,
 } from './api';
-export type { SessionsApi } from './api';
+export type { SessionsApi, StepUpRequest } from './api';
 export type {
   AccessGrant,
   EndReason,

@@ -48,7 +48,7 @@ export const sessionsPlugin = createPlugin({
  *
  * @public
  */
-export const ActiveSessionsPage = sessionsPlugin.provide(
+export const ActiveSessionsPage: () => JSX.Element = sessionsPlugin.provide(
   createRoutableExtension({
     name: 'ActiveSessionsPage',
     component: () =>

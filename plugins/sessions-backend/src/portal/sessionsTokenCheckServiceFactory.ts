@@ -7,6 +7,8 @@ import { signOutRegistryServiceRef } from './signOutRegistry';
  * incoming user token (and the limited user token inside an on-behalf-of
  * plugin token) is checked against the sign-out registry before it is
  * verified. Add it to the backend next to the sessions plugin.
+ *
+ * @public
  */
 export const sessionsTokenCheckServiceFactory = createServiceFactory({
   service: pluginTokenHandlerDecoratorServiceRef,

@@ -32,6 +32,8 @@ export const SELF_TEST_SID = 'active-sessions-self-test';
  * The sign-outs every plugin in this process enforces, kept in memory so
  * a token check costs a set lookup. The sessions plugin refreshes it from
  * the database every few seconds; each plugin's token check reads it.
+ *
+ * @public
  */
 export class SignOutRegistry {
   private list: SignOutList = {
@@ -122,6 +124,8 @@ export class SignOutRegistry {
 /**
  * The process's {@link SignOutRegistry}. Root-scoped so that the sessions
  * plugin (which fills it) and every plugin's token check share it.
+ *
+ * @public
  */
 export const signOutRegistryServiceRef = createServiceRef<SignOutRegistry>({
   id: 'sessions.sign-out-registry',

@@ -11,10 +11,18 @@ import {
 import { z } from 'zod';
 import { GrantFilter } from './filters';
 
-/** A grant as permission rules see it: with its holder's managers. */
+/**
+ * A grant as permission rules see it: with its holder's managers.
+ *
+ * @public
+ */
 export type GrantResource = AccessGrant & { managedBy: string[] };
 
-/** The `access-grant` resource type, with the store's filter as its query. */
+/**
+ * The `access-grant` resource type, with the store's filter as its query.
+ *
+ * @public
+ */
 export const grantResourceRef = createPermissionResourceRef<
   GrantResource,
   GrantFilter
@@ -89,7 +97,11 @@ const hasTarget = createPermissionRule({
   toQuery: ({ targets }) => ({ property: 'target', values: targets }),
 });
 
-/** Every rule a policy may use in a conditional decision on grants. */
+/**
+ * Every rule a policy may use in a conditional decision on grants.
+ *
+ * @public
+ */
 export const grantRules = {
   isGrantOwner,
   isGrantManagedBy,
@@ -106,8 +118,14 @@ const { conditions, createConditionalDecision } = createConditionExports({
 /**
  * Condition builders for permission policies on grants, for example
  * `grantConditions.isGrantOwner({ claims: user.info.ownershipEntityRefs })`.
+ *
+ * @public
  */
 export const grantConditions = conditions;
 
-/** Wraps grant conditions into a policy decision. */
+/**
+ * Wraps grant conditions into a policy decision.
+ *
+ * @public
+ */
 export const createGrantConditionalDecision = createConditionalDecision;

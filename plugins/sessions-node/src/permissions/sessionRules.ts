@@ -15,10 +15,16 @@ import { SessionFilter } from './filters';
 /**
  * A session as permission rules see it: with its user's managers from the
  * catalog mirror, so IS_MANAGED_BY can decide on one loaded session too.
+ *
+ * @public
  */
 export type SessionResource = Session & { managedBy: string[] };
 
-/** The `session` resource type, with the store's filter as its query. */
+/**
+ * The `session` resource type, with the store's filter as its query.
+ *
+ * @public
+ */
 export const sessionResourceRef = createPermissionResourceRef<
   SessionResource,
   SessionFilter
@@ -110,7 +116,11 @@ const hasSource = createPermissionRule({
   toQuery: ({ sources }) => ({ property: 'source', values: sources }),
 });
 
-/** Every rule a policy may use in a conditional decision on sessions. */
+/**
+ * Every rule a policy may use in a conditional decision on sessions.
+ *
+ * @public
+ */
 export const sessionRules = {
   isSessionOwner,
   isManagedBy,
@@ -128,8 +138,14 @@ const { conditions, createConditionalDecision } = createConditionExports({
 /**
  * Condition builders for permission policies, for example
  * `sessionConditions.isSessionOwner({ claims: user.info.ownershipEntityRefs })`.
+ *
+ * @public
  */
 export const sessionConditions = conditions;
 
-/** Wraps session conditions into a policy decision. */
+/**
+ * Wraps session conditions into a policy decision.
+ *
+ * @public
+ */
 export const createSessionConditionalDecision = createConditionalDecision;

@@ -8,13 +8,21 @@ import { USER_RESOURCE_TYPE } from '@active-sessions/plugin-sessions-common';
 import { z } from 'zod';
 import { UserFilter } from './filters';
 
-/** A person as offboarding sees them: who they are and who manages them. */
+/**
+ * A person as offboarding sees them: who they are and who manages them.
+ *
+ * @public
+ */
 export interface SessionsUser {
   userRef: string;
   managedBy: string[];
 }
 
-/** The `sessions-user` resource type. */
+/**
+ * The `sessions-user` resource type.
+ *
+ * @public
+ */
 export const userResourceRef = createPermissionResourceRef<
   SessionsUser,
   UserFilter
@@ -51,7 +59,11 @@ const isUser = createPermissionRule({
   toQuery: ({ userRefs }) => ({ property: 'userRef', values: lower(userRefs) }),
 });
 
-/** Every rule a policy may use in a conditional decision on people. */
+/**
+ * Every rule a policy may use in a conditional decision on people.
+ *
+ * @public
+ */
 export const userRules = { isUserManagedBy, isUser };
 
 const { conditions, createConditionalDecision } = createConditionExports({
@@ -62,15 +74,23 @@ const { conditions, createConditionalDecision } = createConditionExports({
 /**
  * Condition builders for policies on people, for example
  * `userConditions.isUserManagedBy({ claims: user.info.ownershipEntityRefs })`.
+ *
+ * @public
  */
 export const userConditions = conditions;
 
-/** Wraps people conditions into a policy decision. */
+/**
+ * Wraps people conditions into a policy decision.
+ *
+ * @public
+ */
 export const createUserConditionalDecision = createConditionalDecision;
 
 /**
  * Whether a person meets criteria: the same test the rules' `apply` makes,
  * on criteria already transformed to filters.
+ *
+ * @public
  */
 export function userMatches(
   criteria: PermissionCriteria<UserFilter>,

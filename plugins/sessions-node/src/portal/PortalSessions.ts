@@ -50,6 +50,8 @@ export function isUnavailable(error: unknown): boolean {
  * The auth plugin's side of portal sign-ins: it reports each sign-in to the
  * sessions plugin as a `portal` session, through the same connector API
  * every other connector uses, with the auth plugin's service credentials.
+ *
+ * @public
  */
 export class PortalSessions {
   constructor(
@@ -136,7 +138,7 @@ export class PortalSessions {
   /**
    * Throws a `ServiceUnavailableError` when the sessions plugin cannot be
    * reached, and a `ResponseError` carrying its status when it refuses:
-   * callers tell an outage from a refusal with {@link isUnavailable}.
+   * callers tell an outage from a refusal with `isUnavailable`.
    */
   private async post(path: string, body: object) {
     const baseUrl = await this.discovery.getBaseUrl('sessions');

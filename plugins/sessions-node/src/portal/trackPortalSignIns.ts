@@ -21,7 +21,9 @@ import { WhenUnavailable } from './whenUnavailable';
 
 /**
  * The cookie that binds a browser to its sign-in across token refreshes,
- * `<secret>.<user ref>`: see {@link signInId}.
+ * `<secret>.<user ref>`; the sign-in id is a keyed hash of the two.
+ *
+ * @public
  */
 export const SIGN_IN_COOKIE = 'backstage-portal-sign-in';
 
@@ -147,6 +149,8 @@ const isRefusal = (error: unknown) =>
  * provider's logout ends it. Wrap any provider factory with it (GitHub,
  * OIDC, guest…) and register the result under the provider's id instead
  * of the stock module.
+ *
+ * @public
  */
 export function trackPortalSignIns(
   factory: AuthProviderFactory,

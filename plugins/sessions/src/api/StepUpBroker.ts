@@ -1,7 +1,11 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { StepUpProof } from '@active-sessions/plugin-sessions-common';
 
-/** An action waiting for the person to confirm with their second factor. */
+/**
+ * An action waiting for the person to confirm with their second factor.
+ *
+ * @public
+ */
 export interface StepUpRequest {
   /** Why, as the backend said it: "Confirm … to end all your sessions". */
   message: string;

@@ -12,6 +12,8 @@ const FIRST_INTERVAL_MS = 30_000;
  * Sessions (another device, a manager, the idle sweep): it reports the tab
  * as active every heartbeat interval and signs out on "ended", or when the
  * backend refuses its token. Render it once, around or beside the app.
+ *
+ * @public
  */
 export function PortalSignInWatcher(props: { children?: ReactNode }) {
   const identityApi = useApi(identityApiRef);
