@@ -20,11 +20,13 @@ CI=true npx backstage-cli repo test --ci 2>&1 | tee "$unit_log"
 unit_status=${PIPESTATUS[0]}
 echo "[test] unit, database and UI tests took $((SECONDS - began)) s"
 
-# The packages as adopters get them: built, packed, their API reports
+# The packages as adopters get them: metadata as `backstage-cli repo fix`
+# wants it for publishing, built, packed, their API reports
 # unchanged (scripts/pack.sh, scripts/api-reports.sh).
 echo "[test] packages: build, pack, API reports"
 began=$SECONDS
-{ bash scripts/pack.sh && API_REPORTS_TSC=0 bash scripts/api-reports.sh --ci; } 2>&1 |
+{ npx backstage-cli repo fix --publish --check && bash scripts/pack.sh &&
+  API_REPORTS_TSC=0 bash scripts/api-reports.sh --ci; } 2>&1 |
   tee e2e/output/packages.log
 packages_status=${PIPESTATUS[0]}
 echo "[test] packages took $((SECONDS - began)) s"
