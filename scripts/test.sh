@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, also what .ci/run calls): installs what is
 # missing, runs every package's tests (the backend's on SQLite, PostgreSQL and
-# MySQL/MariaDB), the browser test against a running portal and the fault
+# MySQL/MariaDB), builds and packs the packages and installs them into a new
+# Backstage app, the browser test against a running portal and the fault
 # suite, then prints one closing line with the totals.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,19 @@ began=$SECONDS
 packages_status=${PIPESTATUS[0]}
 echo "[test] packages took $((SECONDS - began)) s"
 
+# The tarballs installed into a new Backstage app as the README says
+# (e2e/fresh-app/run.mjs): backend on PostgreSQL, both kinds of app in Chromium.
+echo "[test] install test"
+began=$SECONDS
+if [ "$packages_status" = 0 ]; then
+  node e2e/fresh-app/run.mjs --tarballs dist-packs 2>&1 | tee e2e/output/install.log
+  install_status=${PIPESTATUS[0]}
+else
+  echo "[test] skipped: the packages did not build"
+  install_status=1
+fi
+echo "[test] install test took $((SECONDS - began)) s"
+
 echo "[test] browser test"
 began=$SECONDS
 node e2e/run.mjs 2>&1 | tee e2e/output/e2e.log
@@ -49,10 +63,12 @@ echo "[test] fault suite took $((SECONDS - began)) s"
 count() { grep -E "$1" "$2" | tail -n 1 | grep -oE "[0-9]+ $3" | grep -oE '[0-9]+' || echo 0; }
 faults_passed=$([ "$faults_status" = 0 ] && echo 1 || echo 0)
 packages_passed=$([ "$packages_status" = 0 ] && echo 1 || echo 0)
-passed=$(($(count '^Tests:' "$unit_log" passed) + $(count '^e2e:' e2e/output/e2e.log passed) + faults_passed + packages_passed))
-failed=$(($(count '^Tests:' "$unit_log" failed) + $(count '^e2e:' e2e/output/e2e.log failed) + 2 - faults_passed - packages_passed))
+install_passed=$([ "$install_status" = 0 ] && echo 1 || echo 0)
+parts_passed=$((faults_passed + packages_passed + install_passed))
+passed=$(($(count '^Tests:' "$unit_log" passed) + $(count '^e2e:' e2e/output/e2e.log passed) + parts_passed))
+failed=$(($(count '^Tests:' "$unit_log" failed) + $(count '^e2e:' e2e/output/e2e.log failed) + 3 - parts_passed))
 if [ "$unit_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 if [ "$e2e_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 echo "tests: $passed passed, $failed failed"
 [ "$unit_status" = 0 ] && [ "$e2e_status" = 0 ] && [ "$faults_status" = 0 ] &&
-  [ "$packages_status" = 0 ]
+  [ "$packages_status" = 0 ] && [ "$install_status" = 0 ]
