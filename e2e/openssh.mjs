@@ -131,8 +131,13 @@ function startSshd(options) {
       `ACTIVE_SESSIONS_STATE=${join(dir, 'cursor')}`,
       // Reconcile often, so a missed close shows within the test's wait.
       'ACTIVE_SESSIONS_ACTIVITY_MS=1000',
+      // A line per pass, so the test can wait for the agent to have looked.
+      'ACTIVE_SESSIONS_VERBOSE=1',
+      `ACTIVE_SESSIONS_PAM_SERVICE=${PAM_SERVICE}`,
       '',
     ].join('\n'),
+    // It holds the token: root only, as the README says.
+    { mode: 0o600 },
   );
   const pamFile = `/etc/pam.d/${PAM_SERVICE}`;
   writeFileSync(
@@ -140,6 +145,8 @@ function startSshd(options) {
     [
       '# Written by the Active Sessions end-to-end test; removed after it.',
       '@include common-account',
+      // As in Debian's sshd service: a login gets its audit session here.
+      'session required pam_loginuid.so',
       `session required pam_exec.so quiet ${HOOK} ${env}`,
       'session required pam_permit.so',
       '',
@@ -185,6 +192,19 @@ function startSshd(options) {
   return {
     dir,
     spool: join(dir, 'spool'),
+    /** `agent.mjs --check`: its exit code and what it printed. */
+    check() {
+      try {
+        return {
+          status: 0,
+          output: execFileSync(process.execPath, [AGENT, '--check', env], {
+            encoding: 'utf8',
+          }),
+        };
+      } catch (error) {
+        return { status: error.status, output: String(error.stdout) };
+      }
+    },
     sshdLog,
     agentLog,
     /**
@@ -201,8 +221,17 @@ function startSshd(options) {
       startAgent();
       return logFrom;
     },
-    /** An SSH login that stays until its connection is cut. */
-    login() {
+    /** How many reconciliation passes the agent has logged. */
+    reconcilePasses: () =>
+      agentLog
+        .join('')
+        .split('\n')
+        .filter(line => line.includes('reconciled:')).length,
+    /**
+     * An SSH login running `command` (by default one that stays until its
+     * connection is cut); `output()` is what it printed so far.
+     */
+    login(command = 'sleep 600') {
       const client = spawn(
         'ssh',
         [
@@ -220,14 +249,16 @@ function startSshd(options) {
           '-o',
           'LogLevel=ERROR',
           `${UNIX_USER}@127.0.0.1`,
-          'sleep 600',
+          command,
         ],
-        { stdio: ['pipe', 'ignore', 'ignore'] },
+        { stdio: ['pipe', 'pipe', 'ignore'] },
       );
+      let output = '';
+      client.stdout.on('data', chunk => (output += chunk));
       const closed = new Promise(resolve =>
         client.once('exit', () => resolve(Date.now())),
       );
-      return { client, closed };
+      return { client, closed, output: () => output };
     },
     async stop() {
       agent.kill('SIGTERM');
@@ -297,6 +328,20 @@ export async function runOpenSshTest(options) {
       const now = await getSession(id);
       return now.status === 'disconnected' ? now : undefined;
     });
+
+  /** The test user's processes whose command line matches `pattern`. */
+  const userProcesses = pattern => {
+    try {
+      return execFileSync('pgrep', ['-u', UNIX_USER, '-f', pattern], {
+        encoding: 'utf8',
+      })
+        .split('\n')
+        .filter(Boolean);
+    } catch (error) {
+      if (error.status === 1) return []; // none
+      throw error;
+    }
+  };
 
   /** `sleep 600` of the test user: a process no order may get killed. */
   const sleepers = [];
@@ -389,15 +434,88 @@ export async function runOpenSshTest(options) {
     }
     log('logging out is reported ended by the connector');
 
-    // An sshd that dies without closing its PAM session is found by the
-    // agent's reconciliation.
-    const crashed = host.login();
+    // A login killed outside the portal — its sshd and every process of
+    // the user — without closing its PAM session is found by the agent's
+    // reconciliation.
+    const crashed = host.login('echo shell-started; sleep 600');
+    await until("the crashed login's shell to start", () =>
+      crashed.output().includes('shell-started'),
+    );
     const crashedSession = await listedSession();
     const [, pid] = /^sshd-(\d+)-/.exec(crashedSession.externalId);
     process.kill(Number(pid), 'SIGKILL');
+    execFileSync('pkill', ['-KILL', '-u', UNIX_USER]);
     await crashed.closed;
     await reportedEnded(crashedSession.id);
-    log('an sshd killed outside the portal is reported ended by the agent');
+    log('a login killed outside the portal is reported ended by the agent');
+
+    // Its sshd SIGKILLed after the shell started, a login lives on in its
+    // other processes (the user's sshd holding the connection, the shell,
+    // a `nohup` job): it stays listed, and End cuts all of it.
+    const orphaned = host.login(
+      'echo shell-started; nohup sleep 601 >/dev/null 2>&1 & sleep 600',
+    );
+    await until("the orphaned login's shell to start", () =>
+      orphaned.output().includes('shell-started'),
+    );
+    await until(
+      'the nohup job to run',
+      () => userProcesses('^sleep 601$').length > 0,
+    );
+    const orphanedSession = await listedSession();
+    // The README's check: token, PAM stack, and this login with its audit session.
+    const checked = host.check();
+    if (
+      checked.status !== 0 ||
+      !checked.output.includes(`${orphanedSession.externalId}: ${UNIX_USER}`) ||
+      !checked.output.includes('audit session')
+    ) {
+      throw new Error(`agent.mjs --check:\n${checked.output}`);
+    }
+    log(
+      `agent.mjs --check: ${checked.output.trim().split('\n').length} lines, no problems`,
+    );
+    const [, monitorPid] = /^sshd-(\d+)-/.exec(orphanedSession.externalId);
+    const passesBefore = host.reconcilePasses();
+    process.kill(Number(monitorPid), 'SIGKILL');
+    await until(
+      'the agent to look at the login twice',
+      () => host.reconcilePasses() >= passesBefore + 2,
+    );
+    const afterKill = await getSession(orphanedSession.id);
+    if (!['active', 'idle'].includes(afterKill.status)) {
+      throw new Error(
+        `a login whose sshd was killed was reported ${afterKill.status} while its processes live`,
+      );
+    }
+    const connectionSurvived = orphaned.client.exitCode === null;
+    await asAdmin(`/sessions/${orphanedSession.id}/end`, {
+      method: 'POST',
+      body: '{}',
+    });
+    await Promise.race([
+      orphaned.closed,
+      sleep(10_000).then(() => {
+        throw new Error('the orphaned login was not cut within 10 s');
+      }),
+    ]);
+    await until(
+      "the orphaned login's cut to be confirmed",
+      async () => {
+        const now = await getSession(orphanedSession.id);
+        return now.status === 'disconnected' && now.cutConfirmedAt
+          ? now
+          : undefined;
+      },
+      15_000,
+    );
+    const leftover = userProcesses('^sleep 601$');
+    if (leftover.length > 0) {
+      throw new Error(`the login's nohup job survived the cut: ${leftover}`);
+    }
+    log(
+      `a login whose sshd was SIGKILLed stays listed (connection ${connectionSurvived ? 'still open' : 'closed'}, nohup job alive); End cut all of it`,
+    );
     const cutMs = [];
     const confirmMs = [];
     for (let round = 1; round <= rounds; round++) {

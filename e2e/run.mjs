@@ -621,7 +621,7 @@ async function portalSignInsTest() {
   }
 }
 
-const tests = [
+const allTests = [
   ['sessions', endSessionTest],
   ['two-factor', twoFactorTest],
   ['grants', revokeGrantsTest],
@@ -631,6 +631,11 @@ const tests = [
   ['live-updates', liveUpdatesTest],
   ['portal-sign-ins', portalSignInsTest],
 ];
+// E2E_ONLY=openssh,grants runs only those (while working on one).
+const only = process.env.E2E_ONLY?.split(',');
+const tests = only
+  ? allTests.filter(([name]) => only.includes(name))
+  : allTests;
 let passed = 0;
 let failed = 0;
 const started = Date.now();

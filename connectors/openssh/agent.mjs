@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // Active Sessions agent for OpenSSH hosts.
 //
-// Follows this host's order feed in the portal (long-poll), cuts the sshd
-// session an order names if the PAM hook recorded it here, and acknowledges
-// it with what happened. Every minute it also reports activity of the
-// sessions the PAM hook recorded (the last input on their terminal, as `w`
-// shows it) and the end of those whose sshd is gone without a close.
+// Follows this host's order feed in the portal (long-poll), cuts the login
+// an order names if the PAM hook recorded it here — every process of it —
+// and acknowledges it with what happened. Every minute it also reports
+// activity of the logins the PAM hook recorded (the last input on their
+// terminal, as `w` shows it) and the end of those with no process left.
 //
 // Node.js 18 or later, no packages. Configuration: the same environment
 // file as the PAM hook (first argument, default
 // /etc/active-sessions/openssh.env), overridden by the environment.
+// `agent.mjs --check [file]` checks the installation and exits.
 import {
   existsSync,
   lstatSync,
@@ -21,54 +22,49 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_CONFIG_FILE, readAgentConfig } from './agentConfig.mjs';
+import {
+  loginOf,
+  loginProcesses,
+  parseExternalId,
+  parseSpool,
+  processTable,
+  startTicksOf,
+} from './loginProcesses.mjs';
 
-const config = loadConfig(
-  process.argv[2] ?? '/etc/active-sessions/openssh.env',
+// `agent.mjs --check [file]` says what it sees instead (check.mjs).
+const checking = process.argv[2] === '--check';
+const config = readAgentConfig(
+  process.argv[checking ? 3 : 2] ?? DEFAULT_CONFIG_FILE,
 );
-const URL_BASE = required('ACTIVE_SESSIONS_URL');
-const TOKEN = required('ACTIVE_SESSIONS_TOKEN');
-const SOURCE =
-  config.ACTIVE_SESSIONS_SOURCE ??
-  `openssh-${hostname()
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '-')}`.slice(0, 63);
-const SPOOL = config.ACTIVE_SESSIONS_SPOOL ?? '/run/active-sessions/openssh';
-const STATE =
-  config.ACTIVE_SESSIONS_STATE ?? '/var/lib/active-sessions/openssh-cursor';
-const WAIT_SECONDS = Number(config.ACTIVE_SESSIONS_WAIT ?? 25);
-const ACTIVITY_EVERY_MS = Number(config.ACTIVE_SESSIONS_ACTIVITY_MS ?? 60_000);
-/** How long an sshd gets to exit on SIGTERM before SIGKILL. */
+if (checking) {
+  const { runCheck } = await import('./check.mjs');
+  process.exit(await runCheck(config));
+}
+if (config.missing.length > 0) {
+  throw new Error(`${config.missing.join(', ')} not set in ${config.file}`);
+}
+const URL_BASE = config.url;
+const TOKEN = config.token;
+const SOURCE = config.source;
+const SPOOL = config.spool;
+const STATE = config.state;
+const WAIT_SECONDS = config.waitSeconds;
+const ACTIVITY_EVERY_MS = config.activityEveryMs;
+/** Log every reconciliation pass, not only failures. */
+const VERBOSE = config.verbose;
+/** How long a login's processes get to exit on SIGTERM before SIGKILL. */
 const GRACE_MS = 2000;
+/** How long a cut may take before it is acknowledged failed. */
+const CUT_DEADLINE_MS = 10_000;
 /**
  * The programs a session's process may run: sshd, or sshd-session where
  * OpenSSH 9.8 and later run each session; ACTIVE_SESSIONS_SSHD adds a path.
  */
 const SSHD_NAMES = ['sshd', 'sshd-session'];
-const SSHD_PATH = config.ACTIVE_SESSIONS_SSHD;
-
-function loadConfig(path) {
-  const values = {};
-  if (existsSync(path)) {
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      const match = /^\s*(?:export\s+)?([A-Z_]+)=(.*)$/.exec(line);
-      if (match)
-        values[match[1]] = match[2].trim().replace(/^(['"])(.*)\1$/, '$2');
-    }
-  }
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('ACTIVE_SESSIONS_')) values[key] = value;
-  }
-  return values;
-}
-
-function required(key) {
-  const value = config[key];
-  if (!value) throw new Error(`${key} is not set`);
-  return value;
-}
+const SSHD_PATH = config.sshdPath;
 
 const log = message => console.log(`[active-sessions-openssh] ${message}`);
 
@@ -102,39 +98,22 @@ function saveCursor(cursor) {
   writeFileSync(STATE, String(cursor));
 }
 
-/** `sshd-<pid>-<start ticks>` as the PAM hook builds it. */
-function parseExternalId(externalId) {
-  const match = /^sshd-(\d+)-(\d+)$/.exec(externalId);
-  return match ? { pid: Number(match[1]), startTicks: match[2] } : undefined;
-}
-
-/** The start time of a live process, or undefined when it is gone. */
-function startTicksOf(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
 const isSameProcess = (pid, startTicks) => startTicksOf(pid) === startTicks;
 
 /**
- * Whether the PAM hook recorded this session here: its spool file names
- * exactly this id. Only root writes the spool, so a file of anyone else (or
- * a link) does not count.
+ * What the PAM hook recorded of this session here, when its spool file
+ * names exactly this id. Only root writes the spool, so a file of anyone
+ * else (or a link) does not count.
  */
-function isReportedHere(externalId, pid) {
+function recordedHere(externalId, pid) {
   const file = join(SPOOL, String(pid));
   try {
     const stat = lstatSync(file);
-    if (!stat.isFile() || stat.uid !== process.getuid()) return false;
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .includes(`externalId=${externalId}`);
+    if (!stat.isFile() || stat.uid !== process.getuid()) return undefined;
+    const fields = parseSpool(readFileSync(file, 'utf8'));
+    return fields.externalId === externalId ? fields : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -152,10 +131,28 @@ const isSshd = path =>
   path !== undefined &&
   (SSHD_NAMES.includes(basename(path)) || path === SSHD_PATH);
 
+/** Sends `signal` to each process still the one that was found. */
+function signalEach(processes, signal) {
+  for (const { pid, startTicks } of processes) {
+    if (startTicksOf(pid) !== startTicks) continue;
+    try {
+      process.kill(pid, signal);
+    } catch (error) {
+      if (error.code !== 'ESRCH') throw error;
+    }
+  }
+}
+
+/** The login's processes still alive, looked up afresh (forks included). */
+const survivorsOf = login => loginProcesses(processTable(), login);
+
 /**
- * Ends the sshd process that owns a session; says how it went. It cuts only
- * a session this agent reports (its hook's spool file) whose process is
- * still that same sshd: an order is never trusted to name a process, since
+ * Ends every process of a session's login — the sshd that owns the
+ * connection, its privilege-separated child, the shell and whatever runs
+ * in the background — and says how it went: `done` only when none is left
+ * (the connection closes with the last process holding it), `failed` with
+ * what survived otherwise. It cuts only a session this agent reports (its
+ * hook's spool file): an order is never trusted to name a process, since
  * anyone allowed to report for this source could have written it.
  */
 async function cutSession(externalId) {
@@ -166,32 +163,53 @@ async function cutSession(externalId) {
       message: `not an OpenSSH session id: ${externalId}`,
     };
   const { pid, startTicks } = parsed;
-  // Nothing by that id here any more: a repeated order after a cut, or a
-  // session already gone, whoever reported it.
-  if (!isSameProcess(pid, startTicks)) return { outcome: 'not_found' };
-  if (!isReportedHere(externalId, pid))
+  const fields = recordedHere(externalId, pid);
+  if (!fields) {
+    // Nothing by that id here any more: a repeated order after a cut, or a
+    // session already gone, whoever reported it.
+    if (!isSameProcess(pid, startTicks)) return { outcome: 'not_found' };
     return {
       outcome: 'failed',
       message: `not a session this agent reported: ${externalId}`,
     };
-  const executable = executableOf(pid);
-  if (!isSshd(executable))
+  }
+  // While the sshd the hook ran in lives, it must still be sshd.
+  if (isSameProcess(pid, startTicks)) {
+    const executable = executableOf(pid);
+    if (!isSshd(executable))
+      return {
+        outcome: 'failed',
+        message: `process ${pid} is not sshd (${executable ?? 'unreadable'}): ${externalId}`,
+      };
+  }
+  const login = loginOf(parsed, fields);
+  let processes = survivorsOf(login);
+  if (processes.length === 0) {
+    rmSync(join(SPOOL, String(pid)), { force: true });
+    return { outcome: 'not_found' };
+  }
+  const deadline = Date.now() + CUT_DEADLINE_MS;
+  try {
+    // SIGTERM first (sshd closes the connection cleanly), SIGKILL after the
+    // grace period; looked up again each round, for what forked meanwhile.
+    let signal = 'SIGTERM';
+    const killAfter = Date.now() + GRACE_MS;
+    while (processes.length > 0 && Date.now() < deadline) {
+      signalEach(processes, signal);
+      await sleep(20);
+      if (Date.now() >= killAfter) signal = 'SIGKILL';
+      processes = survivorsOf(login);
+    }
+  } catch (error) {
+    return { outcome: 'failed', message: `kill: ${error.message}` };
+  }
+  if (processes.length > 0) {
     return {
       outcome: 'failed',
-      message: `process ${pid} is not sshd (${executable ?? 'unreadable'}): ${externalId}`,
+      message: `still running after ${CUT_DEADLINE_MS / 1000} s: ${processes
+        .map(p => `${p.pid} (${p.command})`)
+        .join(', ')}`,
     };
-  // Again: what was read above was this process, not one that took its PID.
-  if (!isSameProcess(pid, startTicks)) return { outcome: 'not_found' };
-  try {
-    process.kill(pid, 'SIGTERM');
-    const deadline = Date.now() + GRACE_MS;
-    while (isSameProcess(pid, startTicks) && Date.now() < deadline)
-      await sleep(20);
-    if (isSameProcess(pid, startTicks)) process.kill(pid, 'SIGKILL');
-    while (isSameProcess(pid, startTicks)) await sleep(20);
-  } catch (error) {
-    if (error.code === 'ESRCH') return { outcome: 'not_found' };
-    return { outcome: 'failed', message: `kill ${pid}: ${error.message}` };
   }
   rmSync(join(SPOOL, String(pid)), { force: true });
   return { outcome: 'done' };
@@ -243,12 +261,7 @@ function readSpool() {
   if (!existsSync(SPOOL)) return [];
   return readdirSync(SPOOL).flatMap(name => {
     try {
-      const fields = Object.fromEntries(
-        readFileSync(join(SPOOL, name), 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map(line => line.split(/=(.*)/s).slice(0, 2)),
-      );
+      const fields = parseSpool(readFileSync(join(SPOOL, name), 'utf8'));
       return [{ file: join(SPOOL, name), ...fields }];
     } catch {
       return [];
@@ -256,35 +269,12 @@ function readSpool() {
   });
 }
 
-/** The parent of every process, read from /proc. */
-function parentsByPid() {
-  const parents = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[1]);
-      parents.set(Number(name), ppid);
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return parents;
-}
-
 /**
- * The terminal of a session: PAM names none for SSH ("ssh"), so look for a
- * /dev/pts device held open by a process under the session's sshd.
+ * The terminal of a login: PAM names none for SSH ("ssh"), so look for a
+ * /dev/pts device held open by one of its processes.
  */
-function findTerminal(sshdPid, parents) {
-  const under = pid => {
-    for (let at = pid; at > 1; at = parents.get(at) ?? 0) {
-      if (at === sshdPid) return true;
-    }
-    return false;
-  };
-  for (const pid of parents.keys()) {
-    if (pid === sshdPid || !under(pid)) continue;
+function findTerminal(processes) {
+  for (const { pid } of processes) {
     try {
       for (const fd of readdirSync(`/proc/${pid}/fd`)) {
         const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
@@ -298,11 +288,11 @@ function findTerminal(sshdPid, parents) {
 }
 
 /**
- * Last input on the session's terminal, as `w` reads it (the terminal's
- * access time); a session without one counts as active while it lasts.
+ * Last input on the login's terminal, as `w` reads it (the terminal's
+ * access time); a login without one counts as active while it lasts.
  */
-function lastInput(sshdPid, parents) {
-  const terminal = findTerminal(sshdPid, parents);
+function lastInput(processes) {
+  const terminal = findTerminal(processes);
   try {
     return terminal ? statSync(terminal).atime : new Date();
   } catch {
@@ -310,19 +300,24 @@ function lastInput(sshdPid, parents) {
   }
 }
 
-/** Activity of live sessions; the end of those whose sshd is gone. */
+/**
+ * Activity of live sessions; the end of those none of whose processes is
+ * left — not merely their sshd, which may be killed while the login's
+ * shell lives on.
+ */
 async function reconcile() {
   const live = [];
   const gone = [];
-  for (const entry of readSpool()) {
+  const spool = readSpool();
+  const table = spool.length ? processTable() : new Map();
+  for (const entry of spool) {
     const parsed = parseExternalId(entry.externalId ?? '');
-    if (parsed && isSameProcess(parsed.pid, parsed.startTicks)) {
-      live.push({ ...entry, pid: parsed.pid });
-    } else {
-      gone.push(entry);
-    }
+    const processes = parsed
+      ? loginProcesses(table, loginOf(parsed, entry))
+      : [];
+    if (processes.length > 0) live.push({ ...entry, processes });
+    else gone.push(entry);
   }
-  const parents = live.length ? parentsByPid() : new Map();
   if (live.length) {
     await api('/connector/sessions/activity', {
       method: 'POST',
@@ -330,7 +325,7 @@ async function reconcile() {
         source: SOURCE,
         activity: live.map(entry => ({
           externalId: entry.externalId,
-          at: lastInput(entry.pid, parents).toISOString(),
+          at: lastInput(entry.processes).toISOString(),
         })),
       }),
     });
@@ -346,11 +341,16 @@ async function reconcile() {
     });
   }
   for (const entry of gone) rmSync(entry.file, { force: true });
+  return { live: live.length, ended: gone.length };
 }
 
 async function reconcileForever() {
   for (;;) {
-    await reconcile().catch(error => log(`reconcile: ${error.message}`));
+    await reconcile()
+      .then(({ live, ended }) => {
+        if (VERBOSE) log(`reconciled: ${live} live, ${ended} ended`);
+      })
+      .catch(error => log(`reconcile: ${error.message}`));
     await sleep(ACTIVITY_EVERY_MS);
   }
 }
