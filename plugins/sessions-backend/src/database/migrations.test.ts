@@ -431,6 +431,20 @@ describe('migrations', () => {
       expect(applied.map(row => row.name).sort()).toEqual(migrationFiles);
     });
 
+    it('a second lock row left by replicas racing on an empty database does not lock the migrations for good', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      await migrateLatest(knex);
+      await migrateDownOnce(knex);
+      // Both racers inserted knex's lock row: knex can never lock again.
+      await knex('knex_migrations_lock').insert({ is_locked: 0 });
+      await migrateLatest(knex, { lockWaitMs: 10_000 });
+      const applied = await knex('knex_migrations').select('name');
+      expect(applied.map(row => row.name).sort()).toEqual(migrationFiles);
+      expect(await knex('knex_migrations_lock').select('is_locked')).toEqual([
+        { is_locked: 0 },
+      ]);
+    });
+
     it('a lock left by a killed migration fails the start with how to release it', async () => {
       const knex = await databases.init(databaseId as TestDatabaseId);
       await migrateLatest(knex);

@@ -37,6 +37,27 @@ export async function applyDatabaseMigrations(
  * likely left by a process killed while migrating (knex never frees it),
  * and the error says how to release it.
  */
+/**
+ * Replicas racing on an empty database can each insert knex's lock row
+ * (knex checks for the row and inserts it, unguarded). With two rows knex
+ * can never take its lock — it expects its update to touch exactly one —
+ * so every start would wait for a lock nobody holds. Keeps the first row.
+ */
+async function dropDuplicateLockRows(client: Knex) {
+  try {
+    const rows = await client('knex_migrations_lock')
+      .select('index')
+      .orderBy('index');
+    if (rows.length > 1) {
+      await client('knex_migrations_lock')
+        .where('index', '>', rows[0].index)
+        .delete();
+    }
+  } catch {
+    // Not created yet: the next attempt creates it.
+  }
+}
+
 export async function migrateLatest(
   client: Knex,
   options: { logger?: LoggerService; lockWaitMs?: number } = {},
@@ -62,6 +83,7 @@ export async function migrateLatest(
             `UPDATE knex_migrations_lock SET is_locked = 0 in the sessions plugin's database, and start again.`,
         );
       }
+      if (locked) await dropDuplicateLockRows(client);
       if (locked && !logged) {
         options.logger?.info(
           'Waiting for another replica to finish the sessions migrations',
