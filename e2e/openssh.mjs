@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { opensshReadmeProblems } from './opensshReadme.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HOOK = join(root, 'connectors', 'openssh', 'active-sessions-pam-hook');
@@ -329,6 +330,27 @@ export async function runOpenSshTest(options) {
       return now.status === 'disconnected' ? now : undefined;
     });
 
+  /** When the SSH client saw its connection closed (within 10 s). */
+  const connectionCut = closed =>
+    Promise.race([
+      closed,
+      sleep(10_000).then(() => {
+        throw new Error('the SSH connection was not cut within 10 s');
+      }),
+    ]);
+  /** The session once its connector confirmed the cut. */
+  const cutConfirmed = id =>
+    until(
+      'the cut to be confirmed',
+      async () => {
+        const now = await getSession(id);
+        return now.status === 'disconnected' && now.cutConfirmedAt
+          ? now
+          : undefined;
+      },
+      10_000,
+    );
+
   /** The test user's processes whose command line matches `pattern`. */
   const userProcesses = pattern => {
     try {
@@ -410,6 +432,17 @@ export async function runOpenSshTest(options) {
     }
     log(`refused: ${answered.cutFailure}; sleep ${sleeper.pid} lives on`);
   };
+
+  // The README a sysadmin follows says what this test does.
+  const readmeProblems = opensshReadmeProblems(dirname(AGENT));
+  if (readmeProblems.length > 0) {
+    throw new Error(
+      `connectors/openssh/README.md: ${readmeProblems.join('; ')}`,
+    );
+  }
+  log(
+    'the connector README copies every file, lists every setting, and gives the PAM line',
+  );
 
   const host = startSshd(options);
   try {
@@ -493,22 +526,8 @@ export async function runOpenSshTest(options) {
       method: 'POST',
       body: '{}',
     });
-    await Promise.race([
-      orphaned.closed,
-      sleep(10_000).then(() => {
-        throw new Error('the orphaned login was not cut within 10 s');
-      }),
-    ]);
-    await until(
-      "the orphaned login's cut to be confirmed",
-      async () => {
-        const now = await getSession(orphanedSession.id);
-        return now.status === 'disconnected' && now.cutConfirmedAt
-          ? now
-          : undefined;
-      },
-      15_000,
-    );
+    await connectionCut(orphaned.closed);
+    await cutConfirmed(orphanedSession.id);
     const leftover = userProcesses('^sleep 601$');
     if (leftover.length > 0) {
       throw new Error(`the login's nohup job survived the cut: ${leftover}`);
@@ -539,22 +558,8 @@ export async function runOpenSshTest(options) {
       if (ended.status !== 'terminating') {
         throw new Error(`ended session is ${ended.status}, not terminating`);
       }
-      const clientClosedAt = await Promise.race([
-        closed,
-        sleep(10_000).then(() => {
-          throw new Error('the SSH connection was not cut within 10 s');
-        }),
-      ]);
-      const confirmed = await until(
-        'the cut to be confirmed',
-        async () => {
-          const now = await getSession(session.id);
-          return now.status === 'disconnected' && now.cutConfirmedAt
-            ? now
-            : undefined;
-        },
-        10_000,
-      );
+      const clientClosedAt = await connectionCut(closed);
+      const confirmed = await cutConfirmed(session.id);
       cutMs.push(clientClosedAt - pressedAt);
       confirmMs.push(Date.parse(confirmed.cutConfirmedAt) - pressedAt);
       if (client.exitCode === null) client.kill();
