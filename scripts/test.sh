@@ -19,6 +19,10 @@ echo "[test] unit, database and UI tests"
 began=$SECONDS
 CI=true npx backstage-cli repo test --ci 2>&1 | tee "$unit_log"
 unit_status=${PIPESTATUS[0]}
+# The connectors are plain Node scripts for hosts without npm: node:test.
+connectors_log=e2e/output/connectors.log
+node --test connectors/*/test/*.test.mjs 2>&1 | tee "$connectors_log"
+connectors_status=${PIPESTATUS[0]}
 echo "[test] unit, database and UI tests took $((SECONDS - began)) s"
 
 # The packages as adopters get them: metadata as `backstage-cli repo fix`
@@ -60,15 +64,17 @@ node e2e/faults.mjs 2>&1 | tee e2e/output/faults.log
 faults_status=${PIPESTATUS[0]}
 echo "[test] fault suite took $((SECONDS - began)) s"
 
+node_test_count() { grep -E "^ℹ $1 [0-9]+$" "$connectors_log" | grep -oE '[0-9]+' || echo 0; }
 count() { grep -E "$1" "$2" | tail -n 1 | grep -oE "[0-9]+ $3" | grep -oE '[0-9]+' || echo 0; }
 faults_passed=$([ "$faults_status" = 0 ] && echo 1 || echo 0)
 packages_passed=$([ "$packages_status" = 0 ] && echo 1 || echo 0)
 install_passed=$([ "$install_status" = 0 ] && echo 1 || echo 0)
 parts_passed=$((faults_passed + packages_passed + install_passed))
-passed=$(($(count '^Tests:' "$unit_log" passed) + $(count '^e2e:' e2e/output/e2e.log passed) + parts_passed))
-failed=$(($(count '^Tests:' "$unit_log" failed) + $(count '^e2e:' e2e/output/e2e.log failed) + 3 - parts_passed))
+passed=$(($(count '^Tests:' "$unit_log" passed) + $(node_test_count pass) + $(count '^e2e:' e2e/output/e2e.log passed) + parts_passed))
+failed=$(($(count '^Tests:' "$unit_log" failed) + $(node_test_count fail) + $(count '^e2e:' e2e/output/e2e.log failed) + 3 - parts_passed))
 if [ "$unit_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+if [ "$connectors_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 if [ "$e2e_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 echo "tests: $passed passed, $failed failed"
-[ "$unit_status" = 0 ] && [ "$e2e_status" = 0 ] && [ "$faults_status" = 0 ] &&
+[ "$unit_status" = 0 ] && [ "$connectors_status" = 0 ] && [ "$e2e_status" = 0 ] && [ "$faults_status" = 0 ] &&
   [ "$packages_status" = 0 ] && [ "$install_status" = 0 ]

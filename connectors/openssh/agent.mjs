@@ -25,6 +25,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CONFIG_FILE, readAgentConfig } from './agentConfig.mjs';
+import { endProcesses } from './endProcesses.mjs';
 import {
   loginOf,
   loginProcesses,
@@ -55,10 +56,6 @@ const WAIT_SECONDS = config.waitSeconds;
 const ACTIVITY_EVERY_MS = config.activityEveryMs;
 /** Log every reconciliation pass, not only failures. */
 const VERBOSE = config.verbose;
-/** How long a login's processes get to exit on SIGTERM before SIGKILL. */
-const GRACE_MS = 2000;
-/** How long a cut may take before it is acknowledged failed. */
-const CUT_DEADLINE_MS = 10_000;
 /**
  * The programs a session's process may run: sshd, or sshd-session where
  * OpenSSH 9.8 and later run each session; ACTIVE_SESSIONS_SSHD adds a path.
@@ -183,34 +180,12 @@ async function cutSession(externalId) {
       };
   }
   const login = loginOf(parsed, fields);
-  let processes = survivorsOf(login);
-  if (processes.length === 0) {
+  if (survivorsOf(login).length === 0) {
     rmSync(join(SPOOL, String(pid)), { force: true });
     return { outcome: 'not_found' };
   }
-  const deadline = Date.now() + CUT_DEADLINE_MS;
-  try {
-    // SIGTERM first (sshd closes the connection cleanly), SIGKILL after the
-    // grace period; looked up again each round, for what forked meanwhile.
-    let signal = 'SIGTERM';
-    const killAfter = Date.now() + GRACE_MS;
-    while (processes.length > 0 && Date.now() < deadline) {
-      signalEach(processes, signal);
-      await sleep(20);
-      if (Date.now() >= killAfter) signal = 'SIGKILL';
-      processes = survivorsOf(login);
-    }
-  } catch (error) {
-    return { outcome: 'failed', message: `kill: ${error.message}` };
-  }
-  if (processes.length > 0) {
-    return {
-      outcome: 'failed',
-      message: `still running after ${CUT_DEADLINE_MS / 1000} s: ${processes
-        .map(p => `${p.pid} (${p.command})`)
-        .join(', ')}`,
-    };
-  }
+  const result = await endProcesses(() => survivorsOf(login), signalEach);
+  if (result.outcome !== 'done') return result;
   rmSync(join(SPOOL, String(pid)), { force: true });
   return { outcome: 'done' };
 }
