@@ -1,4 +1,7 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  Permission,
+} from '@backstage/plugin-permission-common';
 
 /**
  * The permission resource type of a session.
@@ -145,3 +148,27 @@ export const userUnlockPermission = createPermission({
   attributes: { action: 'update' },
   resourceType: USER_RESOURCE_TYPE,
 });
+
+/**
+ * Every permission of Active Sessions, for a policy that answers these and
+ * leaves other plugins' permissions to its other branches.
+ *
+ * @public
+ */
+export const activeSessionsPermissions: Permission[] = [
+  ...sessionsPermissions,
+  ...grantPermissions,
+  connectorReadPermission,
+  userOffboardPermission,
+  userLockPermission,
+  userUnlockPermission,
+];
+
+/**
+ * Whether a permission is one of Active Sessions'.
+ *
+ * @public
+ */
+export function isActiveSessionsPermission(permission: Permission): boolean {
+  return activeSessionsPermissions.some(ours => ours.name === permission.name);
+}

@@ -18,18 +18,16 @@ import {
 } from '@active-sessions/plugin-sessions-node';
 import {
   GRANT_RESOURCE_TYPE,
+  isActiveSessionsPermission,
   SESSION_RESOURCE_TYPE,
   USER_RESOURCE_TYPE,
-  connectorReadPermission,
+  userLockPermission,
   userOffboardPermission,
-  userUnlockPermission,
 } from '@active-sessions/plugin-sessions-common';
+import { hasClaim } from './hasClaim';
 
 /** Members of this group may see and cut every session and grant. */
 export const ADMINS_GROUP = 'group:default/admins';
-
-/** Permissions only admins hold (lifting a lock is scoped like locking, but kept for admins here). */
-const ADMIN_ONLY = [connectorReadPermission.name, userUnlockPermission.name];
 
 /** Whether someone manages anyone: owns a catalog group. */
 export interface ManagerDirectory {
@@ -54,22 +52,18 @@ export class ActiveSessionsPolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
-    const isOurs =
-      isResourcePermission(permission, SESSION_RESOURCE_TYPE) ||
-      isResourcePermission(permission, GRANT_RESOURCE_TYPE) ||
-      isResourcePermission(permission, USER_RESOURCE_TYPE) ||
-      ADMIN_ONLY.includes(permission.name) ||
-      permission.name === userOffboardPermission.name;
-    if (!isOurs) {
+    if (!isActiveSessionsPermission(permission)) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (!user) {
       return { result: AuthorizeResult.DENY };
     }
     const claims = user.info.ownershipEntityRefs;
-    if (claims.includes(ADMINS_GROUP)) {
+    // Admins see and cut everything, offboard anyone, lift locks.
+    if (hasClaim(claims, ADMINS_GROUP)) {
       return { result: AuthorizeResult.ALLOW };
     }
+    // Everyone: their own sessions and grants, and their people's.
     if (isResourcePermission(permission, SESSION_RESOURCE_TYPE)) {
       return createSessionConditionalDecision(permission, {
         anyOf: [
@@ -86,22 +80,24 @@ export class ActiveSessionsPolicy implements PermissionPolicy {
         ],
       });
     }
-    if (ADMIN_ONLY.includes(permission.name)) {
-      return { result: AuthorizeResult.DENY };
-    }
+    // Managers may lock (offboard) their people and no one else; lifting a
+    // lock is scoped the same way by the permission but kept for admins here.
     if (isResourcePermission(permission, USER_RESOURCE_TYPE)) {
+      if (permission.name !== userLockPermission.name) {
+        return { result: AuthorizeResult.DENY };
+      }
       return createUserConditionalDecision(
         permission,
         userConditions.isUserManagedBy({ claims }),
       );
     }
+    // ...and get the People tab if they own a group (asked of the catalog).
     if (permission.name === userOffboardPermission.name) {
-      return {
-        result: (await this.managers.ownsAGroup(claims))
-          ? AuthorizeResult.ALLOW
-          : AuthorizeResult.DENY,
-      };
+      return (await this.managers.ownsAGroup(claims))
+        ? { result: AuthorizeResult.ALLOW }
+        : { result: AuthorizeResult.DENY };
     }
+    // The Connectors tab: admins only.
     return { result: AuthorizeResult.DENY };
   }
 }
