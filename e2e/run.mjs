@@ -20,7 +20,9 @@
  *      "Sign out all other devices", and measures how long the catalog
  *      still accepts its token, and the auth plugin its limited token (the
  *      `backstage-auth` cookie's), the exposure windows, before its page
- *      falls back to the sign-in screen.
+ *      falls back to the sign-in screen;
+ *   9. restarts the backend under the company policy as an SRE on-call
+ *      engineer, who is offered everyone's SSH sessions and no RDP.
  * Every step waits for a state (a row appears, a row leaves), never for a
  * fixed time. A failing step fails its test; the other test still runs.
  *
@@ -128,6 +130,8 @@ async function waitForLog(name, text, what, timeoutMs = 60_000) {
 
 let browser;
 let page;
+/** The portal backend; the policy test restarts it. */
+let backendProcess;
 
 /** The rows on screen and the simulator's last lines, for a failed test. */
 async function printPageState() {
@@ -621,6 +625,97 @@ async function portalSignInsTest() {
   }
 }
 
+/**
+ * Test 9: the page follows the permission policy. The backend restarts
+ * under the company policy, signed in as Sam of sre-oncall
+ * (app-config.oncall.yaml); a connector reports Jane's SSH and RDP
+ * sessions; Sam's Sessions tab offers "Everyone I may see" and lists her
+ * SSH session and not her RDP one; Device Admin offers nothing of others'.
+ * Last, since the restart empties the portal's in-memory database.
+ */
+async function policyTest() {
+  const old = backendProcess;
+  const exited = new Promise(resolve => old.once('exit', resolve));
+  signalGroup(old, 'SIGTERM');
+  await exited;
+  backendProcess = run(
+    'backend-oncall',
+    'npx',
+    [
+      'backstage-cli',
+      'package',
+      'start',
+      ...configArgs,
+      '--config',
+      join(root, 'app-config.oncall.yaml'),
+    ],
+    { cwd: join(root, 'packages', 'backend') },
+  );
+  await waitForUrl(`${API}/health`, 'the backend under the company policy');
+  await waitForLog('backend-oncall', 'Permission policy: company', 'policy');
+
+  const stamp = Date.now();
+  const ssh = `policy-ssh-${stamp}`;
+  const rdp = `policy-rdp-${stamp}`;
+  for (const [source, name, type] of [
+    ['ssh-bastion', ssh, 'ssh'],
+    ['rdp-gateway', rdp, 'rdp'],
+  ]) {
+    const res = await fetch(`${API}/connector/sessions/start`, {
+      method: 'POST',
+      headers: {
+        Authorization: 'Bearer dev-only-simulator-token-0123456789',
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({
+        source,
+        sessions: [
+          {
+            externalId: name,
+            userRef: 'user:default/jane.doe',
+            resourceName: name,
+            resourceType: type,
+          },
+        ],
+      }),
+    });
+    if (!res.ok) throw new Error(`start ${name}: ${res.status}`);
+  }
+
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+  });
+  try {
+    const sam = await context.newPage();
+    sam.setDefaultTimeout(STEP_TIMEOUT);
+    await sam.goto(`${APP}/sessions`);
+    await sam.getByRole('button', { name: 'Enter' }).click();
+    await sam.getByRole('tab', { name: 'Sessions', exact: true }).waitFor();
+    await sam.getByLabel('Whose sessions').selectOption('everyone');
+    await sam.getByRole('row').filter({ hasText: ssh }).waitFor();
+    // Both came in the same answer: the RDP one is not left to load.
+    const rdpRows = await sam.getByRole('row').filter({ hasText: rdp }).count();
+    if (rdpRows !== 0)
+      throw new Error(`on-call sees Jane's RDP session ${rdp}`);
+    console.log(
+      "[e2e] on-call (company policy): Everyone I may see lists Jane's SSH session, not her RDP one",
+    );
+    await sam.mouse.move(0, 0);
+    await sam.screenshot({
+      path: join(output, 'policy-oncall.png'),
+      animations: 'disabled',
+    });
+    await sam.getByRole('tab', { name: 'Device Admin' }).click();
+    await sam.getByRole('tabpanel').getByRole('table').first().waitFor();
+    if ((await sam.getByLabel('Whose grants').count()) !== 0) {
+      throw new Error("on-call is offered everyone's grants");
+    }
+    console.log('[e2e] on-call: Device Admin offers only their own grants');
+  } finally {
+    await context.close();
+  }
+}
+
 const allTests = [
   ['sessions', endSessionTest],
   ['two-factor', twoFactorTest],
@@ -630,6 +725,7 @@ const allTests = [
   ['offboard', offboardTest],
   ['live-updates', liveUpdatesTest],
   ['portal-sign-ins', portalSignInsTest],
+  ['policy', policyTest],
 ];
 // E2E_ONLY=openssh,grants runs only those (while working on one).
 const only = process.env.E2E_ONLY?.split(',');
@@ -666,9 +762,12 @@ process.on('unhandledRejection', async error => {
 
 try {
   await ensurePortsFree();
-  run('backend', 'npx', ['backstage-cli', 'package', 'start', ...configArgs], {
-    cwd: join(root, 'packages', 'backend'),
-  });
+  backendProcess = run(
+    'backend',
+    'npx',
+    ['backstage-cli', 'package', 'start', ...configArgs],
+    { cwd: join(root, 'packages', 'backend') },
+  );
   run('app', 'npx', ['backstage-cli', 'package', 'start', ...configArgs], {
     cwd: join(root, 'packages', 'app'),
   });

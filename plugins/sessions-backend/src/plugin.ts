@@ -63,6 +63,7 @@ import { GrantService } from './services/GrantService';
 import { IngestService } from './services/IngestService';
 import { OrderWebhookPusher } from './services/OrderWebhookPusher';
 import { SessionService } from './services/SessionService';
+import { CapabilitiesService } from './services/CapabilitiesService';
 import { SessionSweeper } from './services/SessionSweeper';
 
 /**
@@ -324,6 +325,11 @@ export const sessionsPlugin = createBackendPlugin({
               },
             }),
             grants: new GrantService(grantStore, grantAccess, stepUp),
+            capabilities: new CapabilitiesService({
+              sessionAccess,
+              grantAccess,
+              managedMembers,
+            }),
             grantIngest: new GrantIngestService(grantStore, locks),
             commandFeed,
             connectorIdentity: new ConnectorIdentity({

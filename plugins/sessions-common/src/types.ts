@@ -350,3 +350,17 @@ export interface SessionsSettingsInfo {
   };
   idleWarning: { message: string };
 }
+
+/**
+ * Whether the policy lets the caller read anyone else's sessions or grants
+ * (`GET /capabilities`), so the page offers "Everyone I may see" only where
+ * it would show more than the caller's own.
+ *
+ * @public
+ */
+export interface SessionsCapabilities {
+  /** `sessions.session.read` reaches someone other than the caller. */
+  readsOthersSessions: boolean;
+  /** `sessions.grant.read` reaches someone other than the caller. */
+  readsOthersGrants: boolean;
+}

@@ -155,5 +155,25 @@ describe('KnexManagedMembersStore and the IS_MANAGED_BY rules in SQL', () => {
         ]),
       ).toEqual({ added: 0, removed: 0 });
     });
+
+    it('tells whether claims manage anyone but the caller', async () => {
+      const { managers } = await setup();
+      expect(await managers.managesAnyoneBut([MARIA], MARIA)).toBe(true);
+      expect(await managers.managesAnyoneBut([JANE, CAROL], JANE)).toBe(false);
+      // Leads manage Bob alone: not anyone else, to Bob.
+      expect(await managers.managesAnyoneBut([BOB, LEADS], BOB)).toBe(false);
+      expect(await managers.managesAnyoneBut([JANE, LEADS], JANE)).toBe(true);
+      // MySQL's collations take accented names for plain ones.
+      await managers.replaceAll([
+        { managerRef: LEADS, memberRef: 'user:default/josé' },
+      ]);
+      expect(
+        await managers.managesAnyoneBut([LEADS], 'user:default/jose'),
+      ).toBe(true);
+      expect(
+        await managers.managesAnyoneBut([LEADS], 'user:default/josé'),
+      ).toBe(false);
+      expect(await managers.managesAnyoneBut([], MARIA)).toBe(false);
+    });
   });
 });

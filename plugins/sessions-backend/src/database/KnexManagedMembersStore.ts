@@ -83,4 +83,24 @@ export class KnexManagedMembersStore implements ManagedMembersStore {
     }
     return managers;
   }
+
+  async managesAnyoneBut(
+    managerRefs: string[],
+    callerRef: string,
+  ): Promise<boolean> {
+    for (const chunk of chunks([...new Set(managerRefs)])) {
+      const query = this.db(TABLE).whereIn('manager_ref', chunk);
+      if (/mysql/.test(String(this.db.client.config.client))) {
+        // Its collations ignore accents: `maría` is someone else all the same.
+        query.whereRaw('?? collate utf8mb4_bin <> ?', [
+          'member_ref',
+          callerRef,
+        ]);
+      } else {
+        query.whereNot('member_ref', callerRef);
+      }
+      if (await query.first('member_ref')) return true;
+    }
+    return false;
+  }
 }

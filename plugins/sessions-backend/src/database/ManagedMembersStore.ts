@@ -15,4 +15,9 @@ export interface ManagedMembersStore {
   ): Promise<{ added: number; removed: number }>;
   /** Each of these people's managers (people without any are left out). */
   managersOf(memberRefs: string[]): Promise<Map<string, string[]>>;
+  /**
+   * Whether one of `managerRefs` manages someone other than `callerRef`
+   * (refs lower-case, as stored).
+   */
+  managesAnyoneBut(managerRefs: string[], callerRef: string): Promise<boolean>;
 }

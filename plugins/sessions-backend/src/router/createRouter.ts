@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { MfaService } from '../mfa/MfaService';
+import { CapabilitiesService } from '../services/CapabilitiesService';
 import { CommandFeedService } from '../services/CommandFeedService';
 import { ConnectorIdentity } from '../services/ConnectorIdentity';
 import { ConnectorRegistryService } from '../services/ConnectorRegistryService';
@@ -11,6 +12,7 @@ import { GrantService } from '../services/GrantService';
 import { IngestService } from '../services/IngestService';
 import { OffboardService } from '../services/OffboardService';
 import { SessionService } from '../services/SessionService';
+import { createCapabilityRoutes } from './capabilityRoutes';
 import { createConnectorRoutes } from './connectorRoutes';
 import { createGrantRoutes } from './grantRoutes';
 import { createMfaRoutes } from './mfaRoutes';
@@ -44,6 +46,7 @@ export function createRouter(options: {
   mfa: MfaService;
   offboarding: OffboardService;
   portal: PortalSignInService;
+  capabilities: CapabilitiesService;
   settings: SessionsSettings;
 }) {
   const router = Router();
@@ -54,6 +57,7 @@ export function createRouter(options: {
   });
   router.use(createUserRoutes(options));
   router.use(createGrantRoutes(options));
+  router.use(createCapabilityRoutes(options));
   router.use(createConnectorRoutes(options));
   router.use(createRegistryRoutes(options));
   router.use(createMfaRoutes(options));

@@ -541,6 +541,7 @@ function routeSpecs(seeded: Seeded): RouteSpec[] {
       ),
     },
     { route: 'GET /settings', calls: noQuery('/settings', as(JANE)) },
+    { route: 'GET /capabilities', calls: noQuery('/capabilities', as(JANE)) },
     {
       route: 'GET /sessions/:id',
       calls: byId(

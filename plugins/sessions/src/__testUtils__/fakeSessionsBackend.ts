@@ -1,6 +1,7 @@
 import {
   DEFAULT_IDLE_WARNING,
   Session,
+  SessionsCapabilities,
   SessionsSettingsInfo,
   SessionStats,
   durationBetween,
@@ -73,11 +74,16 @@ export function backstageError(
  * sessions the way the real one does, and records what it was asked.
  * With `me`, lists are the caller's own unless asked for `all` or a `user`;
  * with `fastConnector`, a session ended here is confirmed cut right after
- * the answer, before the page can ask again.
+ * the answer, before the page can ask again. `capabilities` is what the
+ * policy lets the caller read of others' (by default, nothing).
  */
 export function fakeSessionsBackend(
   initial: Session[],
-  options: { me?: string; fastConnector?: boolean } = {},
+  options: {
+    me?: string;
+    fastConnector?: boolean;
+    capabilities?: Partial<SessionsCapabilities>;
+  } = {},
 ) {
   let sessions = initial.map(session => ({ ...session }));
   const received = {
@@ -127,6 +133,13 @@ export function fakeSessionsBackend(
 
   const handlers = [
     http.get(`${API}/settings`, () => HttpResponse.json(FAKE_SETTINGS)),
+    http.get(`${API}/capabilities`, () =>
+      HttpResponse.json({
+        readsOthersSessions: false,
+        readsOthersGrants: false,
+        ...options.capabilities,
+      }),
+    ),
     // Before `/sessions/:id`, which would otherwise match "stats".
     http.get(`${API}/sessions/stats`, () => HttpResponse.json(stats())),
     http.get(`${API}/sessions`, ({ request }) => {

@@ -20,6 +20,7 @@ import {
   StepUpProof,
   PortalHeartbeat,
   PortalStatus,
+  SessionsCapabilities,
   SessionsSettingsInfo,
 } from '@active-sessions/plugin-sessions-common';
 
@@ -45,6 +46,11 @@ export interface SessionsApi {
   }): Promise<EndSessionsResult>;
   /** The limits, timeouts and idle warning that apply. */
   getSettings(): Promise<SessionsSettingsInfo>;
+  /**
+   * Whether the policy lets the caller read anyone else's sessions and
+   * grants: where lists offer "Everyone I may see".
+   */
+  getCapabilities(): Promise<SessionsCapabilities>;
   /** Whether signing a browser out cuts its tokens in this portal. */
   getPortalStatus(): Promise<PortalStatus>;
   /** An open tab's sign-in is still there; says if it was ended. */

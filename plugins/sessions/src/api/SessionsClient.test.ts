@@ -80,6 +80,21 @@ describe('SessionsClient', () => {
     expect(urls[0].pathname).toBe('/api/sessions/sessions/stats');
   });
 
+  it('asks what the policy lets the caller read of others at /capabilities, with no query', async () => {
+    const capabilities = {
+      readsOthersSessions: true,
+      readsOthersGrants: false,
+    };
+    const urls = recordGets('/capabilities', capabilities);
+
+    await expect(createClient().getCapabilities()).resolves.toEqual(
+      capabilities,
+    );
+    expect(urls.map(url => `${url.pathname}${url.search}`)).toEqual([
+      '/api/sessions/capabilities',
+    ]);
+  });
+
   it('ends one session with a JSON POST', async () => {
     const requests: Array<{
       id: unknown;

@@ -23,6 +23,7 @@ import {
   StepUpProof,
   PortalHeartbeat,
   PortalStatus,
+  SessionsCapabilities,
   SessionsSettingsInfo,
 } from '@active-sessions/plugin-sessions-common';
 import { SessionsApi } from './SessionsApi';
@@ -94,6 +95,10 @@ export class SessionsClient implements SessionsApi {
 
   async getSettings(): Promise<SessionsSettingsInfo> {
     return this.request<SessionsSettingsInfo>('/settings');
+  }
+
+  async getCapabilities(): Promise<SessionsCapabilities> {
+    return this.request<SessionsCapabilities>('/capabilities');
   }
 
   async getPortalStatus(): Promise<PortalStatus> {

@@ -62,7 +62,10 @@ describe('ActiveSessionsPage flagged sessions', () => {
         }),
         makeSession({ userRef: 'user:default/bob', resourceName: 'vault' }),
       ],
-      { me: 'user:default/jane.doe' },
+      {
+        me: 'user:default/jane.doe',
+        capabilities: { readsOthersSessions: true },
+      },
     );
     server.use(...backend.handlers, ...fakeGrantsBackend([]).handlers);
     await renderSessionsPage();

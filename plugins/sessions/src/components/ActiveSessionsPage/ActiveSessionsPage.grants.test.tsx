@@ -103,7 +103,11 @@ function serve(
   grants: AccessGrant[],
   options?: Parameters<typeof fakeGrantsBackend>[1],
 ) {
-  server.use(...fakeSessionsBackend([]).handlers);
+  // Jane looks after others: the policy lets her read their grants.
+  server.use(
+    ...fakeSessionsBackend([], { capabilities: { readsOthersGrants: true } })
+      .handlers,
+  );
   const backend = fakeGrantsBackend(grants, options);
   server.use(...backend.handlers);
   return backend;

@@ -16,6 +16,7 @@ import {
 import { usePermission } from '@backstage/plugin-permission-react';
 import { useCallback, useMemo, useState } from 'react';
 import { useSessionStats } from '../../hooks/useSessionStats';
+import { useCapabilities } from '../../hooks/useCapabilities';
 import { useReloadOnChange } from '../../hooks/useReloadOnChange';
 import { EndAllSessionsDialog } from '../EndAllSessionsDialog/EndAllSessionsDialog';
 import { SessionStatsRow } from '../SessionStatsRow/SessionStatsRow';
@@ -38,6 +39,8 @@ export function ActiveSessionsPage() {
   const { stats, error: statsError } = useSessionStats(reloadKey);
   const openCount = stats ? stats.active + stats.idle : 0;
 
+  // Whose lists offer "Everyone I may see": the policy's say, via the backend.
+  const { readsOthersSessions, readsOthersGrants } = useCapabilities();
   const { allowed: watchesConnectors } = usePermission({
     permission: connectorReadPermission,
   });
@@ -121,7 +124,8 @@ export function ActiveSessionsPage() {
               {tab.render({
                 reloadKey,
                 onSessionsChanged: reload,
-                seesOthers: offboards || watchesConnectors,
+                seesOthersSessions: readsOthersSessions,
+                seesOthersGrants: readsOthersGrants,
               })}
             </Box>
           </Box>

@@ -20,8 +20,10 @@ export interface SessionsPageTabContext {
   reloadKey: number;
   /** Tell the page something ended, so lists and stats load again. */
   onSessionsChanged: () => void;
-  /** The caller looks after others (manager or admin): lists offer theirs. */
-  seesOthers: boolean;
+  /** The policy lets the caller read others' sessions: lists offer them. */
+  seesOthersSessions: boolean;
+  /** The policy lets the caller read others' grants: lists offer them. */
+  seesOthersGrants: boolean;
 }
 
 /** One tab of the Active Sessions page. */
@@ -38,31 +40,60 @@ export const sessionsPageTabs: SessionsPageTab[] = [
   {
     id: 'sessions',
     label: 'Sessions',
-    render: context => <SessionsTable view={openSessionsView} {...context} />,
+    render: context => (
+      <SessionsTable
+        view={openSessionsView}
+        reloadKey={context.reloadKey}
+        onSessionsChanged={context.onSessionsChanged}
+        seesOthers={context.seesOthersSessions}
+      />
+    ),
   },
   {
     id: 'device-admin',
     label: 'Device Admin',
     render: context => (
-      <GrantsTable view={deviceAdminGrantsView} {...context} />
+      <GrantsTable
+        view={deviceAdminGrantsView}
+        reloadKey={context.reloadKey}
+        onSessionsChanged={context.onSessionsChanged}
+        seesOthers={context.seesOthersGrants}
+      />
     ),
   },
   {
     id: 'timed-access',
     label: 'Timed Access',
     render: context => (
-      <GrantsTable view={timedAccessGrantsView} {...context} />
+      <GrantsTable
+        view={timedAccessGrantsView}
+        reloadKey={context.reloadKey}
+        onSessionsChanged={context.onSessionsChanged}
+        seesOthers={context.seesOthersGrants}
+      />
     ),
   },
   {
     id: 'history',
     label: 'History',
-    render: context => <SessionsTable view={sessionHistoryView} {...context} />,
+    render: context => (
+      <SessionsTable
+        view={sessionHistoryView}
+        reloadKey={context.reloadKey}
+        onSessionsChanged={context.onSessionsChanged}
+        seesOthers={context.seesOthersSessions}
+      />
+    ),
   },
   {
     id: 'portal-sign-ins',
     label: 'Portal sign-ins',
-    render: context => <PortalSignInsPanel {...context} />,
+    render: context => (
+      <PortalSignInsPanel
+        reloadKey={context.reloadKey}
+        onSessionsChanged={context.onSessionsChanged}
+      />
+    ),
   },
   {
     id: 'two-factor',

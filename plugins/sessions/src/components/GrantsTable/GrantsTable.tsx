@@ -47,7 +47,7 @@ export function GrantsTable(props: {
   reloadKey: number;
   /** Called after this table ended grants, so the page can refresh. */
   onSessionsChanged: () => void;
-  /** The caller looks after others: offer their grants too. */
+  /** The policy lets the caller read others' grants: offer them too. */
   seesOthers?: boolean;
 }) {
   const { view, reloadKey, onSessionsChanged, seesOthers } = props;

@@ -4,7 +4,10 @@ import {
   ResponseErrorPanel,
   Table,
 } from '@backstage/core-components';
-import { ListSessionsRequest, Session } from '@active-sessions/plugin-sessions-common';
+import {
+  ListSessionsRequest,
+  Session,
+} from '@active-sessions/plugin-sessions-common';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useDebounce from 'react-use/esm/useDebounce';
@@ -30,7 +33,7 @@ export function SessionsTable(props: {
   reloadKey: number;
   /** Called after this table ended a session, so the page can refresh. */
   onSessionsChanged: () => void;
-  /** The caller looks after others: offer their sessions too. */
+  /** The policy lets the caller read others' sessions: offer them too. */
   seesOthers?: boolean;
 }) {
   const { view, reloadKey, onSessionsChanged, seesOthers } = props;
