@@ -133,6 +133,27 @@ describe('CompanyPolicy with the sessions plugin', () => {
         expect(await sessionsOf(HAL)).toEqual([]);
       });
 
+      it('offers each team "Everyone I may see" where its policy reaches others', async () => {
+        const offered = async (viewer: string) =>
+          (await portal.as(viewer, 'get', '/capabilities').expect(200)).body;
+        expect(await offered(SAM)).toEqual({
+          readsOthersSessions: true,
+          readsOthersGrants: false,
+        });
+        expect(await offered(HAL)).toEqual({
+          readsOthersSessions: false,
+          readsOthersGrants: true,
+        });
+        expect(await offered(JANE)).toEqual({
+          readsOthersSessions: false,
+          readsOthersGrants: false,
+        });
+        expect(await offered(ADA)).toEqual({
+          readsOthersSessions: true,
+          readsOthersGrants: true,
+        });
+      });
+
       it('gives everyone else only their own', async () => {
         expect(externalIds(await sessionsOf(JANE))).toEqual([
           'jane-rdp',
