@@ -6,6 +6,10 @@
  *      simulated session and sees it move from the active list to history;
  *   2. sets up two-factor authentication (computing the code from the
  *      secret on the page) and ends all sessions through the step-up dialog;
+ *   2b. signs in from a new browser, which waits for the authenticator
+ *      code (the catalog refuses its token meanwhile), gives it, and signs
+ *      in again from that browser without a code (sessions.signIn
+ *      secondFactor newDevice);
  *   3. selects two Timed Access grants, revokes them in one go (stepping up
  *      if asked) and sees both become revoking, no longer selectable;
  *   4. sees the simulator's connectors online on the Connectors tab, and
@@ -21,6 +25,8 @@
  *      still accepts its token, and the auth plugin its limited token (the
  *      `backstage-auth` cookie's), the exposure windows, before its page
  *      falls back to the sign-in screen;
+ *   8b. leaves a tab untouched (no activity reported) and presses a key
+ *      in it (activity reported);
  *   9. restarts the backend under the company policy as an SRE on-call
  *      engineer, who is offered everyone's SSH sessions and no RDP.
  * Every step waits for a state (a row appears, a row leaves), never for a
@@ -282,6 +288,154 @@ async function twoFactorTest() {
   console.log('[e2e] all sessions ended after the step-up');
 }
 
+/**
+ * Signs `p` in as guest and, when the sign-in waits for the authenticator
+ * code (a browser the portal has not seen pass it), gives the code on the
+ * code screen. Says whether it asked. Decided by the first heartbeat's
+ * answer, not by what happens to be on screen first.
+ */
+async function signInAsGuest(p) {
+  const heartbeat = () =>
+    p.waitForResponse(
+      response =>
+        response.url().endsWith('/api/sessions/portal/heartbeat') &&
+        response.request().method() === 'POST',
+    );
+  const enter = p.getByRole('button', { name: 'Enter' });
+  const sessionsTab = p.getByRole('tab', { name: 'Sessions', exact: true });
+  const firstBeat = heartbeat();
+  await enter.click();
+  const { state } = await (await firstBeat).json();
+  if (state !== 'awaiting-code') {
+    await sessionsTab.waitFor();
+    return false;
+  }
+  const codeScreen = p.getByRole('dialog', { name: 'Finish signing in' });
+  await codeScreen.waitFor();
+  await codeScreen
+    .getByLabel('Authenticator code')
+    .fill(await freshCode(guestSecret));
+  // The page starts again, signed in without the wait.
+  const passed = p.waitForEvent('load');
+  await codeScreen.getByRole('button', { name: 'Verify' }).click();
+  await passed;
+  await enter.or(sessionsTab).first().waitFor();
+  if (await enter.isVisible()) await enter.click();
+  await sessionsTab.waitFor();
+  return true;
+}
+
+/**
+ * Test 2b: with two-factor on, a browser the portal has not seen asks for
+ * the code before anything else: its sign-in is listed as waiting for the
+ * code, the catalog refuses its token, and a good code lets it in; signing
+ * in again from that browser asks no more (newDevice).
+ */
+async function signInCodeTest() {
+  const laptopContext = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+  });
+  try {
+    const laptop = await laptopContext.newPage();
+    laptop.setDefaultTimeout(STEP_TIMEOUT);
+    let token;
+    laptop.on('response', async response => {
+      if (response.url().endsWith('/api/auth/guest/refresh') && response.ok()) {
+        token = (await response.json()).backstageIdentity.token;
+      }
+    });
+    const catalog = `${API.replace(/\/sessions$/, '/catalog')}/entities?limit=1`;
+    const catalogStatus = async () =>
+      (await fetch(catalog, { headers: { Authorization: `Bearer ${token}` } }))
+        .status;
+
+    await laptop.goto(`${APP}/sessions`);
+    const firstBeat = laptop.waitForResponse(response =>
+      response.url().endsWith('/api/sessions/portal/heartbeat'),
+    );
+    await laptop.getByRole('button', { name: 'Enter' }).click();
+    if ((await (await firstBeat).json()).state !== 'awaiting-code') {
+      throw new Error('a new browser signed in without the code');
+    }
+    const codeScreen = laptop.getByRole('dialog', {
+      name: 'Finish signing in',
+    });
+    await codeScreen.waitFor();
+    await laptop.mouse.move(0, 0);
+    await laptop.screenshot({
+      path: join(root, 'docs', 'sign-in-code.png'),
+      animations: 'disabled',
+    });
+    if ((await catalogStatus()) !== 401) {
+      throw new Error(
+        'the catalog took the token of a sign-in waiting for its code',
+      );
+    }
+    console.log(
+      '[e2e] a new browser waits for the code; the catalog refuses its token',
+    );
+
+    // The first browser lists it as waiting.
+    await openSessionsPage();
+    await page.getByRole('tab', { name: 'Portal sign-ins' }).click();
+    await page.getByText('Waiting for code').first().waitFor();
+    console.log('[e2e] the first browser lists it as waiting for its code');
+
+    const wrong = laptop.waitForResponse(response =>
+      response.url().endsWith('/api/sessions/portal/second-factor'),
+    );
+    await codeScreen.getByLabel('Authenticator code').fill('000000');
+    await codeScreen.getByRole('button', { name: 'Verify' }).click();
+    if ((await wrong).status() !== 400) {
+      throw new Error('a wrong code was not refused');
+    }
+    await codeScreen.getByRole('alert').waitFor();
+
+    await codeScreen
+      .getByLabel('Authenticator code')
+      .fill(await freshCode(guestSecret));
+    const passed = laptop.waitForEvent('load');
+    await codeScreen.getByRole('button', { name: 'Verify' }).click();
+    await passed;
+    const enter = laptop.getByRole('button', { name: 'Enter' });
+    const sessionsTab = laptop.getByRole('tab', {
+      name: 'Sessions',
+      exact: true,
+    });
+    await enter.or(sessionsTab).first().waitFor();
+    if (await enter.isVisible()) await enter.click();
+    await sessionsTab.waitFor();
+    if ((await catalogStatus()) !== 200) {
+      throw new Error('the catalog refused the token after the code');
+    }
+    console.log('[e2e] a good code let it in; the catalog takes its new token');
+
+    // Signed out (the provider's logout ends the sign-in, the browser
+    // keeps its device cookie) and in again: remembered, no code.
+    const logout = await laptopContext.request.post(
+      `${API.replace(/\/sessions$/, '/auth')}/guest/logout`,
+      { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+    );
+    if (!logout.ok()) throw new Error(`logout answered ${logout.status()}`);
+    const nextBeat = laptop.waitForResponse(response =>
+      response.url().endsWith('/api/sessions/portal/heartbeat'),
+    );
+    await laptop.reload();
+    await enter.or(sessionsTab).first().waitFor();
+    if (await enter.isVisible()) await enter.click();
+    const again = await (await nextBeat).json();
+    if (again.state !== 'open') {
+      throw new Error(
+        `signing in again from a browser that passed: ${again.state}`,
+      );
+    }
+    await sessionsTab.waitFor();
+    console.log('[e2e] signing in again from that browser asks no code');
+  } finally {
+    await laptopContext.close();
+  }
+}
+
 /** Test 3: revoke two Timed Access grants at once, stepping up if asked. */
 async function revokeGrantsTest() {
   await openSessionsPage();
@@ -397,12 +551,45 @@ async function offboardTest() {
 }
 
 /** Test 5: the OpenSSH connector cuts a real SSH session on End. */
+/**
+ * A guest token as a script gets one: a sign-in of its own, which (a new
+ * browser, two-factor on) waits for the code; the script gives it and
+ * signs in again with that sign-in's cookies for a token without the wait.
+ */
+async function guestToken() {
+  const refresh = API.replace(/\/sessions$/, '/auth/guest/refresh');
+  const first = await fetch(refresh, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  const cookies = first.headers
+    .getSetCookie()
+    .map(cookie => cookie.split(';')[0])
+    .join('; ');
+  const { token } = (await first.json()).backstageIdentity;
+  const claims = JSON.parse(
+    Buffer.from(token.split('.')[1], 'base64url').toString(),
+  );
+  if (!claims.awaiting_code) return token;
+  const passed = await fetch(`${API}/portal/second-factor`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      sid: claims.sid,
+      code: await freshCode(guestSecret),
+    }),
+  });
+  if (!passed.ok) throw new Error(`sign-in code: ${await passed.text()}`);
+  const again = await fetch(refresh, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest', Cookie: cookies },
+  });
+  return (await again.json()).backstageIdentity.token;
+}
+
 async function openSshTest() {
-  const refresh = await fetch(
-    API.replace(/\/sessions$/, '/auth/guest/refresh'),
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  ).then(res => res.json());
-  const adminToken = refresh.backstageIdentity.token;
+  const adminToken = await guestToken();
   // Ending someone else's session asks for a step-up: get a proof as the
   // page would, with a code.
   const verified = await fetch(`${API}/mfa/verify`, {
@@ -472,6 +659,73 @@ async function liveUpdatesTest() {
   console.log('[e2e] ended at its source, it left the open list by itself');
 }
 
+/**
+ * Test 8b: idle comes from real input. An open tab nobody touches reports
+ * no activity (its sign-in's last activity stays put, so it idles like any
+ * session); a key press in it does.
+ */
+async function idleInputTest() {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+  });
+  try {
+    const tab = await context.newPage();
+    tab.setDefaultTimeout(STEP_TIMEOUT);
+    let token;
+    tab.on('response', async response => {
+      if (response.url().endsWith('/api/auth/guest/refresh') && response.ok()) {
+        token = (await response.json()).backstageIdentity.token;
+      }
+    });
+    await tab.goto(`${APP}/sessions`);
+    await signInAsGuest(tab);
+    const nextBeat = () =>
+      tab
+        .waitForRequest(request =>
+          request.url().endsWith('/api/sessions/portal/heartbeat'),
+        )
+        .then(request => request.postDataJSON());
+    const lastActivity = async sid => {
+      const res = await fetch(`${API}/sessions?type=portal&limit=200`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      const mine = (await res.json()).items.find(s => s.externalId === sid);
+      return mine.lastActivityAt;
+    };
+    // The one in flight may carry the sign-in's clicks; from here on
+    // nobody touches the tab.
+    await nextBeat();
+    const quiet = await nextBeat();
+    if (quiet.active !== false) {
+      throw new Error('an untouched tab reported activity');
+    }
+    const before = await lastActivity(quiet.sid);
+    const stillQuiet = await nextBeat();
+    if (
+      stillQuiet.active !== false ||
+      (await lastActivity(quiet.sid)) !== before
+    ) {
+      throw new Error("an untouched tab moved its sign-in's last activity");
+    }
+    console.log('[e2e] an untouched tab reports no activity');
+    const touched = nextBeat();
+    await tab.keyboard.press('Shift');
+    if ((await touched).active !== true) {
+      throw new Error('a key press was not reported as activity');
+    }
+    const reported = tab.waitForResponse(response =>
+      response.url().endsWith('/api/sessions/portal/heartbeat'),
+    );
+    await reported;
+    if (!((await lastActivity(quiet.sid)) > before)) {
+      throw new Error("a key press did not move the sign-in's last activity");
+    }
+    console.log("[e2e] a key press in it moves its sign-in's last activity");
+  } finally {
+    await context.close();
+  }
+}
+
 /** An iPhone's Safari, so the second browser is told apart on the page. */
 const PHONE_AGENT =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -501,8 +755,8 @@ async function portalSignInsTest() {
       }
     });
     await phone.goto(`${APP}/sessions`);
-    await phone.getByRole('button', { name: 'Enter' }).click();
-    await phone.getByRole('tab', { name: 'Sessions', exact: true }).waitFor();
+    // A new browser: it gives the code first (the guest has two-factor on).
+    await signInAsGuest(phone);
     console.log('[e2e] a second browser (an iPhone) signed in as guest');
 
     await openSessionsPage();
@@ -719,11 +973,13 @@ async function policyTest() {
 const allTests = [
   ['sessions', endSessionTest],
   ['two-factor', twoFactorTest],
+  ['sign-in-code', signInCodeTest],
   ['grants', revokeGrantsTest],
   ['connectors', connectorsTest],
   ['openssh', openSshTest],
   ['offboard', offboardTest],
   ['live-updates', liveUpdatesTest],
+  ['idle-input', idleInputTest],
   ['portal-sign-ins', portalSignInsTest],
   ['policy', policyTest],
 ];

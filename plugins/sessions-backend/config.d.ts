@@ -70,6 +70,26 @@ export interface Config {
        */
       database?: string;
     };
+    /**
+     * A second factor at portal sign-in, for people who set up two-factor
+     * authentication (needs `sessions.mfa.encryptionKey`).
+     */
+    signIn?: {
+      /**
+       * 'never' (default); 'newDevice': a browser that has not passed the
+       * code within `rememberDevice`; 'always': every sign-in. Such a
+       * sign-in is listed as waiting for its code and its tokens are
+       * refused by every plugin until the code is given.
+       */
+      secondFactor?: 'never' | 'newDevice' | 'always';
+      /** How long a browser that passed needs no code again. Default 30 days. */
+      rememberDevice?: HumanDuration | string;
+      /**
+       * A sign-in waiting for its code is ended after this long. Default 5
+       * minutes; at least 30 seconds.
+       */
+      codeTimeout?: HumanDuration | string;
+    };
     /** Portal sign-ins: how every plugin enforces signing a browser out. */
     portal?: {
       /**

@@ -43,9 +43,33 @@ describe('readSessionsSettings', () => {
         lookbackMs: 30 * 86_400_000,
         maxSpeedKmh: 1000,
       },
+      signIn: {
+        secondFactor: 'never',
+        rememberDeviceMs: 30 * 86_400_000,
+        codeTimeoutMs: 5 * 60_000,
+      },
       idleWarningMessage:
         'Your {type} session to {resource} will be disconnected in {minutes} minutes',
     });
+  });
+
+  it('reads the second factor at sign-in, and refuses it without an encryption key', () => {
+    expect(
+      read({
+        mfa: { encryptionKey: Buffer.alloc(32, 1).toString('base64') },
+        signIn: { secondFactor: 'newDevice', codeTimeout: '2m' },
+      }).signIn,
+    ).toEqual({
+      secondFactor: 'newDevice',
+      rememberDeviceMs: 30 * 86_400_000,
+      codeTimeoutMs: 120_000,
+    });
+    expect(() => read({ signIn: { secondFactor: 'always' } })).toThrow(
+      'sessions.signIn.secondFactor needs sessions.mfa.encryptionKey to be set',
+    );
+    expect(() => read({ signIn: { secondFactor: 'sometimes' } })).toThrow(
+      "sessions.signIn.secondFactor must be one of never, newDevice, always, not 'sometimes'",
+    );
   });
 
   it('reads how managers come from the catalog', () => {

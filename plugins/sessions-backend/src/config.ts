@@ -41,6 +41,23 @@ export interface SessionsSettings {
   /** The idle warning's text, with {type}, {resource} and {minutes}. */
   idleWarningMessage: string;
   anomaly: AnomalySettings;
+  signIn: SignInSettings;
+}
+
+/** When a portal sign-in needs the person's authenticator code. */
+export const SECOND_FACTOR_MODES = ['never', 'newDevice', 'always'] as const;
+
+/** A second factor at portal sign-in (`sessions.signIn`). */
+export interface SignInSettings {
+  /**
+   * `never`; `newDevice`: a browser that has not passed the code within
+   * `rememberDeviceMs`; `always`. Only for people who set up two-factor.
+   */
+  secondFactor: (typeof SECOND_FACTOR_MODES)[number];
+  /** How long a browser that passed needs no code again (`newDevice`). */
+  rememberDeviceMs: number;
+  /** A sign-in waiting for its code is ended after this long. */
+  codeTimeoutMs: number;
 }
 
 /** Mirroring group owners from the catalog for the IS_MANAGED_BY rules. */
@@ -223,6 +240,34 @@ export function readPortalSettings(config: Config): PortalSettings {
   };
 }
 
+function readSignIn(config: Config): SignInSettings {
+  const mode =
+    config.getOptionalString('sessions.signIn.secondFactor') ?? 'never';
+  if (!(SECOND_FACTOR_MODES as readonly string[]).includes(mode)) {
+    throw new Error(
+      `sessions.signIn.secondFactor must be one of ${SECOND_FACTOR_MODES.join(', ')}, not '${mode}'`,
+    );
+  }
+  if (mode !== 'never' && !config.has('sessions.mfa.encryptionKey')) {
+    throw new Error(
+      'sessions.signIn.secondFactor needs sessions.mfa.encryptionKey to be set',
+    );
+  }
+  const codeTimeoutMs = toMillis(
+    readDuration(config, 'sessions.signIn.codeTimeout', { minutes: 5 }),
+  );
+  if (codeTimeoutMs < 30_000) {
+    throw new Error('sessions.signIn.codeTimeout must be at least 30 seconds');
+  }
+  return {
+    secondFactor: mode as SignInSettings['secondFactor'],
+    rememberDeviceMs: toMillis(
+      readDuration(config, 'sessions.signIn.rememberDevice', { days: 30 }),
+    ),
+    codeTimeoutMs,
+  };
+}
+
 function readLimits(config: Config): SessionLimits | undefined {
   const limits = config.getOptionalConfig('sessions.limits');
   if (!limits) return undefined;
@@ -342,6 +387,7 @@ export function readSessionsSettings(config: Config): SessionsSettings {
     ),
     limits: readLimits(config),
     anomaly: readAnomalySettings(config),
+    signIn: readSignIn(config),
     idleWarningMessage:
       config.getOptionalString('sessions.idleWarning.message') ??
       DEFAULT_IDLE_WARNING,

@@ -45,6 +45,8 @@ import { KnexGrantStore } from './database/KnexGrantStore';
 import { KnexMfaStore } from './database/KnexMfaStore';
 import { KnexUserLockStore } from './database/KnexUserLockStore';
 import { OffboardService } from './services/OffboardService';
+import { SignInSecondFactorService } from './services/SignInSecondFactorService';
+import { KnexSignInChallengeStore } from './database/KnexSignInChallengeStore';
 import { MfaService } from './mfa/MfaService';
 import { StepUpGuard } from './mfa/StepUpGuard';
 import { KnexSessionStore } from './database/KnexSessionStore';
@@ -364,6 +366,12 @@ export const sessionsPlugin = createBackendPlugin({
               offlineAfterMs: settings.offlineAfterMs,
             }),
             mfa,
+            signInSecondFactor: new SignInSecondFactorService({
+              store: new KnexSignInChallengeStore(db),
+              mfa,
+              settings: settings.signIn,
+              auditor: deps.auditor,
+            }),
             offboarding: new OffboardService({
               sessions: store,
               grants: grantStore,

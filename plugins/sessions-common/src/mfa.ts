@@ -58,6 +58,13 @@ export const MFA_ENROLLMENT_REQUIRED = 'MfaEnrollmentRequiredError';
 /** @public */
 export const MFA_LOCKED = 'MfaLockedError';
 
+const recoveryCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{8,20}$/, {
+    message: 'must be one of your recovery codes',
+  });
+
 const totpCodeSchema = z
   .string()
   .trim()
@@ -74,18 +81,27 @@ export const mfaCodeBodySchema = z.object({ code: totpCodeSchema }).strict();
 export const secondFactorBodySchema = z.union(
   [
     z.object({ code: totpCodeSchema }).strict(),
-    z
-      .object({
-        recoveryCode: z
-          .string()
-          .trim()
-          .regex(/^[A-Za-z0-9-]{8,20}$/, {
-            message: 'must be one of your recovery codes',
-          }),
-      })
-      .strict(),
+    z.object({ recoveryCode: recoveryCodeSchema }).strict(),
   ],
   { message: 'give either code or recoveryCode' },
 );
 /** @public */
 export type SecondFactorBody = z.output<typeof secondFactorBodySchema>;
+
+const signInId = z.string().min(1).max(255);
+
+/**
+ * Body of `POST /portal/second-factor`: the sign-in waiting for its code
+ * (the `sid` of the caller's token) and a current or recovery code.
+ *
+ * @public
+ */
+export const signInCodeBodySchema = z.union(
+  [
+    z.object({ sid: signInId, code: totpCodeSchema }).strict(),
+    z.object({ sid: signInId, recoveryCode: recoveryCodeSchema }).strict(),
+  ],
+  { message: 'give sid and either code or recoveryCode' },
+);
+/** @public */
+export type SignInCodeBody = z.output<typeof signInCodeBodySchema>;

@@ -365,6 +365,8 @@ export const portalTokenProofSchema = z
     }),
     /** The token's expiry, and that of its limited tokens. */
     expiresAt: instantSchema,
+    /** Issued while its sign-in waits for its code: refuse its limited tokens. */
+    awaitingCode: z.boolean().optional(),
   })
   .strict();
 /** @public */

@@ -56,6 +56,7 @@ export const END_REASONS = [
   'policy',
   'connector',
   'offboarding',
+  'second_factor',
 ] as const;
 /** @public */
 export type EndReason = (typeof END_REASONS)[number];
@@ -99,6 +100,11 @@ export interface Session {
   flagDetail: string | null;
   /** Whether the connector attached a recording (ssh and rdp only). */
   recorded: boolean;
+  /**
+   * A portal sign-in waiting for the person's authenticator code: ended
+   * at this instant if none comes. Null otherwise.
+   */
+  codeDueAt: string | null;
   /**
    * Where to watch it: only in answers to callers the `recording view`
    * permission allows for this session.

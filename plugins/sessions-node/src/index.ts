@@ -39,6 +39,7 @@ export type { SessionsUser } from './permissions/userRules';
 export {
   trackPortalSignIns,
   SIGN_IN_COOKIE,
+  DEVICE_COOKIE,
 } from './portal/trackPortalSignIns';
 export { PortalSessions } from './portal/PortalSessions';
 export { tokenProof, SIGNED_OUT_MESSAGE } from './portal/tokenProof';

@@ -94,4 +94,23 @@ export class KnexRetentionStore implements RetentionStore {
         .delete();
     });
   }
+
+  async deleteExpiredTrustedDevices(
+    now: number,
+    batchSize: number,
+  ): Promise<number> {
+    return inBatches(batchSize, async () => {
+      const keys = await this.db('trusted_devices')
+        .where('trusted_until', '<=', now)
+        .limit(batchSize)
+        .select('user_ref', 'device_proof');
+      if (!keys.length) return 0;
+      return this.db('trusted_devices')
+        .whereIn(
+          ['user_ref', 'device_proof'],
+          keys.map(key => [key.user_ref, key.device_proof]),
+        )
+        .delete();
+    });
+  }
 }

@@ -406,6 +406,7 @@ describe('KnexSessionStore', () => {
         warnedSessions: [],
         timedOut: 0,
         expired: 0,
+        noCode: 0,
         endedIds: [],
       });
       expect(await store.getSession(fresh.id)).toMatchObject({

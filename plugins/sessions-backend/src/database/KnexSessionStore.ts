@@ -80,6 +80,7 @@ type SessionRow = {
   flags?: string | null;
   flag_detail?: string | null;
   recording_url?: string | null;
+  code_due_at?: number | string | null;
   ended_at: number | string | null;
   end_reason: string | null;
   ended_by: string | null;
@@ -143,6 +144,7 @@ function toSession(row: SessionRow): Session {
     flagDetail: row.flag_detail ?? null,
     // Where to watch it is read separately, for callers allowed to.
     recorded: Boolean(row.recording_url),
+    codeDueAt: toIsoOrNull(row.code_due_at ?? null),
   };
 }
 
@@ -526,6 +528,17 @@ export class KnexSessionStore implements SessionStore {
           )),
         );
       }
+      // Portal sign-ins whose code did not come in time.
+      const noCode: string[] = [];
+      for (const from of OPEN_SESSION_STATUSES) {
+        noCode.push(
+          ...(await end(
+            from,
+            query => query.where('code_due_at', '<', at),
+            'second_factor',
+          )),
+        );
+      }
       const idled = await this.transition(
         trx,
         query =>
@@ -553,7 +566,8 @@ export class KnexSessionStore implements SessionStore {
         warnedSessions: warned.map(toSession),
         timedOut: timedOut.length,
         expired: expired.length,
-        endedIds: [...expired, ...timedOut],
+        noCode: noCode.length,
+        endedIds: [...expired, ...timedOut, ...noCode],
       };
     });
   }

@@ -9,7 +9,7 @@ export class KnexSignOutStore implements SignOutStore {
   constructor(private readonly db: Knex) {}
 
   async readSignOuts(since: number, now: number): Promise<SignOutList> {
-    const [ended, proofs, cutoffs, locks] = await Promise.all([
+    const [ended, proofs, awaiting, cutoffs, locks] = await Promise.all([
       this.db('sessions')
         .where('source', PORTAL_SOURCE)
         .whereIn('status', ENDED)
@@ -28,6 +28,12 @@ export class KnexSignOutStore implements SignOutStore {
         .where('sessions.ended_at', '>=', since)
         .where('sign_in_token_proofs.expires_at', '>', now)
         .select('sign_in_token_proofs.proof'),
+      // Tokens issued while their sign-in waited for its code: their
+      // limited tokens carry no claim saying so, and stay refused after.
+      this.db('sign_in_token_proofs')
+        .where('awaiting_code', true)
+        .where('expires_at', '>', now)
+        .select('proof'),
       this.db('sign_in_cutoffs')
         .where('not_before', '>=', since)
         .select('user_ref', 'not_before'),
@@ -41,7 +47,7 @@ export class KnexSignOutStore implements SignOutStore {
     for (const row of locks) notBefore.set(row.user_ref, Infinity);
     return {
       endedSignIns: ended.map(row => row.external_id),
-      endedTokenProofs: proofs.map(row => row.proof),
+      endedTokenProofs: [...proofs, ...awaiting].map(row => row.proof),
       notBefore,
     };
   }
@@ -52,6 +58,7 @@ export class KnexSignOutStore implements SignOutStore {
         sid: token.sid,
         proof: token.proof,
         expires_at: token.expiresAt,
+        awaiting_code: token.awaitingCode ?? false,
       })
       .onConflict(['sid', 'proof'])
       .ignore();

@@ -22,4 +22,10 @@ export interface RetentionStore {
    * `now`, in batches of `batchSize`: they concern no working token.
    */
   deleteExpiredTokenProofs(now: number, batchSize: number): Promise<number>;
+
+  /**
+   * Forgets browsers that passed the second factor at sign-in whose
+   * remembering ended before `now`: they would be asked again anyway.
+   */
+  deleteExpiredTrustedDevices(now: number, batchSize: number): Promise<number>;
 }

@@ -135,6 +135,8 @@ export interface SweepCounts {
   warnedSessions: Session[];
   timedOut: number;
   expired: number;
+  /** Portal sign-ins ended because their code did not come in time. */
+  noCode: number;
   /** Ids of sessions the sweep ended. */
   endedIds: string[];
 }

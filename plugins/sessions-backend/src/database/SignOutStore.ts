@@ -5,7 +5,8 @@ export interface SignOutList {
   /**
    * Proofs (see `tokenProof`) of the tokens of those sign-ins that have not
    * expired yet: limited tokens carry no `sid`, only the signature part
-   * these name.
+   * these name; and of tokens issued while their sign-in waited for its
+   * code.
    */
   endedTokenProofs: string[];
   /**
@@ -23,6 +24,8 @@ export interface TokenProof {
   proof: string;
   /** Epoch ms: the token and its limited tokens stop working then. */
   expiresAt: number;
+  /** Issued while its sign-in waited for its code: its limited tokens are refused. */
+  awaitingCode?: boolean;
 }
 
 /** The portal sign-outs every backend plugin enforces. */

@@ -151,6 +151,17 @@ export class MfaService {
     };
   }
 
+  /**
+   * Checks the second factor of a portal sign-in waiting for it: the same
+   * codes, replay guard and lockout as step-up, audited as `mfa-sign-in`.
+   */
+  async verifySignIn(userRef: string, factor: SecondFactor): Promise<void> {
+    await this.checkFactor(userRef, factor, 'sign-in');
+    await this.audit('mfa-sign-in', userRef, {
+      with: 'code' in factor ? 'code' : 'recovery-code',
+    });
+  }
+
   async disable(user: BackstageUserPrincipal, factor: SecondFactor) {
     await this.checkFactor(user.userEntityRef, factor, 'disable');
     await this.options.store.deleteEnrolment(user.userEntityRef);

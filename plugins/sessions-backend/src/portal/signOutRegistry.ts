@@ -5,7 +5,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { AuthenticationError } from '@backstage/errors';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { canonicalEntityRef } from '@active-sessions/plugin-sessions-common';
+import {
+  AWAITING_CODE_CLAIM,
+  AWAITING_CODE_MESSAGE,
+  canonicalEntityRef,
+} from '@active-sessions/plugin-sessions-common';
 import {
   SIGNED_OUT_MESSAGE,
   WhenUnavailable,
@@ -77,12 +81,19 @@ export class SignOutRegistry {
   /**
    * Throws for a user or limited user token that was signed out: its
    * sign-in ended (a limited token's, named by its signature part), or
-   * issued before its user's cutoff. Other tokens (service, external) and
+   * issued before its user's cutoff; or issued while its sign-in waited
+   * for its code, unless `allowAwaitingCode` (the sessions plugin, whose
+   * code screen routes take it). Other tokens (service, external) and
    * undecodable ones pass: the handlers behind this check verify them.
    */
-  check(token: string) {
+  check(token: string, options: { allowAwaitingCode?: boolean } = {}) {
     let typ: string;
-    let claims: { sub?: string; sid?: unknown; iat?: number };
+    let claims: {
+      sub?: string;
+      sid?: unknown;
+      iat?: number;
+      [AWAITING_CODE_CLAIM]?: unknown;
+    };
     try {
       typ = String(decodeProtectedHeader(token).typ);
       if (!USER_TOKEN_TYPES.has(typ)) return;
@@ -93,6 +104,9 @@ export class SignOutRegistry {
     const sid = typeof claims.sid === 'string' ? claims.sid : undefined;
     if (sid === SELF_TEST_SID)
       throw new AuthenticationError(SIGNED_OUT_MESSAGE);
+    if (claims[AWAITING_CODE_CLAIM] === true && !options.allowAwaitingCode) {
+      throw new AuthenticationError(AWAITING_CODE_MESSAGE);
+    }
     if (!this.isCurrent() && this.options.whenUnavailable === 'deny') {
       throw new AuthenticationError(
         'Active Sessions cannot tell whether this sign-in was ended; try again shortly',

@@ -10,6 +10,7 @@ import {
   grantEndBatchSchema,
   grantReportBatchSchema,
   PORTAL_SOURCE,
+  portalSecondFactorQuerySchema,
   portalTokenProofSchema,
   sessionActivityBatchSchema,
   sessionEndBatchSchema,
@@ -26,6 +27,7 @@ import {
 import { GrantIngestService } from '../services/GrantIngestService';
 import { IngestService } from '../services/IngestService';
 import { PortalSignInService } from '../services/PortalSignInService';
+import { SignInSecondFactorService } from '../services/SignInSecondFactorService';
 import { audited } from './audited';
 import { parseInput } from './parseInput';
 
@@ -43,9 +45,17 @@ export function createConnectorRoutes(options: {
   commandFeed: CommandFeedService;
   connectorIdentity: ConnectorIdentity;
   portal: PortalSignInService;
+  signInSecondFactor: SignInSecondFactorService;
 }) {
-  const { httpAuth, auditor, ingest, grantIngest, commandFeed, portal } =
-    options;
+  const {
+    httpAuth,
+    auditor,
+    ingest,
+    grantIngest,
+    commandFeed,
+    portal,
+    signInSecondFactor,
+  } = options;
   const router = Router();
 
   /** The caller's service credentials, refused unless bound to `source`. */
@@ -135,6 +145,17 @@ export function createConnectorRoutes(options: {
     await speakingFor(req, credentials, PORTAL_SOURCE, 'sessions');
     await portal.recordToken(token);
     res.status(204).end();
+  });
+
+  // Whether a portal sign-in waits for its code, as the auth plugin issues
+  // its token (and decides it, for a new sign-in).
+  router.post('/connector/portal/second-factor', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service'],
+    });
+    const query = parseInput(portalSecondFactorQuerySchema, req.body, 'body');
+    await speakingFor(req, credentials, PORTAL_SOURCE, 'sessions');
+    res.json(await signInSecondFactor.state(query));
   });
 
   router.post('/connector/grants/report', async (req, res) => {

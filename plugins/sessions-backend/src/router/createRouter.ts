@@ -22,6 +22,8 @@ import { createUserRoutes } from './userRoutes';
 import { createPortalRoutes } from './portalRoutes';
 import { SessionsSettings } from '../config';
 import { PortalSignInService } from '../services/PortalSignInService';
+import { SignInSecondFactorService } from '../services/SignInSecondFactorService';
+import { refuseAwaitingCode } from './awaitingCode';
 
 /** A body that is not JSON is bad input, not a server error. */
 const jsonParseErrors: ErrorRequestHandler = (error, _req, _res, next) => {
@@ -46,12 +48,14 @@ export function createRouter(options: {
   mfa: MfaService;
   offboarding: OffboardService;
   portal: PortalSignInService;
+  signInSecondFactor: SignInSecondFactorService;
   capabilities: CapabilitiesService;
   settings: SessionsSettings;
 }) {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
   router.use(jsonParseErrors);
+  router.use(refuseAwaitingCode);
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -715,8 +715,39 @@ function routeSpecs(seeded: Seeded): RouteSpec[] {
         '/portal/heartbeat',
         as(JANE),
         badBodies(
-          () => ({ sid: 'tab-1' }),
-          [setField(['sid'], badRequiredText(255)), dropField(['sid'])],
+          () => ({ sid: 'tab-1', active: true }),
+          [
+            setField(['sid'], badRequiredText(255)),
+            dropField(['sid']),
+            setField(
+              ['active'],
+              fc.oneof(badBool, fc.constantFrom(null, 0, 1)),
+            ),
+          ],
+        ),
+      ),
+    },
+    {
+      route: 'POST /portal/second-factor',
+      calls: post(
+        '/portal/second-factor',
+        as(JANE),
+        badBodies(
+          () => ({ sid: 'tab-1', code: '123456' }),
+          [
+            setField(['sid'], badRequiredText(255)),
+            setField(
+              ['code'],
+              fc.oneof(
+                fc.constantFrom('12345', '1234567', 'abcdef', ''),
+                withControl,
+                notAString,
+              ),
+            ),
+            setField(['recoveryCode'], fc.constantFrom('ABC', 'x')),
+            dropField(['code']),
+            dropField(['sid']),
+          ],
         ),
       ),
     },
@@ -888,6 +919,29 @@ function routeSpecs(seeded: Seeded): RouteSpec[] {
           [
             ...batchEdits('grants', 'priv-broker'),
             ...externalIdEdits('grants'),
+          ],
+        ),
+      ),
+    },
+    {
+      route: 'POST /connector/portal/second-factor',
+      calls: post(
+        '/connector/portal/second-factor',
+        PORTAL,
+        badBodies(
+          () => ({ sid: 'tab-1', deviceProof: 'A'.repeat(43), decide: true }),
+          [
+            setField(['sid'], badRequiredText(255)),
+            setField(
+              ['deviceProof'],
+              fc.oneof(
+                badRequiredText(43),
+                fc.constantFrom('A'.repeat(86), `${'A'.repeat(42)}=`),
+              ),
+            ),
+            setField(['decide'], fc.oneof(badBool, fc.constant(null))),
+            dropField(['decide']),
+            dropField(['sid']),
           ],
         ),
       ),

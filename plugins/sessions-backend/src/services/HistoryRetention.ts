@@ -25,6 +25,7 @@ export class HistoryRetention {
       now,
       BATCH_SIZE,
     );
+    await this.options.store.deleteExpiredTrustedDevices(now, BATCH_SIZE);
     const deleted = await this.options.store.deleteHistoryBefore(
       now - this.options.retentionMs,
       BATCH_SIZE,

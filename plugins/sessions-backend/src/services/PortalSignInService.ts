@@ -22,7 +22,8 @@ const MAX_TOKEN_LIFETIME_MS = 24 * 3_600_000;
 
 /**
  * What an open portal tab asks about its own sign-in: is it still open
- * (then this is its activity), and do sign-outs really cut tokens here;
+ * (then, if the person used the tab, this is its activity), and do
+ * sign-outs really cut tokens here;
  * and the tokens the auth plugin issues for each sign-in.
  */
 export class PortalSignInService {
@@ -42,11 +43,14 @@ export class PortalSignInService {
   /**
    * Needs no permission beyond being the signed-in person: it concerns
    * only the sign-in whose id the caller's own token carries, as a token
-   * refresh does. Someone else's sign-in id is "unknown".
+   * refresh does. Someone else's sign-in id is "unknown". `active` says
+   * whether the person used the tab since its last heartbeat; an open
+   * tab alone is not someone at work, so only then is it activity.
    */
   async heartbeat(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
     sid: string,
+    active = true,
   ): Promise<PortalHeartbeat> {
     const [signIn] = await this.options.store.listSessions({
       userRef: callerRef(credentials),
@@ -60,8 +64,14 @@ export class PortalSignInService {
     if (!OPEN_SESSION_STATUSES.includes(signIn.status)) {
       return { state: 'ended' };
     }
-    const now = (this.options.now ?? Date.now)();
-    await this.options.store.recordActivity(PORTAL_SOURCE, [sid], now);
+    if (signIn.codeDueAt) {
+      // Not activity: a tab left at the code screen is not someone at work.
+      return { state: 'awaiting-code', codeDueAt: signIn.codeDueAt };
+    }
+    if (active) {
+      const now = (this.options.now ?? Date.now)();
+      await this.options.store.recordActivity(PORTAL_SOURCE, [sid], now);
+    }
     return { state: 'open' };
   }
 
@@ -83,6 +93,7 @@ export class PortalSignInService {
       sid: token.sid,
       proof: token.proof,
       expiresAt,
+      awaitingCode: token.awaitingCode,
     });
   }
 

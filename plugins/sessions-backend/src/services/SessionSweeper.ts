@@ -49,6 +49,7 @@ export class SessionSweeper {
           sessionIds: counts.endedIds,
           idleTimeouts: counts.timedOut,
           maxLifetimes: counts.expired,
+          noSecondFactor: counts.noCode,
         },
       });
       await audit.success();
@@ -56,7 +57,8 @@ export class SessionSweeper {
     if (counts.idled + counts.warned + counts.endedIds.length > 0) {
       this.logger.info(
         `Session sweep: ${counts.idled} idle, ${counts.warned} warned, ` +
-          `${counts.timedOut} timed out, ${counts.expired} past max lifetime ` +
+          `${counts.timedOut} timed out, ${counts.expired} past max lifetime, ` +
+          `${counts.noCode} without their sign-in code ` +
           `in ${Date.now() - began} ms`,
       );
     }

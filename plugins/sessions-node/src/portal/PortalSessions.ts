@@ -7,6 +7,7 @@ import {
 import {
   IngestResult,
   PORTAL_SOURCE,
+  PortalSecondFactorState,
   sessionStartSchema,
 } from '@active-sessions/plugin-sessions-common';
 import { describeDevice } from './describeDevice';
@@ -111,6 +112,20 @@ export class PortalSessions {
     return 'open';
   }
 
+  /**
+   * Whether a sign-in waits for its person's authenticator code
+   * (`sessions.signIn.secondFactor`). `decide` for a new sign-in, with the
+   * browser's `deviceProof` so a browser that passed is remembered; a
+   * refresh only reads what was decided.
+   */
+  async secondFactor(query: {
+    sid: string;
+    deviceProof?: string;
+    decide: boolean;
+  }): Promise<PortalSecondFactorState> {
+    return this.post('portal/second-factor', query);
+  }
+
   /** Records a sign-out from the browser itself. */
   async end(sid: string): Promise<void> {
     await this.post('sessions/end', {
@@ -127,11 +142,14 @@ export class PortalSessions {
     sid: string;
     proof: string;
     expiresAt: Date;
+    /** Issued while its sign-in waits for its code. */
+    awaitingCode?: boolean;
   }): Promise<void> {
     await this.post('portal/tokens', {
       sid: token.sid,
       proof: token.proof,
       expiresAt: token.expiresAt.toISOString(),
+      ...(token.awaitingCode ? { awaitingCode: true } : {}),
     });
   }
 

@@ -6,6 +6,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  AWAITING_CODE_CLAIM,
   SIGN_IN_ID_CLAIM,
   canonicalEntityRef,
 } from '@active-sessions/plugin-sessions-common';
@@ -26,6 +27,19 @@ import { WhenUnavailable } from './whenUnavailable';
  * @public
  */
 export const SIGN_IN_COOKIE = 'backstage-portal-sign-in';
+
+/**
+ * The cookie that names a browser across sign-ins, so one that passed the
+ * second factor at sign-in is remembered (second factor `newDevice`).
+ * Active Sessions keeps only its SHA-256: a cookie set by hand names no
+ * browser that passed.
+ *
+ * @public
+ */
+export const DEVICE_COOKIE = 'backstage-portal-device';
+
+/** Browsers keep a cookie for at most 400 days. */
+const DEVICE_COOKIE_MAX_AGE_MS = 400 * 24 * 3_600_000;
 
 /** 32 random bytes, base64url. */
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
@@ -81,14 +95,14 @@ const inRequest =
 
 /**
  * The sign-in of the browser making the current request: the one its
- * cookie holds while still open and the caller's, else a new one. Refuses
- * a sign-in ended from Active Sessions, so that browser has to sign in
- * again.
+ * cookie holds while still open and the caller's, else a new one; and
+ * whether it waits for its person's authenticator code. Refuses a sign-in
+ * ended from Active Sessions, so that browser has to sign in again.
  */
 async function signInOfThisBrowser(
   portal: PortalSessions,
   userRef: string,
-): Promise<string> {
+): Promise<{ sid: string; awaitingCode: boolean }> {
   const http = current.getStore();
   if (!http) throw new Error('portal sign-in outside a request');
   const { req, res } = http;
@@ -104,7 +118,13 @@ async function signInOfThisBrowser(
   // Someone else's cookie on this browser is neither resumed nor touched.
   if (held?.userRef === caller) {
     const state = await portal.touch(held.sid);
-    if (state === 'open') return held.sid;
+    if (state === 'open') {
+      const { awaitingCode } = await portal.secondFactor({
+        sid: held.sid,
+        decide: false,
+      });
+      return { sid: held.sid, awaitingCode };
+    }
     if (state === 'ended') {
       res.clearCookie(SIGN_IN_COOKIE, cookie);
       throw new AuthenticationError(SIGNED_OUT_MESSAGE);
@@ -121,7 +141,28 @@ async function signInOfThisBrowser(
     userAgent: req.get('user-agent'),
   });
   res.cookie(SIGN_IN_COOKIE, `${secret}.${caller}`, cookie);
-  return sid;
+  const { awaitingCode } = await portal.secondFactor({
+    sid,
+    deviceProof: tokenProof(deviceSecretOf(req, res, cookie)),
+    decide: true,
+  });
+  return { sid, awaitingCode };
+}
+
+/** This browser's device secret; a new one (and its cookie) when it has none. */
+function deviceSecretOf(
+  req: Request,
+  res: Response,
+  cookie: { httpOnly: boolean; sameSite: 'lax'; secure: boolean; path: string },
+): string {
+  const held: unknown = req.cookies?.[DEVICE_COOKIE];
+  if (typeof held === 'string' && SECRET.test(held)) return held;
+  const secret = randomBytes(32).toString('base64url');
+  res.cookie(DEVICE_COOKIE, secret, {
+    ...cookie,
+    maxAge: DEVICE_COOKIE_MAX_AGE_MS,
+  });
+  return secret;
 }
 
 /**
@@ -214,24 +255,34 @@ export function trackPortalSignIns(
           params: Parameters<AuthResolverContext['issueToken']>[0],
         ) => {
           const user = params.claims.sub;
-          const sid = await dependingOn(
+          const signIn = await dependingOn(
             () => signInOfThisBrowser(portal, user),
             { record: `a sign-in of ${user}`, without: 'a tracked sign-in' },
           );
+          const sid = signIn?.sid;
+          const awaitingCode = signIn?.awaitingCode ?? false;
           const issued = await context.issueToken({
             ...params,
             claims: sid
-              ? { ...params.claims, [SIGN_IN_ID_CLAIM]: sid }
+              ? {
+                  ...params.claims,
+                  [SIGN_IN_ID_CLAIM]: sid,
+                  // Refused everywhere but the code screen until the code.
+                  ...(awaitingCode ? { [AWAITING_CODE_CLAIM]: true } : {}),
+                }
               : params.claims,
           });
           const limited = sid ? limitedTokensOf(issued.token) : undefined;
           if (sid && limited) {
             // Before the token is handed out: its limited tokens carry no
             // sid, and only this record cuts them with the sign-in.
-            await dependingOn(() => portal.recordToken({ sid, ...limited }), {
-              record: `a token of a sign-in of ${user}`,
-              without: 'with limited tokens that outlive a sign-out',
-            });
+            await dependingOn(
+              () => portal.recordToken({ sid, ...limited, awaitingCode }),
+              {
+                record: `a token of a sign-in of ${user}`,
+                without: 'with limited tokens that outlive a sign-out',
+              },
+            );
           }
           return issued;
         },

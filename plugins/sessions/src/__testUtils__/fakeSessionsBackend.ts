@@ -41,6 +41,7 @@ export function makeSession(overrides: Partial<Session> = {}): Session {
     flags: [],
     flagDetail: null,
     recorded: false,
+    codeDueAt: null,
     ...overrides,
   };
 }

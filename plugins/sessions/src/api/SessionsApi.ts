@@ -53,8 +53,12 @@ export interface SessionsApi {
   getCapabilities(): Promise<SessionsCapabilities>;
   /** Whether signing a browser out cuts its tokens in this portal. */
   getPortalStatus(): Promise<PortalStatus>;
-  /** An open tab's sign-in is still there; says if it was ended. */
-  portalHeartbeat(sid: string): Promise<PortalHeartbeat>;
+  /**
+   * An open tab's sign-in is still there; says if it was ended. `active`:
+   * whether the person used the tab since its last heartbeat (only then
+   * does it count as the sign-in's activity).
+   */
+  portalHeartbeat(sid: string, active: boolean): Promise<PortalHeartbeat>;
 
   /**
    * One page of Device Admin and Timed Access grants: the caller's own, or
@@ -85,6 +89,11 @@ export interface SessionsApi {
   verifyStepUp(factor: SecondFactorBody): Promise<StepUpProof>;
   /** Turns the second factor off; needs a code or recovery code. */
   disableMfa(factor: SecondFactorBody): Promise<void>;
+  /**
+   * Gives the code a sign-in waits for (`sessions.signIn.secondFactor`);
+   * the browser then signs in again to get tokens without the wait.
+   */
+  submitSignInCode(sid: string, factor: SecondFactorBody): Promise<void>;
 
   /** People holding access you may see, whose entity ref contains `q`. */
   listPeople(q?: string): Promise<PersonSummary[]>;

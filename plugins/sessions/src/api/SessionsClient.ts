@@ -105,10 +105,13 @@ export class SessionsClient implements SessionsApi {
     return this.request<PortalStatus>('/portal/status');
   }
 
-  async portalHeartbeat(sid: string): Promise<PortalHeartbeat> {
+  async portalHeartbeat(
+    sid: string,
+    active: boolean,
+  ): Promise<PortalHeartbeat> {
     return this.request<PortalHeartbeat>('/portal/heartbeat', {
       method: 'POST',
-      body: { sid },
+      body: { sid, active },
     });
   }
 
@@ -169,6 +172,13 @@ export class SessionsClient implements SessionsApi {
     return this.request<StepUpProof>('/mfa/verify', {
       method: 'POST',
       body: factor,
+    });
+  }
+
+  async submitSignInCode(sid: string, factor: SecondFactorBody): Promise<void> {
+    await this.request<void>('/portal/second-factor', {
+      method: 'POST',
+      body: { sid, ...factor },
     });
   }
 

@@ -1,4 +1,7 @@
-import { AccessGrant, GrantKind } from '@active-sessions/plugin-sessions-common';
+import {
+  AccessGrant,
+  GrantKind,
+} from '@active-sessions/plugin-sessions-common';
 
 const PRIVILEGE_WORDS: Record<GrantKind, string> = {
   device_admin: 'admin rights on',

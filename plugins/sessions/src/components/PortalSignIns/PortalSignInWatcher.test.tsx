@@ -6,7 +6,8 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/test-utils';
-import { waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { SessionsClient, sessionsApiRef } from '../../api';
@@ -15,6 +16,9 @@ import {
   backstageError,
 } from '../../__testUtils__/fakeSessionsBackend';
 import { PortalSignInWatcher } from './PortalSignInWatcher';
+import { startAgain } from './startAgain';
+
+jest.mock('./startAgain', () => ({ startAgain: jest.fn() }));
 
 const server = setupServer();
 registerMswTestHooks(server);
@@ -97,5 +101,121 @@ describe('PortalSignInWatcher', () => {
     const { signOut } = await renderWatcher(TOKEN);
     await waitFor(() => expect(asked.length).toBeGreaterThanOrEqual(4));
     expect(signOut).not.toHaveBeenCalled();
+  });
+
+  it('shows the code screen over the app while the sign-in waits for its code, and starts again once it passes', async () => {
+    serveHeartbeat(() =>
+      HttpResponse.json({
+        state: 'awaiting-code',
+        codeDueAt: '2026-12-01T09:05:00.000Z',
+      }),
+    );
+    const sent: unknown[] = [];
+    let accept = false;
+    server.use(
+      http.post(`${API}/portal/second-factor`, async ({ request }) => {
+        sent.push(await request.json());
+        return accept
+          ? new HttpResponse(null, { status: 204 })
+          : backstageError(400, 'InputError', 'body.code: not a valid code');
+      }),
+    );
+    const reload = jest.mocked(startAgain);
+    {
+      const { signOut } = await renderWatcher(TOKEN);
+      const screenDialog = await screen.findByRole('dialog', {
+        name: 'Finish signing in',
+      });
+      expect(screenDialog).toHaveTextContent(
+        'Enter the 6-digit code from your authenticator app.',
+      );
+      const field = screen.getByLabelText('Authenticator code');
+      await userEvent.type(field, '000000');
+      await userEvent.click(screen.getByRole('button', { name: 'Verify' }));
+      expect(
+        await screen.findByText('body.code: not a valid code'),
+      ).toBeInTheDocument();
+      expect(reload).not.toHaveBeenCalled();
+
+      accept = true;
+      await userEvent.clear(field);
+      await userEvent.type(field, '123456');
+      await userEvent.click(screen.getByRole('button', { name: 'Verify' }));
+      await waitFor(() => expect(reload).toHaveBeenCalledTimes(1));
+      expect(sent).toEqual([
+        { sid: 'sid-laptop', code: '000000' },
+        { sid: 'sid-laptop', code: '123456' },
+      ]);
+      expect(signOut).not.toHaveBeenCalled();
+    }
+  });
+
+  /** Beats quickly; returns the `active` of each heartbeat, in order. */
+  function serveActive() {
+    const active: unknown[] = [];
+    server.use(
+      http.get(`${API}/portal/status`, () =>
+        HttpResponse.json({
+          tokenCheck: 'enforced',
+          refreshIntervalMs: 5000,
+          heartbeatIntervalMs: 10,
+        }),
+      ),
+      http.post(`${API}/portal/heartbeat`, async ({ request }) => {
+        active.push(((await request.json()) as { active: unknown }).active);
+        return HttpResponse.json({ state: 'open' });
+      }),
+    );
+    return active;
+  }
+
+  /** Waits for `count` more heartbeats; returns what they sent. */
+  async function nextBeats(active: unknown[], count: number) {
+    const from = active.length;
+    await waitFor(() =>
+      expect(active.length).toBeGreaterThanOrEqual(from + count),
+    );
+    return active.slice(from, from + count);
+  }
+
+  it('counts as activity only the heartbeat after the person used the tab', async () => {
+    const active = serveActive();
+    await renderWatcher(TOKEN);
+    // An open tab nobody touches is not someone at work.
+    expect(await nextBeats(active, 3)).toEqual([false, false, false]);
+
+    for (const use of [
+      () => fireEvent.keyDown(document.body, { key: 'a' }),
+      () => fireEvent.pointerDown(document.body),
+    ]) {
+      use();
+      const after = await nextBeats(active, 3);
+      // The next heartbeat says true (a beat already on its way may still
+      // say false first), and the ones after it false again.
+      expect([
+        [true, false, false],
+        [false, true, false],
+      ]).toContainEqual(after);
+    }
+  });
+
+  it('does not count a hidden tab as used, until it comes back into view', async () => {
+    const active = serveActive();
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => 'hidden',
+    });
+    try {
+      await renderWatcher(TOKEN);
+      await nextBeats(active, 1);
+      fireEvent.keyDown(document.body, { key: 'a' });
+      fireEvent.pointerDown(document.body);
+      expect(await nextBeats(active, 3)).toEqual([false, false, false]);
+    } finally {
+      // The instance's own property hid jsdom's getter; uncover it.
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+    fireEvent(document, new Event('visibilitychange'));
+    expect(await nextBeats(active, 3)).toContain(true);
   });
 });

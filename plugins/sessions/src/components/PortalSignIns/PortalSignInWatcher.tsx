@@ -1,23 +1,34 @@
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { ReactNode, useEffect } from 'react';
+import { ReactNode, useEffect, useState } from 'react';
 import { sessionsApiRef } from '../../api';
 import { signInIdOf } from '../../hooks/signInIdOf';
+import { useInputSinceLastBeat } from '../../hooks/useInputSinceLastBeat';
+import { SignInCodeDialog } from './SignInCodeDialog';
+import { startAgain } from './startAgain';
 
 /** How often to ask until the backend says otherwise. */
 const FIRST_INTERVAL_MS = 30_000;
 
 /**
  * Signs this browser out when its portal sign-in is ended from Active
- * Sessions (another device, a manager, the idle sweep): it reports the tab
- * as active every heartbeat interval and signs out on "ended", or when the
- * backend refuses its token. Render it once, around or beside the app.
+ * Sessions (another device, a manager, the idle sweep): it asks every
+ * heartbeat interval, saying whether the person used the tab since the
+ * last time (only that keeps the sign-in from idling), and signs out on
+ * "ended", or when the backend refuses its token. While the sign-in waits
+ * for the person's authenticator code (`sessions.signIn.secondFactor`) it
+ * shows the code screen over the app. Render it once, around or beside the app.
  *
  * @public
  */
 export function PortalSignInWatcher(props: { children?: ReactNode }) {
   const identityApi = useApi(identityApiRef);
   const sessionsApi = useApi(sessionsApiRef);
+  const inputSinceLastBeat = useInputSinceLastBeat();
+  const [awaiting, setAwaiting] = useState<{
+    sid: string;
+    codeDueAt?: string;
+  }>();
 
   useEffect(() => {
     let stopped = false;
@@ -29,12 +40,17 @@ export function PortalSignInWatcher(props: { children?: ReactNode }) {
         const sid = signInIdOf((await identityApi.getCredentials()).token);
         // Not a tracked sign-in: nothing to watch.
         if (!sid || stopped) return;
-        const { state } = await sessionsApi.portalHeartbeat(sid);
+        const { state, codeDueAt } = await sessionsApi.portalHeartbeat(
+          sid,
+          inputSinceLastBeat(),
+        );
         if (state === 'ended') {
           stopped = true;
+          setAwaiting(undefined);
           await identityApi.signOut();
           return;
         }
+        setAwaiting(state === 'awaiting-code' ? { sid, codeDueAt } : undefined);
       } catch (error) {
         // A refused token means this sign-in is over; anything else
         // (network, backend restarting) is tried again next time.
@@ -60,7 +76,20 @@ export function PortalSignInWatcher(props: { children?: ReactNode }) {
       stopped = true;
       if (timer) clearTimeout(timer);
     };
-  }, [identityApi, sessionsApi]);
+  }, [identityApi, sessionsApi, inputSinceLastBeat]);
 
-  return <>{props.children}</>;
+  return (
+    <>
+      {props.children}
+      {awaiting && (
+        <SignInCodeDialog
+          sid={awaiting.sid}
+          codeDueAt={awaiting.codeDueAt}
+          // A fresh start signs in again: the token it gets has no wait.
+          onPassed={startAgain}
+          onSignOut={() => identityApi.signOut()}
+        />
+      )}
+    </>
+  );
 }

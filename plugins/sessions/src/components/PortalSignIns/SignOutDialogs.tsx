@@ -1,5 +1,8 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { PORTAL_SOURCE, Session } from '@active-sessions/plugin-sessions-common';
+import {
+  PORTAL_SOURCE,
+  Session,
+} from '@active-sessions/plugin-sessions-common';
 import { sessionsApiRef } from '../../api';
 import { useConfirmedAction } from '../../hooks/useConfirmedAction';
 import { ConfirmEndDialog } from '../ConfirmEndDialog/ConfirmEndDialog';

@@ -1,5 +1,8 @@
 import { WarningPanel } from '@backstage/core-components';
-import { SessionStats, formatDuration } from '@active-sessions/plugin-sessions-common';
+import {
+  SessionStats,
+  formatDuration,
+} from '@active-sessions/plugin-sessions-common';
 import Grid from '@material-ui/core/Grid';
 import { errorMessage } from '../errorMessage';
 import { StatCard } from './StatCard';

@@ -1,4 +1,7 @@
-import { RESOURCE_TYPES, ResourceType } from '@active-sessions/plugin-sessions-common';
+import {
+  RESOURCE_TYPES,
+  ResourceType,
+} from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import InputAdornment from '@material-ui/core/InputAdornment';

@@ -3,6 +3,7 @@ import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import ScheduleIcon from '@material-ui/icons/Schedule';
+import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { CutStatusChip } from '../CutStatusChip/CutStatusChip';
 
 const CUT_LABELS = { pending: 'Terminating', done: 'Disconnected' };
@@ -23,11 +24,23 @@ const useStyles = makeStyles(theme => ({
 /**
  * The session's status as a badge: active (green check), idle (amber clock,
  * "warned" once the idle warning went out), terminating until its connector
- * confirms the cut, or disconnected (grey).
+ * confirms the cut, or disconnected (grey). A portal sign-in waiting for
+ * its person's authenticator code says so until it gets it.
  */
 export function SessionStatusChip(props: { session: Session }) {
   const classes = useStyles();
-  const { status, idleWarnedAt } = props.session;
+  const { status, idleWarnedAt, codeDueAt } = props.session;
+  if (codeDueAt && (status === 'active' || status === 'idle')) {
+    return (
+      <Chip
+        size="small"
+        variant="outlined"
+        className={classes.idle}
+        icon={<VpnKeyIcon />}
+        label="Waiting for code"
+      />
+    );
+  }
   switch (status) {
     case 'active':
       return (

@@ -8,6 +8,7 @@ const LABELS: Record<EndReason, string> = {
   policy: 'Ended by policy',
   connector: 'Closed at source',
   offboarding: 'Offboarding',
+  second_factor: 'No code at sign-in',
 };
 
 /** Why a session ended, in the words a person reading the history expects. */
