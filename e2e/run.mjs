@@ -25,6 +25,7 @@
  *      still accepts its token, and the auth plugin its limited token (the
  *      `backstage-auth` cookie's), the exposure windows, before its page
  *      falls back to the sign-in screen;
+ *   8c. reports a session as "Not me": it ends and is listed as reported;
  *   8b. leaves a tab untouched (no activity reported) and presses a key
  *      in it (activity reported);
  *   9. restarts the backend under the company policy as an SRE on-call
@@ -726,6 +727,83 @@ async function idleInputTest() {
   }
 }
 
+/**
+ * Test 8c: "Not me". A connector starts a session for the guest; the guest
+ * reports it with a note: it ends, and History with "Reported only" lists
+ * it as reported.
+ */
+async function reportTest() {
+  await openSessionsPage();
+  const resourceName = `not-me-${Date.now()}`;
+  const res = await fetch(`${API}/connector/sessions/start`, {
+    method: 'POST',
+    headers: {
+      Authorization: 'Bearer dev-only-simulator-token-0123456789',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      source: 'ssh-bastion',
+      sessions: [
+        {
+          externalId: resourceName,
+          userRef: 'user:development/guest',
+          resourceName,
+          resourceType: 'ssh',
+          ipAddress: '81.2.69.160',
+        },
+      ],
+    }),
+  });
+  if (!res.ok) throw new Error(`start ${resourceName}: ${res.status}`);
+  const row = page.getByRole('row').filter({ hasText: resourceName });
+  await row.waitFor();
+  await row
+    .getByRole('button', { name: `Not me: report session on ${resourceName}` })
+    .click();
+  const dialog = page.getByRole('dialog', { name: 'Report this session' });
+  await dialog
+    .getByLabel('What do you see?')
+    .fill('I was asleep; this is not my session');
+  const answered = page.waitForResponse(response =>
+    /\/api\/sessions\/sessions\/[^/]+\/report$/.test(response.url()),
+  );
+  await dialog.getByRole('button', { name: 'Report and end' }).click();
+  const reportedSession = await (await answered).json();
+  if (!reportedSession.reportedAt || reportedSession.status === 'active') {
+    throw new Error(`the report answered ${JSON.stringify(reportedSession)}`);
+  }
+  await dialog.waitFor({ state: 'detached' });
+  console.log(
+    '[e2e] reported as not me: the session is ending, marked reported',
+  );
+  // Its connector confirms the end (the simulator may not know it).
+  await fetch(`${API}/connector/sessions/end`, {
+    method: 'POST',
+    headers: {
+      Authorization: 'Bearer dev-only-simulator-token-0123456789',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      source: 'ssh-bastion',
+      sessions: [{ externalId: resourceName }],
+    }),
+  });
+  await row.getByText(/^Cut confirmed /).waitFor();
+  await page.getByRole('tab', { name: 'History' }).click();
+  await page.getByLabel('Reported only').check();
+  await page
+    .getByRole('row')
+    .filter({ hasText: resourceName })
+    .getByText('Reported', { exact: true })
+    .waitFor();
+  const rows = await page.getByRole('row').allInnerTexts();
+  const unreported = rows.slice(1).filter(text => !/Reported/.test(text));
+  if (unreported.length !== 0) {
+    throw new Error(`Reported only lists sessions not reported: ${unreported}`);
+  }
+  console.log('[e2e] Reported only: it is listed, and nothing unreported');
+}
+
 /** An iPhone's Safari, so the second browser is told apart on the page. */
 const PHONE_AGENT =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -980,6 +1058,7 @@ const allTests = [
   ['offboard', offboardTest],
   ['live-updates', liveUpdatesTest],
   ['idle-input', idleInputTest],
+  ['report', reportTest],
   ['portal-sign-ins', portalSignInsTest],
   ['policy', policyTest],
 ];

@@ -52,6 +52,14 @@ export interface Config {
       /** Faster travel than this between two sessions (over 300 km apart) is flagged. Default 1000; more than 0. */
       maxSpeedKmh?: number;
     };
+    /** Sessions people report as not theirs ("Not me" on the page). */
+    reports?: {
+      /**
+       * Entity refs told of each report through Backstage notifications,
+       * such as group:default/security. Nobody is told when unset.
+       */
+      notify?: string[];
+    };
     idleWarning?: {
       /**
        * What people are told when a session reaches warnAfter; {type},

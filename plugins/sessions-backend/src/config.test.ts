@@ -48,6 +48,7 @@ describe('readSessionsSettings', () => {
         rememberDeviceMs: 30 * 86_400_000,
         codeTimeoutMs: 5 * 60_000,
       },
+      reports: { notify: [] },
       idleWarningMessage:
         'Your {type} session to {resource} will be disconnected in {minutes} minutes',
     });
@@ -69,6 +70,17 @@ describe('readSessionsSettings', () => {
     );
     expect(() => read({ signIn: { secondFactor: 'sometimes' } })).toThrow(
       "sessions.signIn.secondFactor must be one of never, newDevice, always, not 'sometimes'",
+    );
+  });
+
+  it('reads who is told of reported sessions, and refuses what is not an entity ref', () => {
+    expect(
+      read({
+        reports: { notify: ['group:default/Security', 'user:default/sam'] },
+      }).reports,
+    ).toEqual({ notify: ['group:default/security', 'user:default/sam'] });
+    expect(() => read({ reports: { notify: ['security'] } })).toThrow(
+      "sessions.reports.notify[0] must be an entity ref such as group:default/security, not 'security'",
     );
   });
 

@@ -5,6 +5,7 @@ import { parseKey } from './mfa/SecretBox';
 import {
   DEFAULT_IDLE_WARNING,
   PORTAL_SOURCE,
+  entityRefSchema,
   RESOURCE_TYPES,
   ResourceType,
 } from '@active-sessions/plugin-sessions-common';
@@ -42,6 +43,13 @@ export interface SessionsSettings {
   idleWarningMessage: string;
   anomaly: AnomalySettings;
   signIn: SignInSettings;
+  reports: ReportSettings;
+}
+
+/** Sessions people report as not theirs (`sessions.reports`). */
+export interface ReportSettings {
+  /** Entity refs told of each report; none: nobody is. */
+  notify: string[];
 }
 
 /** When a portal sign-in needs the person's authenticator code. */
@@ -268,6 +276,21 @@ function readSignIn(config: Config): SignInSettings {
   };
 }
 
+function readReports(config: Config): ReportSettings {
+  const notify = config.getOptionalStringArray('sessions.reports.notify') ?? [];
+  return {
+    notify: notify.map((ref, index) => {
+      const parsed = entityRefSchema.safeParse(ref);
+      if (!parsed.success) {
+        throw new Error(
+          `sessions.reports.notify[${index}] must be an entity ref such as group:default/security, not '${ref}'`,
+        );
+      }
+      return parsed.data;
+    }),
+  };
+}
+
 function readLimits(config: Config): SessionLimits | undefined {
   const limits = config.getOptionalConfig('sessions.limits');
   if (!limits) return undefined;
@@ -388,6 +411,7 @@ export function readSessionsSettings(config: Config): SessionsSettings {
     limits: readLimits(config),
     anomaly: readAnomalySettings(config),
     signIn: readSignIn(config),
+    reports: readReports(config),
     idleWarningMessage:
       config.getOptionalString('sessions.idleWarning.message') ??
       DEFAULT_IDLE_WARNING,

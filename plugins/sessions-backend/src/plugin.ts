@@ -32,6 +32,7 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { IdleWarnings } from './services/IdleWarnings';
 import { AnomalyAlerts } from './services/AnomalyAlerts';
+import { ReportAlerts } from './services/ReportAlerts';
 import { AnomalyDetector } from './services/AnomalyDetector';
 import { KnexUserHistoryStore } from './database/KnexUserHistoryStore';
 import { KnexChangeStore } from './database/KnexChangeStore';
@@ -312,7 +313,17 @@ export const sessionsPlugin = createBackendPlugin({
           createRouter({
             httpAuth,
             auditor: deps.auditor,
-            sessions: new SessionService(store, sessionAccess, stepUp),
+            sessions: new SessionService(
+              store,
+              sessionAccess,
+              stepUp,
+              Date.now,
+              new ReportAlerts({
+                notifications: deps.notifications,
+                recipients: settings.reports.notify,
+                logger,
+              }),
+            ),
             ingest: new IngestService({
               store,
               locks,

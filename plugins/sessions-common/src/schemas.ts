@@ -138,6 +138,11 @@ export const listSessionsFields = z
       .enum(['true', 'false'])
       .transform(value => value === 'true')
       .optional(),
+    /** Only sessions their person reported as not theirs. */
+    reported: z
+      .enum(['true', 'false'])
+      .transform(value => value === 'true')
+      .optional(),
   })
   .strict();
 
@@ -190,6 +195,8 @@ export interface ListSessionsRequest {
   all?: boolean;
   /** Only sessions flagged for review. */
   flagged?: boolean;
+  /** Only sessions their person reported as not theirs. */
+  reported?: boolean;
 }
 
 /** @public */
@@ -217,6 +224,35 @@ export const endAllSessionsBodySchema = z
   .strict();
 /** @public */
 export type EndAllSessionsBody = z.output<typeof endAllSessionsBodySchema>;
+
+/**
+ * Longest note a report of a session may carry.
+ *
+ * @public
+ */
+export const MAX_REPORT_NOTE_LENGTH = 1000;
+
+/**
+ * Body of `POST /sessions/:id/report`: a session of one's own that one did
+ * not start.
+ *
+ * @public
+ */
+export const reportSessionBodySchema = z
+  .object({
+    /** What the person sees, in their words, for the security team. */
+    note: safeText({ min: 1, max: MAX_REPORT_NOTE_LENGTH, multiline: true }),
+    /** End every other open session of theirs too. */
+    endOthers: z.boolean().optional(),
+    /**
+     * With `endOthers`, keep this one open, as end-all does: typically
+     * this browser's own sign-in to the portal.
+     */
+    exceptId: sessionIdSchema.optional(),
+  })
+  .strict();
+/** @public */
+export type ReportSessionBody = z.output<typeof reportSessionBodySchema>;
 
 /** Ids at a source are kept exactly as sent, white space and all. */
 const externalId = safeText({ min: 1, max: 255, trim: false });

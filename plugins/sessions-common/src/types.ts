@@ -57,6 +57,7 @@ export const END_REASONS = [
   'connector',
   'offboarding',
   'second_factor',
+  'reported',
 ] as const;
 /** @public */
 export type EndReason = (typeof END_REASONS)[number];
@@ -105,6 +106,10 @@ export interface Session {
    * at this instant if none comes. Null otherwise.
    */
   codeDueAt: string | null;
+  /** When its person reported it as not theirs; null: never reported. */
+  reportedAt: string | null;
+  /** What they wrote in that report (the first report's, if several). */
+  reportNote: string | null;
   /**
    * Where to watch it: only in answers to callers the `recording view`
    * permission allows for this session.

@@ -5,9 +5,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
 
-/** One finished auditor event: its id, outcome and all its meta. */
+/** One finished auditor event: its id, severity, outcome and all its meta. */
 export interface AuditRecord {
   eventId: string;
+  severityLevel?: string;
   outcome: 'success' | 'failure';
   meta: JsonObject;
 }
@@ -16,7 +17,11 @@ export interface AuditRecord {
 export function recordingAuditorFactory(records: AuditRecord[]) {
   const auditor: AuditorService = {
     async createEvent(options) {
-      const base = { eventId: options.eventId, meta: options.meta ?? {} };
+      const base = {
+        eventId: options.eventId,
+        severityLevel: options.severityLevel,
+        meta: options.meta ?? {},
+      };
       return {
         async success(params) {
           records.push({

@@ -53,6 +53,7 @@ import {
   SessionEvent,
   SessionFilter,
   SessionListQuery,
+  SessionReport,
   SessionSelector,
   SessionStore,
   SweepCounts,
@@ -81,6 +82,8 @@ type SessionRow = {
   flag_detail?: string | null;
   recording_url?: string | null;
   code_due_at?: number | string | null;
+  reported_at?: number | string | null;
+  report_note?: string | null;
   ended_at: number | string | null;
   end_reason: string | null;
   ended_by: string | null;
@@ -145,6 +148,8 @@ function toSession(row: SessionRow): Session {
     // Where to watch it is read separately, for callers allowed to.
     recorded: Boolean(row.recording_url),
     codeDueAt: toIsoOrNull(row.code_due_at ?? null),
+    reportedAt: toIsoOrNull(row.reported_at ?? null),
+    reportNote: row.report_note ?? null,
   };
 }
 
@@ -156,6 +161,7 @@ function whereSelector(query: Knex.QueryBuilder, selector: SessionSelector) {
   if (selector.externalIds) query.whereIn('external_id', selector.externalIds);
   if (selector.statuses) query.whereIn('status', selector.statuses);
   if (selector.flagged) query.whereNotNull('flags');
+  if (selector.reported) query.whereNotNull('reported_at');
   if (selector.access) whereCriteria(query, selector.access, FILTER_COLUMNS);
 }
 
@@ -464,6 +470,38 @@ export class KnexSessionStore implements SessionStore {
       );
     }
     return ended.map(toSession);
+  }
+
+  async reportSession(
+    id: string,
+    report: SessionReport,
+    ending: SessionEnding & { access?: SessionCriteria },
+  ): Promise<{ session: Session; reported: boolean } | undefined> {
+    return this.db.transaction(async trx => {
+      // Only the first report marks it: two at once cannot both.
+      const marked = await trx(SESSIONS)
+        .where('id', id)
+        .whereNull('reported_at')
+        .update({ reported_at: report.at, report_note: report.note });
+      if (marked) {
+        // An event, so open pages (security's too) learn of it.
+        await trx(EVENTS).insert({
+          session_id: id,
+          event_type: 'reported',
+          from_status: null,
+          to_status: null,
+          actor: report.by,
+          reason: null,
+          created_at: report.at,
+        });
+      }
+      // Ends nothing when it is over already.
+      await this.endWithin(trx, { ids: [id], access: ending.access }, ending);
+      const row = await trx<SessionRow>(SESSIONS).where('id', id).first();
+      return row
+        ? { session: toSession(row), reported: marked > 0 }
+        : undefined;
+    });
   }
 
   async sweep(cutoffs: SweepCutoffs): Promise<SweepCounts> {

@@ -64,6 +64,8 @@ export interface SessionSelector {
   statuses?: SessionStatus[];
   /** Only sessions flagged for review. */
   flagged?: boolean;
+  /** Only sessions their person reported as not theirs. */
+  reported?: boolean;
   /** Permission conditions the sessions must also meet. */
   access?: SessionCriteria;
 }
@@ -90,6 +92,15 @@ export interface SessionEnding {
   orderConnector: boolean;
 }
 
+/** A person's report that a session of theirs is not theirs. */
+export interface SessionReport {
+  /** What they wrote, for the security team. */
+  note: string;
+  /** Who reported it (its person). */
+  by: string;
+  at: number;
+}
+
 export interface OpenSessionCounts {
   active: number;
   idle: number;
@@ -109,7 +120,8 @@ export interface SessionEvent {
     | 'ended'
     | 'cut_confirmed'
     | 'cut_failed'
-    | 'recorded';
+    | 'recorded'
+    | 'reported';
   fromStatus: SessionStatus | null;
   toStatus: SessionStatus | null;
   actor: string | null;
@@ -202,6 +214,17 @@ export interface SessionStore {
     selector: SessionSelector,
     ending: SessionEnding,
   ): Promise<Session[]>;
+  /**
+   * Marks a session reported, unless it was already (the first report is
+   * kept; `reported` is then false), and ends it as `ending` says if it is
+   * still open and meets `access`: one transaction. Undefined when there
+   * is no such session.
+   */
+  reportSession(
+    id: string,
+    report: SessionReport,
+    ending: SessionEnding & { access?: SessionCriteria },
+  ): Promise<{ session: Session; reported: boolean } | undefined>;
   sweep(cutoffs: SweepCutoffs): Promise<SweepCounts>;
   /**
    * Sets the recording of the named sessions of `source`, with a

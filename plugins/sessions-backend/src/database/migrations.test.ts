@@ -337,6 +337,61 @@ describe('migrations', () => {
         ),
       ).toEqual([{ flags: null, recording_url: null, recording_kind: null }]);
     });
+    it('20261207000000_session_reports keeps a report with any text, goes down and up again', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(migrationFiles.at(-1)).toBe('20261207000000_session_reports.js');
+      const at = Date.UTC(2026, 11, 7, 9, 30);
+      const row = (id: string, reported: boolean) => ({
+        id,
+        user_ref: 'user:default/jane',
+        resource_name: 'db-prod-1',
+        resource_type: 'ssh',
+        source: 'bastion',
+        external_id: id.slice(-4),
+        status: 'disconnected',
+        started_at: at,
+        last_activity_at: at,
+        reported_at: reported ? at : null,
+        report_note: reported ? 'Not me 🚫\nI was on leave (東京)' : null,
+      });
+      await knex('sessions').insert([
+        row('00000000-0000-4000-8000-000000000031', true),
+        row('00000000-0000-4000-8000-000000000032', false),
+      ]);
+      const reported = await knex('sessions')
+        .whereNotNull('reported_at')
+        .select('id', 'reported_at', 'report_note');
+      expect(
+        reported.map(r => [r.id, Number(r.reported_at), r.report_note]),
+      ).toEqual([
+        [
+          '00000000-0000-4000-8000-000000000031',
+          at,
+          'Not me 🚫\nI was on leave (東京)',
+        ],
+      ]);
+
+      await migrateDownOnce(knex);
+      expect(await knex.schema.hasColumn('sessions', 'reported_at')).toBe(
+        false,
+      );
+      expect(await knex.schema.hasColumn('sessions', 'report_note')).toBe(
+        false,
+      );
+      expect(Number((await knex('sessions').count({ n: '*' }))[0].n)).toBe(2);
+
+      await migrateUpOnce(knex);
+      expect(
+        await knex('sessions')
+          .orderBy('id')
+          .select('reported_at', 'report_note'),
+      ).toEqual([
+        { reported_at: null, report_note: null },
+        { reported_at: null, report_note: null },
+      ]);
+    });
+
     it('20261204000000_canonical_mfa_refs re-keys enrolments made under a capitalised ref', async () => {
       const knex = await databases.init(databaseId as TestDatabaseId);
       while (

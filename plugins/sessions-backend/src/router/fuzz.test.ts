@@ -450,6 +450,7 @@ function routeSpecs(seeded: Seeded): RouteSpec[] {
     setParam('user', badRefText),
     setParam('all', badBool),
     setParam('flagged', badBool),
+    setParam('reported', badBool),
     cursorEdit(SESSION_SORTS),
   ];
   const startItem = () => ({
@@ -560,6 +561,42 @@ function routeSpecs(seeded: Seeded): RouteSpec[] {
         badUuidText,
         'post',
         as(JANE),
+      ),
+    },
+    {
+      route: 'POST /sessions/:id/report',
+      calls: fc.oneof(
+        // A bad id, with a good note.
+        fc
+          .oneof(
+            badUuidText.map(id => pct(id)),
+            fc.constantFrom('%E0%A4%A', '%'),
+          )
+          .map<Call>(id => ({
+            method: 'post',
+            path: `/sessions/${id}/report`,
+            body: JSON.stringify({ note: 'not me' }),
+            auth: as(JANE),
+          })),
+        post(
+          `/sessions/${encodeURIComponent(seeded.sessionId)}/report`,
+          as(JANE),
+          badBodies(
+            () => ({ note: 'not me', endOthers: true }),
+            [
+              setField(['note'], badRequiredText(1000)),
+              dropField(['note']),
+              setField(
+                ['endOthers'],
+                fc.oneof(
+                  fc.constantFrom('true', 1, 0, 'yes'),
+                  fc.array(fc.boolean(), { maxLength: 2 }),
+                ),
+              ),
+              setField(['exceptId'], badUuid),
+            ],
+          ),
+        ),
       ),
     },
     // Users: grants

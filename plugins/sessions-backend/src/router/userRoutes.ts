@@ -3,6 +3,7 @@ import {
   endAllSessionsBodySchema,
   EndSessionsResult,
   listSessionsQuerySchema,
+  reportSessionBodySchema,
   sessionStatsQuerySchema,
   sessionIdSchema,
   SessionsSettingsInfo,
@@ -114,6 +115,46 @@ export function createUserRoutes(options: {
         userRef: result.session.userRef,
         status: result.session.status,
         ended: result.ended,
+      }),
+    );
+    res.json(session);
+  });
+
+  router.post('/sessions/:id/report', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { id } = parseInput(idParams, req.params, 'params');
+    const { note, endOthers, exceptId } = parseInput(
+      reportSessionBodySchema,
+      req.body,
+      'body',
+    );
+    const { session } = await audited(
+      auditor,
+      {
+        eventId: 'session-report',
+        severityLevel: 'high',
+        request: req,
+        meta: {
+          sessionId: id,
+          endOthers: endOthers ?? false,
+          exceptId: exceptId ?? null,
+        },
+      },
+      () =>
+        sessions.report(
+          credentials,
+          id,
+          { note, endOthers, exceptId },
+          stepUpProof(req),
+        ),
+      result => ({
+        userRef: result.session.userRef,
+        resourceName: result.session.resourceName,
+        resourceType: result.session.resourceType,
+        // False: reported before; the first report stands.
+        reported: result.reported,
+        status: result.session.status,
+        endedOthers: result.endedOthers,
       }),
     );
     res.json(session);

@@ -5,6 +5,7 @@ import {
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   ListSessionsQuery,
+  OPEN_SESSION_STATUSES,
   Session,
   SessionPage,
   SessionSortField,
@@ -22,6 +23,7 @@ import { allowedOrThrow, ResourceAccess } from '../permissions/ResourceAccess';
 import { decodeCursor, toPage } from './cursor';
 import { StepUpGuard, noStepUp } from '../mfa/StepUpGuard';
 import { callerRef } from './callerRef';
+import { ReportAlerts } from './ReportAlerts';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -48,6 +50,8 @@ export class SessionService {
     private readonly access: ResourceAccess<SessionFilter>,
     private readonly stepUp: StepUpGuard = noStepUp,
     private readonly now: () => number = Date.now,
+    /** Tells security of each new report; nobody is told without it. */
+    private readonly reportAlerts?: Pick<ReportAlerts, 'send'>,
   ) {}
 
   async list(
@@ -66,6 +70,7 @@ export class SessionService {
       statuses: query.status,
       types: query.type,
       flagged: query.flagged || undefined,
+      reported: query.reported || undefined,
       text: query.q || undefined,
       sort: query.sort,
       order: query.order,
@@ -180,6 +185,58 @@ export class SessionService {
     return ended
       ? { session: ended, ended: true }
       : { session: await this.get(credentials, id), ended: false };
+  }
+
+  /**
+   * The caller reports a session of theirs as not theirs: it is marked
+   * (the first report is kept) and ended if open, security is told of a
+   * first report, and with `endOthers` every other open session of theirs
+   * ends too. Someone else's session is not found, whatever the policy
+   * lets the caller read: only its person can say it is not them.
+   */
+  async report(
+    credentials: UserCredentials,
+    id: string,
+    report: { note: string; endOthers?: boolean; exceptId?: string },
+    proof?: string,
+  ): Promise<{ session: Session; reported: boolean; endedOthers: string[] }> {
+    const caller = callerRef(credentials);
+    const session = await this.get(credentials, id);
+    if (session.userRef !== caller) {
+      throw new NotFoundError(`No session with id ${id}`);
+    }
+    // Whatever can refuse is asked before anything is written: a step-up
+    // retried after the code must not find the report already taken.
+    if (report.endOthers) {
+      await this.stepUp.require({ userRef: caller, proof }, 'end-all-sessions');
+    }
+    const open = OPEN_SESSION_STATUSES.includes(session.status);
+    let access: SessionCriteria | undefined;
+    if (open || report.endOthers) {
+      ({ criteria: access } = allowedOrThrow(
+        await this.access.decide(sessionTerminatePermission, credentials),
+        'end sessions',
+      ));
+      if (open && access && !(await this.store.getSession(id, access))) {
+        throw new NotAllowedError('You are not allowed to end this session');
+      }
+    }
+    const at = this.now();
+    const result = await this.store.reportSession(
+      id,
+      { note: report.note, by: caller, at },
+      { reason: 'reported', endedBy: caller, at, orderConnector: true, access },
+    );
+    if (!result) {
+      throw new NotFoundError(`No session with id ${id}`);
+    }
+    if (result.reported) {
+      await this.reportAlerts?.send(result.session);
+    }
+    const endedOthers = report.endOthers
+      ? await this.endAll(credentials, { exceptId: report.exceptId }, proof)
+      : [];
+    return { ...result, endedOthers: endedOthers.map(other => other.id) };
   }
 
   /**

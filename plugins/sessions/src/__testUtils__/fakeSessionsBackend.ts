@@ -42,6 +42,8 @@ export function makeSession(overrides: Partial<Session> = {}): Session {
     flagDetail: null,
     recorded: false,
     codeDueAt: null,
+    reportedAt: null,
+    reportNote: null,
     ...overrides,
   };
 }
@@ -92,6 +94,7 @@ export function fakeSessionsBackend(
     endedIds: [] as string[],
     endBodies: [] as unknown[],
     endAllBodies: [] as unknown[],
+    reportBodies: [] as unknown[],
   };
 
   const isOpen = (session: Session) =>
@@ -150,6 +153,7 @@ export function fakeSessionsBackend(
       const types = query.get('type')?.split(',');
       const text = query.get('q')?.toLocaleLowerCase();
       const flagged = query.get('flagged') === 'true';
+      const reported = query.get('reported') === 'true';
       const owner =
         query.get('all') === 'true'
           ? undefined
@@ -160,6 +164,7 @@ export function fakeSessionsBackend(
           (!statuses || statuses.includes(session.status)) &&
           (!types || types.includes(session.resourceType)) &&
           (!flagged || session.flags.length > 0) &&
+          (!reported || session.reportedAt !== null) &&
           (!text ||
             [session.resourceName, session.device, session.ipAddress]
               .join(' ')
@@ -196,6 +201,43 @@ export function fakeSessionsBackend(
         ends(session) ? endOne(session) : session,
       );
       return HttpResponse.json({ ended });
+    }),
+    // Like the real one: the first report stands; an open session ends
+    // (reason `reported`), and with endOthers the person's others too.
+    http.post(`${API}/sessions/:id/report`, async ({ params, request }) => {
+      const body = (await request.json()) as {
+        note?: string;
+        endOthers?: boolean;
+      };
+      received.reportBodies.push(body);
+      const found = sessions.find(session => session.id === params.id);
+      if (!found || (options.me && found.userRef !== options.me)) {
+        return backstageError(404, 'NotFoundError', 'No such session');
+      }
+      const note = body.note?.trim() ?? '';
+      if (!note) {
+        return backstageError(
+          400,
+          'InputError',
+          'Invalid request, body.note: Too small: expected string to have >=1 characters',
+        );
+      }
+      const marked: Session = {
+        ...(isOpen(found)
+          ? { ...endOne(found), endReason: 'reported' as const }
+          : found),
+        reportedAt: found.reportedAt ?? new Date().toISOString(),
+        reportNote: found.reportNote ?? note,
+      };
+      sessions = sessions.map(session => {
+        if (session.id === found.id) return marked;
+        return body.endOthers &&
+          session.userRef === found.userRef &&
+          isOpen(session)
+          ? endOne(session)
+          : session;
+      });
+      return HttpResponse.json(marked);
     }),
     http.post(`${API}/sessions/:id/end`, async ({ params, request }) => {
       received.endBodies.push(await request.json());

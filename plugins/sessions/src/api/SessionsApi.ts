@@ -38,6 +38,16 @@ export interface SessionsApi {
   getSession(id: string): Promise<Session>;
   /** Ends one session; resolves to the session, now disconnected. */
   endSession(id: string): Promise<Session>;
+  /**
+   * Reports one of the caller's own sessions as not theirs: it ends (if
+   * open), security is told, and with `endOthers` every other open session
+   * of theirs ends too, but `exceptId` (this browser's sign-in). Resolves
+   * to the session, now marked reported.
+   */
+  reportSession(
+    id: string,
+    report: { note: string; endOthers?: boolean; exceptId?: string },
+  ): Promise<Session>;
   /** Ends every open session of the caller, except `exceptId` if given. */
   endAllSessions(options?: {
     exceptId?: string;

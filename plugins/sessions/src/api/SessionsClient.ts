@@ -81,6 +81,21 @@ export class SessionsClient implements SessionsApi {
     });
   }
 
+  async reportSession(
+    id: string,
+    report: { note: string; endOthers?: boolean; exceptId?: string },
+  ): Promise<Session> {
+    return this.request<Session>(`/sessions/${encodeURIComponent(id)}/report`, {
+      method: 'POST',
+      body: {
+        note: report.note,
+        endOthers: Boolean(report.endOthers),
+        ...(report.endOthers &&
+          report.exceptId && { exceptId: report.exceptId }),
+      },
+    });
+  }
+
   async endAllSessions(
     options: { exceptId?: string; source?: string } = {},
   ): Promise<EndSessionsResult> {
@@ -276,6 +291,7 @@ function listQuery(request: ListSessionsRequest): Record<string, unknown> {
     user: request.user,
     all: request.all ? 'true' : undefined,
     flagged: request.flagged ? 'true' : undefined,
+    reported: request.reported ? 'true' : undefined,
   };
 }
 

@@ -17,13 +17,15 @@ export interface SessionFilterValues {
   type?: ResourceType;
   /** Only sessions flagged for review at their start. */
   flagged?: boolean;
+  /** Only sessions their person reported as not theirs. */
+  reported?: boolean;
   /** Everyone's sessions the policy lets the caller read, not only theirs. */
   everyone?: boolean;
 }
 
 /**
- * Search box, resource type picker and "flagged only" above a session
- * table; for people who look after others, whose sessions to list.
+ * Search box, resource type picker, "flagged only" and "reported only"
+ * above a session table; for people who look after others, whose sessions to list.
  */
 export function SessionFilters(props: {
   value: SessionFilterValues;
@@ -95,6 +97,17 @@ export function SessionFilters(props: {
           />
         }
         label="Flagged only"
+      />
+      <FormControlLabel
+        control={
+          <Switch
+            checked={Boolean(value.reported)}
+            onChange={event =>
+              onChange({ ...value, reported: event.target.checked })
+            }
+          />
+        }
+        label="Reported only"
       />
     </Box>
   );

@@ -11,8 +11,11 @@ import {
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useDebounce from 'react-use/esm/useDebounce';
+import { useCurrentUserRef } from '../../hooks/useCurrentUserRef';
 import { useSessionList } from '../../hooks/useSessionList';
+import { useThisSignIn } from '../../hooks/useThisSignIn';
 import { EndSessionDialog } from '../EndSessionDialog/EndSessionDialog';
+import { ReportSessionDialog } from '../ReportSessionDialog/ReportSessionDialog';
 import { errorMessage } from '../errorMessage';
 import { LoadMoreFooter } from '../LoadMoreFooter/LoadMoreFooter';
 import { SessionFilterValues, SessionFilters } from './SessionFilters';
@@ -25,7 +28,8 @@ const PAGE_SIZE = 25;
 
 /**
  * A searchable, keyset-paged table of the person's sessions for one view
- * (open sessions or history), with the End action on open ones.
+ * (open sessions or history), with the End action on open ones and "Not
+ * me" on their own.
  */
 export function SessionsTable(props: {
   view: SessionListView;
@@ -37,11 +41,13 @@ export function SessionsTable(props: {
   seesOthers?: boolean;
 }) {
   const { view, reloadKey, onSessionsChanged, seesOthers } = props;
-  // The flagged-session notification links to `?flagged=true`.
+  // The flagged-session notification links to `?flagged=true`, the
+  // reported-session one (to security) to `?reported=true`.
   const [searchParams] = useSearchParams();
   const [filters, setFilters] = useState<SessionFilterValues>(() => ({
     searchText: '',
     flagged: searchParams.get('flagged') === 'true' || undefined,
+    reported: searchParams.get('reported') === 'true' || undefined,
   }));
   const [searchQuery, setSearchQuery] = useState('');
   useDebounce(
@@ -56,6 +62,7 @@ export function SessionsTable(props: {
       q: searchQuery || undefined,
       type: filters.type ? [filters.type] : undefined,
       flagged: filters.flagged || undefined,
+      reported: filters.reported || undefined,
       all: filters.everyone || undefined,
       limit: PAGE_SIZE,
     }),
@@ -64,20 +71,27 @@ export function SessionsTable(props: {
       searchQuery,
       filters.type,
       filters.flagged,
+      filters.reported,
       filters.everyone,
     ],
   );
   const list = useSessionList(request, reloadKey);
 
   const [sessionToEnd, setSessionToEnd] = useState<Session>();
+  const [sessionToReport, setSessionToReport] = useState<Session>();
+  const me = useCurrentUserRef();
+  const thisSignIn = useThisSignIn();
   const columns = useMemo(
     () =>
       sessionColumns({
         mode: view.mode,
         showPerson: Boolean(filters.everyone),
         onEnd: setSessionToEnd,
+        me,
+        thisSignIn,
+        onReport: setSessionToReport,
       }),
-    [view.mode, filters.everyone],
+    [view.mode, filters.everyone, me, thisSignIn],
   );
   // material-table writes bookkeeping into the row objects; give it copies.
   const rows = useMemo(
@@ -85,7 +99,9 @@ export function SessionsTable(props: {
     [list.sessions],
   );
 
-  const filtered = Boolean(request.q || request.type || request.flagged);
+  const filtered = Boolean(
+    request.q || request.type || request.flagged || request.reported,
+  );
 
   let body;
   if (list.error) {
@@ -151,6 +167,15 @@ export function SessionsTable(props: {
           // Shown terminating at once, so the row stays until its cut is
           // confirmed even when the connector acknowledges before the reload.
           list.replaceItems([ended]);
+          onSessionsChanged();
+        }}
+      />
+      <ReportSessionDialog
+        session={sessionToReport}
+        onClose={() => setSessionToReport(undefined)}
+        onReported={reported => {
+          setSessionToReport(undefined);
+          list.replaceItems([reported]);
           onSessionsChanged();
         }}
       />

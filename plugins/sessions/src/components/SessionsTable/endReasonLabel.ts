@@ -9,6 +9,7 @@ const LABELS: Record<EndReason, string> = {
   connector: 'Closed at source',
   offboarding: 'Offboarding',
   second_factor: 'No code at sign-in',
+  reported: 'Reported as not me',
 };
 
 /** Why a session ended, in the words a person reading the history expects. */

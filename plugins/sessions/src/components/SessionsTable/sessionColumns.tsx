@@ -1,10 +1,13 @@
 import { TableColumn } from '@backstage/core-components';
 import {
+  PORTAL_SOURCE,
   Session,
   durationBetween,
   formatDuration,
 } from '@active-sessions/plugin-sessions-common';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import { ReportedChip } from './ReportedChip';
 import { ResourceCell } from './ResourceCell';
 import { SessionStatusChip } from './SessionStatusChip';
 import { StackedText } from './StackedText';
@@ -24,14 +27,39 @@ const isOpen = (session: Session) =>
 
 /**
  * The columns of a session table. Open lists end with an End button; history
- * lists end with how and when each session ended.
+ * lists end with how and when each session ended. Either offers "Not me"
+ * on the person's own sessions not yet reported.
  */
 export function sessionColumns(options: {
   mode: SessionListView['mode'];
   /** Lists of several people's sessions say whose each one is. */
   showPerson?: boolean;
   onEnd: (session: Session) => void;
+  /** The signed-in person's entity ref (lower case); unknown: no "Not me". */
+  me?: string;
+  /** This browser's portal sign-in id: not something to report. */
+  thisSignIn?: string;
+  onReport: (session: Session) => void;
 }): TableColumn<Session>[] {
+  const canReport = (session: Session) =>
+    Boolean(options.me) &&
+    session.userRef === options.me &&
+    !session.reportedAt &&
+    !(
+      session.source === PORTAL_SOURCE &&
+      session.externalId === options.thisSignIn
+    );
+  const notMe = (session: Session) =>
+    canReport(session) && (
+      <Button
+        size="small"
+        variant="outlined"
+        aria-label={`Not me: report session on ${session.resourceName}`}
+        onClick={() => options.onReport(session)}
+      >
+        Not me
+      </Button>
+    );
   const person: TableColumn<Session>[] = options.showPerson
     ? [
         {
@@ -77,7 +105,12 @@ export function sessionColumns(options: {
     {
       title: 'Status',
       width: '190px',
-      render: session => <SessionStatusChip session={session} />,
+      render: session => (
+        <Box display="flex" flexWrap="wrap" style={{ gap: 4 }}>
+          <SessionStatusChip session={session} />
+          <ReportedChip session={session} />
+        </Box>
+      ),
     },
   ];
 
@@ -97,6 +130,12 @@ export function sessionColumns(options: {
           />
         ),
       },
+      {
+        title: 'Actions',
+        align: 'right',
+        width: '110px',
+        render: notMe,
+      },
     ];
   }
 
@@ -105,19 +144,23 @@ export function sessionColumns(options: {
     {
       title: 'Actions',
       align: 'right',
-      width: '110px',
-      render: session =>
-        isOpen(session) && (
-          <Button
-            size="small"
-            variant="outlined"
-            color="secondary"
-            aria-label={`End session on ${session.resourceName}`}
-            onClick={() => options.onEnd(session)}
-          >
-            End
-          </Button>
-        ),
+      width: '190px',
+      render: session => (
+        <Box display="flex" justifyContent="flex-end" style={{ gap: 8 }}>
+          {notMe(session)}
+          {isOpen(session) && (
+            <Button
+              size="small"
+              variant="outlined"
+              color="secondary"
+              aria-label={`End session on ${session.resourceName}`}
+              onClick={() => options.onEnd(session)}
+            >
+              End
+            </Button>
+          )}
+        </Box>
+      ),
     },
   ];
 }
