@@ -14,7 +14,8 @@
  *   - activity ingest through the API (batches of 500, two clients) against
  *     a raw knex UPDATE of the same rows, in the same run;
  *   - the idle sweep with 10% of the sessions due against one raw SQL
- *     UPDATE of the same rows.
+ *     UPDATE of the same rows; a tenth of the people chose their own idle
+ *     and disconnect times (sessions.personalTimeouts).
  * It prints one table (and writes bench/output/results.json).
  *
  * Environment: BENCH_SIZES (default 10000,100000,1000000), BENCH_REQUESTS,
@@ -319,6 +320,16 @@ async function measureIngest() {
 async function measureSweep(size) {
   const due = Math.round(size / 10);
   const old = Date.now() - 3_600_000;
+  // Every tenth person chose their own times, short enough that their due
+  // sessions end too: the sweep takes both its paths over the same rows.
+  await db('personal_timeouts').delete();
+  await db.raw(
+    `INSERT INTO personal_timeouts
+       (user_ref, idle_after_ms, disconnect_after_ms, updated_at)
+     SELECT 'user:default/u' || n, 600000, 2700000, ?
+     FROM generate_series(10, ${USERS - 1}, 10) AS n`,
+    [Date.now()],
+  );
   // 10% of all sessions: open ones whose last activity is now an hour ago.
   const ids = await db('sessions')
     .whereIn('status', ['active', 'idle'])

@@ -23,6 +23,24 @@ export interface Config {
      * (end reason max_lifetime). Default 12 hours.
      */
     maxLifetime?: HumanDuration | string;
+    /**
+     * Lets each person choose their own idle and disconnect times on the
+     * page, within these ranges (each must include the portal's own
+     * idleAfter / disconnectAfter). Their warning comes as long before
+     * their disconnect as the portal's does. Absent: everyone has the
+     * portal's times.
+     */
+    personalTimeouts?: {
+      idleAfter: {
+        min: HumanDuration | string;
+        max: HumanDuration | string;
+      };
+      /** max at most maxLifetime. */
+      disconnectAfter: {
+        min: HumanDuration | string;
+        max: HumanDuration | string;
+      };
+    };
     sweep?: {
       /** How often the idle and lifetime sweep runs. Default 30 seconds. */
       frequency?: HumanDuration | string;

@@ -182,6 +182,49 @@ describe('readSessionsSettings', () => {
     expect(read({ retention: { days: 30 } }).retentionMs).toBe(30 * 86_400_000);
   });
 
+  it('reads the ranges of personal timeouts and refuses ones that leave out the portal times', () => {
+    const personal = {
+      idleAfter: { min: '2m', max: { hours: 1 } },
+      disconnectAfter: { min: { minutes: 15 }, max: '4h' },
+    };
+    expect(read({}).personalTimeouts).toBeUndefined();
+    expect(read({ personalTimeouts: personal }).personalTimeouts).toEqual({
+      idleAfterMs: { minMs: 2 * 60_000, maxMs: 3_600_000 },
+      disconnectAfterMs: { minMs: 15 * 60_000, maxMs: 4 * 3_600_000 },
+    });
+    expect(() =>
+      read({
+        personalTimeouts: {
+          ...personal,
+          idleAfter: { min: '10m', max: '1h' },
+        },
+      }),
+    ).toThrow(
+      'sessions.personalTimeouts.idleAfter must include sessions.idleAfter',
+    );
+    expect(() =>
+      read({
+        personalTimeouts: {
+          ...personal,
+          disconnectAfter: { min: '15m', max: '20m' },
+        },
+      }),
+    ).toThrow(
+      'sessions.personalTimeouts.disconnectAfter must include sessions.disconnectAfter',
+    );
+    expect(() =>
+      read({
+        maxLifetime: '3h',
+        personalTimeouts: personal,
+      }),
+    ).toThrow(
+      'sessions.personalTimeouts.disconnectAfter.max must be at most sessions.maxLifetime',
+    );
+    expect(() =>
+      read({ personalTimeouts: { idleAfter: personal.idleAfter } }),
+    ).toThrow(/sessions\.personalTimeouts\.disconnectAfter/);
+  });
+
   it('reads concurrent session limits and refuses bad ones, naming the setting', () => {
     expect(
       read({

@@ -44,6 +44,20 @@ export interface SessionsSettings {
   anomaly: AnomalySettings;
   signIn: SignInSettings;
   reports: ReportSettings;
+  /** What people may choose for their own sessions; none: nothing. */
+  personalTimeouts?: PersonalTimeoutBounds;
+}
+
+/** A range of durations, in milliseconds. */
+export interface BoundsMs {
+  minMs: number;
+  maxMs: number;
+}
+
+/** `sessions.personalTimeouts`: what each person may set their times to. */
+export interface PersonalTimeoutBounds {
+  idleAfterMs: BoundsMs;
+  disconnectAfterMs: BoundsMs;
 }
 
 /** Sessions people report as not theirs (`sessions.reports`). */
@@ -357,6 +371,45 @@ function readConnectors(config: Config): ConnectorSettings[] {
   });
 }
 
+/**
+ * `sessions.personalTimeouts`: each range must hold the portal's own time,
+ * so that people who choose nothing are within it too.
+ */
+function readPersonalTimeouts(
+  config: Config,
+  defaults: { idleAfterMs: number; disconnectAfterMs: number },
+  maxLifetimeMs: number,
+): PersonalTimeoutBounds | undefined {
+  const section = config.getOptionalConfig('sessions.personalTimeouts');
+  if (!section) return undefined;
+  const range = (name: 'idleAfter' | 'disconnectAfter'): BoundsMs => {
+    const key = `sessions.personalTimeouts.${name}`;
+    const read = (end: 'min' | 'max') =>
+      toMillis(readDurationFromConfig(config, { key: `${key}.${end}` }));
+    const bounds = { minMs: read('min'), maxMs: read('max') };
+    const portal = defaults[`${name}Ms`];
+    if (bounds.minMs <= 0) {
+      throw new Error(`${key}.min must be longer than zero`);
+    }
+    if (bounds.minMs > portal || bounds.maxMs < portal) {
+      throw new Error(
+        `${key} must include sessions.${name}: min at most it, max at least it`,
+      );
+    }
+    return bounds;
+  };
+  const bounds = {
+    idleAfterMs: range('idleAfter'),
+    disconnectAfterMs: range('disconnectAfter'),
+  };
+  if (bounds.disconnectAfterMs.maxMs > maxLifetimeMs) {
+    throw new Error(
+      'sessions.personalTimeouts.disconnectAfter.max must be at most sessions.maxLifetime',
+    );
+  }
+  return bounds;
+}
+
 /** Reads `sessions.*` from app-config and checks the timeouts are in order. */
 export function readSessionsSettings(config: Config): SessionsSettings {
   const settings: SessionsSettings = {
@@ -455,5 +508,10 @@ export function readSessionsSettings(config: Config): SessionsSettings {
   if (settings.retentionMs < 24 * 3_600_000) {
     throw new Error('sessions.retention must be at least one day');
   }
+  settings.personalTimeouts = readPersonalTimeouts(
+    config,
+    settings,
+    settings.maxLifetimeMs,
+  );
   return settings;
 }

@@ -6,6 +6,7 @@ import {
   PORTAL_SOURCE,
   connectorReadPermission,
   grantPermissions,
+  personalTimeoutsUpdatePermission,
   sessionsPermissions,
   userLockPermission,
   userOffboardPermission,
@@ -68,6 +69,8 @@ import { OrderWebhookPusher } from './services/OrderWebhookPusher';
 import { SessionService } from './services/SessionService';
 import { CapabilitiesService } from './services/CapabilitiesService';
 import { SessionSweeper } from './services/SessionSweeper';
+import { PersonalTimeoutsService } from './services/PersonalTimeoutsService';
+import { KnexPersonalTimeoutStore } from './database/KnexPersonalTimeoutStore';
 
 /**
  * Active Sessions backend: stores sessions that connectors report, lets
@@ -114,6 +117,7 @@ export const sessionsPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions([
           connectorReadPermission,
           userOffboardPermission,
+          personalTimeoutsUpdatePermission,
         ]);
         deps.permissionsRegistry.addResourceType({
           resourceRef: sessionResourceRef,
@@ -147,10 +151,17 @@ export const sessionsPlugin = createBackendPlugin({
         });
 
         const anomalyAlerts = new AnomalyAlerts(deps.notifications, logger);
+        const timeouts = new PersonalTimeoutsService({
+          store: new KnexPersonalTimeoutStore(db),
+          settings,
+          permissions: deps.permissions,
+        });
         const idleWarnings = new IdleWarnings({
           notifications: deps.notifications,
           message: settings.idleWarningMessage,
           disconnectAfterMs: settings.disconnectAfterMs,
+          chosenDisconnectAfter: userRefs =>
+            timeouts.chosenDisconnectAfter(userRefs),
           logger,
         });
         const sweeper = new SessionSweeper(
@@ -350,6 +361,7 @@ export const sessionsPlugin = createBackendPlugin({
               store: connectorStore,
             }),
             settings,
+            timeouts,
             portal: new PortalSignInService({
               store,
               signOuts,

@@ -150,6 +150,18 @@ export const userUnlockPermission = createPermission({
 });
 
 /**
+ * Choose one's own idle and disconnect times, within the bounds the portal
+ * sets (`sessions.personalTimeouts`). A basic permission: it is about the
+ * caller's own sessions; a policy may deny it, for example to contractors.
+ *
+ * @public
+ */
+export const personalTimeoutsUpdatePermission = createPermission({
+  name: 'sessions.timeouts.update',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission of Active Sessions, for a policy that answers these and
  * leaves other plugins' permissions to its other branches.
  *
@@ -162,6 +174,7 @@ export const activeSessionsPermissions: Permission[] = [
   userOffboardPermission,
   userLockPermission,
   userUnlockPermission,
+  personalTimeoutsUpdatePermission,
 ];
 
 /**

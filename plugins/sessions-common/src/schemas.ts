@@ -254,6 +254,30 @@ export const reportSessionBodySchema = z
 /** @public */
 export type ReportSessionBody = z.output<typeof reportSessionBodySchema>;
 
+/** A duration in milliseconds of at most a year. */
+const durationMs = z
+  .number()
+  .int()
+  .positive()
+  .max(365 * 24 * 3_600_000);
+
+/**
+ * `PUT /settings/timeouts`: the caller's own idle and disconnect times,
+ * checked against the portal's bounds by the backend.
+ *
+ * @public
+ */
+export const personalTimeoutsBodySchema = z
+  .object({
+    /** Quiet this long, their sessions are listed idle. */
+    idleAfterMs: durationMs,
+    /** Quiet this long, their sessions are disconnected. */
+    disconnectAfterMs: durationMs,
+  })
+  .strict();
+/** @public */
+export type PersonalTimeoutsBody = z.output<typeof personalTimeoutsBodySchema>;
+
 /** Ids at a source are kept exactly as sent, white space and all. */
 const externalId = safeText({ min: 1, max: 255, trim: false });
 const optionalText = (max: number, options: { multiline?: boolean } = {}) =>

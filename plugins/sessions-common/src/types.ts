@@ -353,13 +353,44 @@ export function idleWarningText(
  */
 export interface SessionsSettingsInfo {
   limits: SessionLimitsInfo;
+  /** The caller's: the portal's times, or those they chose. */
   timeouts: {
     idleAfterMs: number;
     warnAfterMs: number;
     disconnectAfterMs: number;
     maxLifetimeMs: number;
+    /** What people may choose; null: everyone has the portal's times. */
+    personal: PersonalTimeoutsInfo | null;
   };
   idleWarning: { message: string };
+}
+
+/**
+ * A range of durations a person may choose from, in milliseconds.
+ *
+ * @public
+ */
+export interface DurationBounds {
+  minMs: number;
+  maxMs: number;
+}
+
+/**
+ * The idle and disconnect times people may choose for their own sessions
+ * (`sessions.personalTimeouts`), and whether the caller chose theirs.
+ *
+ * @public
+ */
+export interface PersonalTimeoutsInfo {
+  /** The caller chose their own times; false: the portal's apply. */
+  chosen: boolean;
+  /** The portal's times, for everyone who chose none. */
+  defaults: {
+    idleAfterMs: number;
+    warnAfterMs: number;
+    disconnectAfterMs: number;
+  };
+  bounds: { idleAfterMs: DurationBounds; disconnectAfterMs: DurationBounds };
 }
 
 /**

@@ -6,6 +6,7 @@ import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   connectorReadPermission,
   grantReadPermission,
+  personalTimeoutsUpdatePermission,
   userLockPermission,
   userOffboardPermission,
   userUnlockPermission,
@@ -106,6 +107,14 @@ describe('ActiveSessionsPolicy', () => {
     const decision = await policy.handle(
       { permission: sessionTerminatePermission },
       user('user:default/ops', [ADMINS_GROUP]),
+    );
+    expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets everyone choose their own idle timeout', async () => {
+    const decision = await policy.handle(
+      { permission: personalTimeoutsUpdatePermission },
+      user('user:default/jane'),
     );
     expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
   });

@@ -21,6 +21,7 @@ import {
   isActiveSessionsPermission,
   SESSION_RESOURCE_TYPE,
   USER_RESOURCE_TYPE,
+  personalTimeoutsUpdatePermission,
   userLockPermission,
   userOffboardPermission,
 } from '@active-sessions/plugin-sessions-common';
@@ -40,6 +41,7 @@ export interface ManagerDirectory {
  *   watches their own recordings;
  * - owners of a catalog group also those of the group's members (and of
  *   groups below it), and may offboard those members from People;
+ * - everyone chooses their own idle timeout, within the portal's ranges;
  * - members of group `admins` everything: every session and grant, the
  *   Connectors tab, offboarding anyone, lifting locks.
  * Other plugins' permissions are allowed.
@@ -57,6 +59,9 @@ export class ActiveSessionsPolicy implements PermissionPolicy {
     }
     if (!user) {
       return { result: AuthorizeResult.DENY };
+    }
+    if (permission.name === personalTimeoutsUpdatePermission.name) {
+      return { result: AuthorizeResult.ALLOW };
     }
     const claims = user.info.ownershipEntityRefs;
     // Admins see and cut everything, offboard anyone, lift locks.

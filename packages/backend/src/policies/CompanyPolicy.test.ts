@@ -6,6 +6,7 @@ import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   connectorReadPermission,
   grantReadPermission,
+  personalTimeoutsUpdatePermission,
   grantRevokePermission,
   sessionReadPermission,
   sessionRecordingViewPermission,
@@ -125,6 +126,19 @@ describe('CompanyPolicy', () => {
         result: AuthorizeResult.DENY,
       });
     }
+  });
+
+  it('lets everyone but contractors choose their own idle timeout', async () => {
+    const permission = personalTimeoutsUpdatePermission;
+    for (const someone of [JANE, ONCALL, HELPDESK, SECURITY, ADMIN]) {
+      expect(await policy.handle({ permission }, someone)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
+    const contractor = user('user:default/cole', ['Group:Default/Contractors']);
+    expect(await policy.handle({ permission }, contractor)).toEqual({
+      result: AuthorizeResult.DENY,
+    });
   });
 
   it('matches group refs case-insensitively, as Backstage compares entity refs', async () => {

@@ -18,6 +18,7 @@ import {
   GRANT_RESOURCE_TYPE,
   isActiveSessionsPermission,
   SESSION_RESOURCE_TYPE,
+  personalTimeoutsUpdatePermission,
   sessionRecordingViewPermission,
 } from '@active-sessions/plugin-sessions-common';
 import { hasClaim } from './hasClaim';
@@ -31,6 +32,7 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  * - `sre-oncall` sees and ends anyone's SSH sessions (only SSH);
  * - `helpdesk` sees and revokes anyone's Device Admin grants (not Timed
  *   Access);
+ * - everyone but `contractors` chooses their own idle timeout;
  * - only `security` watches recordings, of the sessions it may see;
  * - only `admins` offboard, lock and unlock people and see the Connectors
  *   tab; they see and cut every session and grant.
@@ -54,6 +56,11 @@ export class CompanyPolicy implements PermissionPolicy {
       return hasClaim(claims, 'group:default/security') ? ALLOW : DENY;
     }
     // #endregion recordings
+
+    // Contractors keep the portal's idle times; everyone else may choose.
+    if (permission.name === personalTimeoutsUpdatePermission.name) {
+      return hasClaim(claims, 'group:default/contractors') ? DENY : ALLOW;
+    }
 
     if (hasClaim(claims, 'group:default/admins')) return ALLOW;
 

@@ -24,7 +24,7 @@ import {
  * `readOnly` may read their grants but not revoke them; `managers` also
  * see, cut and offboard the members of groups they own; `recordingView`
  * narrows who may watch recordings, even for the admin: `own` sessions'
- * only, or `none`.
+ * only, or `none`; `denied` names basic permissions refused to a user.
  */
 export class ActiveSessionsTestPolicy implements PermissionPolicy {
   constructor(
@@ -33,6 +33,7 @@ export class ActiveSessionsTestPolicy implements PermissionPolicy {
       readOnly?: string[];
       managers?: string[];
       recordingView?: Record<string, 'own' | 'none'>;
+      denied?: Record<string, string[]>;
     } = {},
   ) {}
 
@@ -42,6 +43,11 @@ export class ActiveSessionsTestPolicy implements PermissionPolicy {
   ): Promise<PolicyDecision> {
     const { permission } = request;
     if (!user) return { result: AuthorizeResult.DENY };
+    if (
+      this.options.denied?.[user.info.userEntityRef]?.includes(permission.name)
+    ) {
+      return { result: AuthorizeResult.DENY };
+    }
     const recordings = this.options.recordingView?.[user.info.userEntityRef];
     if (recordings && permission.name === 'sessions.recording.view') {
       return recordings === 'none'

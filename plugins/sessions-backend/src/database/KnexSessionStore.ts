@@ -17,6 +17,7 @@ import {
   FilterColumn,
 } from './sqlHelpers';
 import { prepareSqliteSearch } from './sqliteUnicodeLower';
+import { QuietLimits, quietPast } from './quietPast';
 import { whereManagedBy } from './KnexManagedMembersStore';
 import { foldTotals, readTotals, recordTotalsChange } from './sessionTotals';
 import {
@@ -506,6 +507,12 @@ export class KnexSessionStore implements SessionStore {
 
   async sweep(cutoffs: SweepCutoffs): Promise<SweepCounts> {
     const { at, actor } = cutoffs;
+    const limits: QuietLimits = {
+      idleAfterMs: at - cutoffs.idleBefore,
+      warnAfterMs: at - cutoffs.warnBefore,
+      disconnectAfterMs: at - cutoffs.disconnectBefore,
+      personal: cutoffs.personal,
+    };
     return this.db.transaction(async trx => {
       // What the sweep ends must also be cut where it runs: each ending is
       // one UPDATE, its history and its orders each one INSERT … SELECT,
@@ -560,8 +567,7 @@ export class KnexSessionStore implements SessionStore {
         timedOut.push(
           ...(await end(
             from,
-            query =>
-              query.where('last_activity_at', '<', cutoffs.disconnectBefore),
+            query => quietPast(query, 'disconnect', at, limits),
             'idle_timeout',
           )),
         );
@@ -579,10 +585,7 @@ export class KnexSessionStore implements SessionStore {
       }
       const idled = await this.transition(
         trx,
-        query =>
-          query
-            .where('status', 'active')
-            .where('last_activity_at', '<', cutoffs.idleBefore),
+        query => quietPast(query.where('status', 'active'), 'idle', at, limits),
         { status: 'idle' },
         { event_type: 'idle', from_status: 'active', to_status: 'idle' },
         { actor, reason: null, created_at: at },
@@ -590,10 +593,12 @@ export class KnexSessionStore implements SessionStore {
       const warned = await this.transition(
         trx,
         query =>
-          query
-            .where('status', 'idle')
-            .whereNull('idle_warned_at')
-            .where('last_activity_at', '<', cutoffs.warnBefore),
+          quietPast(
+            query.where('status', 'idle').whereNull('idle_warned_at'),
+            'warn',
+            at,
+            limits,
+          ),
         { idle_warned_at: at },
         { event_type: 'idle_warning', from_status: 'idle', to_status: 'idle' },
         { actor, reason: null, created_at: at },

@@ -1,4 +1,5 @@
 import { SessionLimits } from './sessionLimits';
+import { PersonalTimeoutBounds } from '../config';
 import {
   SessionCriteria,
   SessionFilter,
@@ -137,6 +138,11 @@ export interface SweepCutoffs {
   disconnectBefore: number;
   /** Open sessions started before this instant reach their max lifetime. */
   startedBefore: number;
+  /**
+   * The ranges people's own times are held in, when they may choose them:
+   * then the three cutoffs above are the portal's, for everyone else.
+   */
+  personal?: PersonalTimeoutBounds;
   actor: string;
 }
 

@@ -25,6 +25,16 @@ async function migrateUpOnce(knex: Knex) {
   await knex.migrate.up({ directory: migrationsDir });
 }
 
+/** Applies the migrations up to and including `name`. */
+async function migrateUpTo(knex: Knex, name: string) {
+  while (
+    !(await knex.schema.hasTable('knex_migrations')) ||
+    !(await knex('knex_migrations').where('name', name).first())
+  ) {
+    await migrateUpOnce(knex);
+  }
+}
+
 async function migrateDownOnce(knex: Knex) {
   await knex.migrate.down({ directory: migrationsDir });
 }
@@ -339,8 +349,7 @@ describe('migrations', () => {
     });
     it('20261207000000_session_reports keeps a report with any text, goes down and up again', async () => {
       const knex = await databases.init(databaseId as TestDatabaseId);
-      await knex.migrate.latest({ directory: migrationsDir });
-      expect(migrationFiles.at(-1)).toBe('20261207000000_session_reports.js');
+      await migrateUpTo(knex, '20261207000000_session_reports.js');
       const at = Date.UTC(2026, 11, 7, 9, 30);
       const row = (id: string, reported: boolean) => ({
         id,
@@ -390,6 +399,34 @@ describe('migrations', () => {
         { reported_at: null, report_note: null },
         { reported_at: null, report_note: null },
       ]);
+    });
+
+    it('20261208000000_personal_timeouts keeps one choice per person, goes down and up again', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(migrationFiles.at(-1)).toBe('20261208000000_personal_timeouts.js');
+      const choice = (idle: number) => ({
+        user_ref: 'user:default/jane',
+        idle_after_ms: idle,
+        disconnect_after_ms: 8 * 3_600_000,
+        updated_at: Date.UTC(2026, 11, 8),
+      });
+      await knex('personal_timeouts').insert(choice(600_000));
+      await expect(
+        knex('personal_timeouts').insert(choice(900_000)),
+      ).rejects.toThrow();
+      expect(
+        (await knex('personal_timeouts').select()).map(row => [
+          row.user_ref,
+          Number(row.idle_after_ms),
+          Number(row.disconnect_after_ms),
+        ]),
+      ).toEqual([['user:default/jane', 600_000, 8 * 3_600_000]]);
+
+      await migrateDownOnce(knex);
+      expect(await knex.schema.hasTable('personal_timeouts')).toBe(false);
+      await migrateUpOnce(knex);
+      expect(await knex('personal_timeouts').select()).toEqual([]);
     });
 
     it('20261204000000_canonical_mfa_refs re-keys enrolments made under a capitalised ref', async () => {

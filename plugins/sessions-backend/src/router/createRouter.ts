@@ -24,6 +24,7 @@ import { SessionsSettings } from '../config';
 import { PortalSignInService } from '../services/PortalSignInService';
 import { SignInSecondFactorService } from '../services/SignInSecondFactorService';
 import { refuseAwaitingCode } from './awaitingCode';
+import { PersonalTimeoutsService } from '../services/PersonalTimeoutsService';
 
 /** A body that is not JSON is bad input, not a server error. */
 const jsonParseErrors: ErrorRequestHandler = (error, _req, _res, next) => {
@@ -51,6 +52,7 @@ export function createRouter(options: {
   signInSecondFactor: SignInSecondFactorService;
   capabilities: CapabilitiesService;
   settings: SessionsSettings;
+  timeouts: PersonalTimeoutsService;
 }) {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));

@@ -37,7 +37,7 @@ const PORTAL = `Bearer ${mockCredentials.service.token({
 /** The subject of `mockCredentials.service()`, which CONNECTOR carries. */
 const UUID = '00000000-0000-4000-8000-00000000abcd';
 
-type Method = 'get' | 'post' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'delete';
 interface Call {
   method: Method;
   path: string;
@@ -542,6 +542,33 @@ function routeSpecs(seeded: Seeded): RouteSpec[] {
       ),
     },
     { route: 'GET /settings', calls: noQuery('/settings', as(JANE)) },
+    {
+      route: 'PUT /settings/timeouts',
+      calls: badBodies(
+        () => ({ idleAfterMs: 10 * 60_000, disconnectAfterMs: 60 * 60_000 }),
+        [
+          // Not a whole positive number of ms, or outside the ranges.
+          setField(
+            ['idleAfterMs'],
+            fc.oneof(badId, fc.integer({ min: 1, max: 59_999 })),
+          ),
+          setField(
+            ['disconnectAfterMs'],
+            fc.oneof(badId, fc.integer({ min: 4 * 3_600_000 + 1 })),
+          ),
+          dropField(['idleAfterMs']),
+        ],
+      ).map<Call>(body => ({
+        method: 'put',
+        path: '/settings/timeouts',
+        body,
+        auth: as(JANE),
+      })),
+    },
+    {
+      route: 'DELETE /settings/timeouts',
+      calls: noBody('/settings/timeouts', as(JANE), 'delete'),
+    },
     { route: 'GET /capabilities', calls: noQuery('/capabilities', as(JANE)) },
     {
       route: 'GET /sessions/:id',
@@ -1189,6 +1216,10 @@ describe('bad input', () => {
           policyPermissionsFactory(new ActiveSessionsTestPolicy(ADMIN)),
           testConfigFactory({
             mfa: { encryptionKey: Buffer.alloc(32, 7).toString('base64') },
+            personalTimeouts: {
+              idleAfter: { min: { minutes: 1 }, max: { hours: 1 } },
+              disconnectAfter: { min: { minutes: 15 }, max: { hours: 4 } },
+            },
           }),
           mockServices.httpAuth.factory({
             defaultCredentials: mockCredentials.none(),

@@ -3,6 +3,7 @@ import {
   endAllSessionsBodySchema,
   EndSessionsResult,
   listSessionsQuerySchema,
+  personalTimeoutsBodySchema,
   reportSessionBodySchema,
   sessionStatsQuerySchema,
   sessionIdSchema,
@@ -12,6 +13,7 @@ import { SessionsSettings } from '../config';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { SessionService } from '../services/SessionService';
+import { PersonalTimeoutsService } from '../services/PersonalTimeoutsService';
 import { audited } from './audited';
 import { noInput, parseInput } from './parseInput';
 import { stepUpProof } from './stepUpProof';
@@ -24,8 +26,9 @@ export function createUserRoutes(options: {
   auditor: AuditorService;
   sessions: SessionService;
   settings: SessionsSettings;
+  timeouts: PersonalTimeoutsService;
 }) {
-  const { httpAuth, auditor, sessions, settings } = options;
+  const { httpAuth, auditor, sessions, settings, timeouts } = options;
   const router = Router();
   const userCredentials = (
     req: Parameters<HttpAuthService['credentials']>[0],
@@ -71,7 +74,7 @@ export function createUserRoutes(options: {
   });
 
   router.get('/settings', async (req, res) => {
-    await userCredentials(req);
+    const credentials = await userCredentials(req);
     noInput(req, 'query');
     const { limits } = settings;
     const body: SessionsSettingsInfo = {
@@ -80,14 +83,47 @@ export function createUserRoutes(options: {
         perType: limits?.perType ?? {},
         onExceed: limits?.onExceed ?? 'deny',
       },
-      timeouts: {
-        idleAfterMs: settings.idleAfterMs,
-        warnAfterMs: settings.warnAfterMs,
-        disconnectAfterMs: settings.disconnectAfterMs,
-        maxLifetimeMs: settings.maxLifetimeMs,
-      },
+      timeouts: await timeouts.timeoutsOf(credentials),
       idleWarning: { message: settings.idleWarningMessage },
     };
+    res.json(body);
+  });
+
+  // The caller's own idle and disconnect times, within the portal's ranges.
+  router.put('/settings/timeouts', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const chosen = parseInput(personalTimeoutsBodySchema, req.body, 'body');
+    const body = await audited(
+      auditor,
+      {
+        eventId: 'personal-timeouts',
+        severityLevel: 'low',
+        request: req,
+        meta: { actionType: 'choose', ...chosen },
+      },
+      () => timeouts.choose(credentials, chosen),
+      applied => ({ warnAfterMs: applied.warnAfterMs }),
+    );
+    res.json(body);
+  });
+
+  router.delete('/settings/timeouts', async (req, res) => {
+    const credentials = await userCredentials(req);
+    noInput(req, 'query', 'body');
+    const body = await audited(
+      auditor,
+      {
+        eventId: 'personal-timeouts',
+        severityLevel: 'low',
+        request: req,
+        meta: { actionType: 'reset' },
+      },
+      () => timeouts.reset(credentials),
+      applied => ({
+        idleAfterMs: applied.idleAfterMs,
+        disconnectAfterMs: applied.disconnectAfterMs,
+      }),
+    );
     res.json(body);
   });
 

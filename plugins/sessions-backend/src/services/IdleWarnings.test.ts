@@ -7,6 +7,8 @@ import {
 } from '../__testUtils__/databases';
 import { IdleWarnings } from './IdleWarnings';
 import { SessionSweeper } from './SessionSweeper';
+import { PersonalTimeoutsService } from './PersonalTimeoutsService';
+import { KnexPersonalTimeoutStore } from '../database/KnexPersonalTimeoutStore';
 
 jest.setTimeout(60_000);
 
@@ -81,6 +83,77 @@ describe('idle warnings', () => {
       await sweeper.run();
       expect(sent).toHaveLength(2);
       expect(sent[1].payload.title).toBe('SSH db-replica-2: 19 min left');
+    });
+
+    it('warns someone who chose their own times by them', async () => {
+      const { store, knex } = await migratedStore(
+        databases,
+        databaseId as TestDatabaseId,
+      );
+      const settings = {
+        ...SETTINGS,
+        personalTimeouts: {
+          idleAfterMs: { minMs: MINUTE, maxMs: 60 * MINUTE },
+          disconnectAfterMs: { minMs: 15 * MINUTE, maxMs: 120 * MINUTE },
+        },
+      };
+      const timeouts = new PersonalTimeoutsService({
+        store: new KnexPersonalTimeoutStore(knex),
+        settings,
+        permissions: mockServices.permissions(),
+      });
+      // Jane is disconnected after an hour: warned at 40 minutes.
+      await new KnexPersonalTimeoutStore(knex).set(
+        'user:default/jane',
+        { idleAfterMs: 5 * MINUTE, disconnectAfterMs: 60 * MINUTE },
+        NOW,
+      );
+      const sent: NotificationSendOptions[] = [];
+      let now = NOW;
+      const warnings = new IdleWarnings({
+        notifications: { send: async options => void sent.push(options) },
+        message: '{resource}: {minutes} min left',
+        disconnectAfterMs: SETTINGS.disconnectAfterMs,
+        chosenDisconnectAfter: userRefs =>
+          timeouts.chosenDisconnectAfter(userRefs),
+        logger: mockServices.logger.mock(),
+        now: () => now,
+      });
+      const sweeper = new SessionSweeper(
+        store,
+        settings,
+        mockServices.logger.mock(),
+        mockServices.auditor.mock(),
+        () => now,
+        sessions => warnings.send(sessions),
+      );
+      await store.insertSessions(
+        [
+          newSession({
+            externalId: 'jane',
+            userRef: 'user:default/jane',
+            resourceName: 'jane-host',
+            startedAt: NOW,
+          }),
+          newSession({
+            externalId: 'bob',
+            userRef: 'user:default/bob',
+            resourceName: 'bob-host',
+            startedAt: NOW,
+          }),
+        ],
+        'connector:bastion',
+      );
+
+      now = NOW + 12 * MINUTE;
+      await sweeper.run();
+      now = NOW + 41 * MINUTE;
+      await sweeper.run();
+
+      expect(sent.map(options => options.payload.title)).toEqual([
+        'bob-host: 18 min left',
+        'jane-host: 19 min left',
+      ]);
     });
   });
 

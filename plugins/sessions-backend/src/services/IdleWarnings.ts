@@ -19,7 +19,12 @@ export class IdleWarnings {
     private readonly options: {
       notifications: NotificationService;
       message: string;
+      /** The portal's disconnect time, for everyone who chose none. */
       disconnectAfterMs: number;
+      /** The disconnect times of those of these people who chose their own. */
+      chosenDisconnectAfter?: (
+        userRefs: string[],
+      ) => Promise<Map<string, number>>;
       logger: LoggerService;
       now?: () => number;
     },
@@ -63,18 +68,38 @@ export class IdleWarnings {
     // A few at a time: a first sweep after an outage can warn thousands,
     // and one by one the sweep would wait minutes for them.
     let next = 0;
+    const chosen = await this.chosenDisconnectAfter(sessions);
     const worker = async () => {
       while (next < sessions.length) {
-        await this.sendOne(sessions[next++]);
+        const session = sessions[next++];
+        await this.sendOne(
+          session,
+          chosen.get(session.userRef) ?? this.options.disconnectAfterMs,
+        );
       }
     };
     await Promise.all(Array.from({ length: PARALLEL_SENDS }, worker));
   }
 
-  private async sendOne(session: Session) {
+  /** Without them, each warning still goes out, with the portal's time. */
+  private async chosenDisconnectAfter(sessions: Session[]) {
+    try {
+      return (
+        (await this.options.chosenDisconnectAfter?.(
+          sessions.map(session => session.userRef),
+        )) ?? new Map<string, number>()
+      );
+    } catch (error) {
+      this.options.logger.warn(
+        `Could not read people's own disconnect times for idle warnings: ${error}`,
+      );
+      return new Map<string, number>();
+    }
+  }
+
+  private async sendOne(session: Session, disconnectAfterMs: number) {
     const now = (this.options.now ?? Date.now)();
-    const cutAt =
-      Date.parse(session.lastActivityAt) + this.options.disconnectAfterMs;
+    const cutAt = Date.parse(session.lastActivityAt) + disconnectAfterMs;
     const minutes = Math.ceil((cutAt - now) / 60_000);
     try {
       await this.options.notifications.send({

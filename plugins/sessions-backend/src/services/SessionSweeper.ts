@@ -8,14 +8,19 @@ export const SWEEP_ACTOR = 'sessions:sweep';
 
 /**
  * The scheduled sweep: idles quiet sessions, warns, and disconnects those
- * past their idle timeout or max lifetime, in set-based statements.
+ * past their idle timeout or max lifetime, in set-based statements; each
+ * person's own times where they chose them.
  */
 export class SessionSweeper {
   constructor(
     private readonly store: SessionStore,
     private readonly settings: Pick<
       SessionsSettings,
-      'idleAfterMs' | 'warnAfterMs' | 'disconnectAfterMs' | 'maxLifetimeMs'
+      | 'idleAfterMs'
+      | 'warnAfterMs'
+      | 'disconnectAfterMs'
+      | 'maxLifetimeMs'
+      | 'personalTimeouts'
     >,
     private readonly logger: LoggerService,
     private readonly auditor: AuditorService,
@@ -36,6 +41,8 @@ export class SessionSweeper {
       warnBefore: at - this.settings.warnAfterMs,
       disconnectBefore: at - this.settings.disconnectAfterMs,
       startedBefore: at - this.settings.maxLifetimeMs,
+      // People who chose their own times are swept by them.
+      personal: this.settings.personalTimeouts,
     });
     if (counts.warnedSessions.length > 0) {
       await this.warn(counts.warnedSessions);

@@ -56,6 +56,7 @@ export const FAKE_SETTINGS: SessionsSettingsInfo = {
     warnAfterMs: 600_000,
     disconnectAfterMs: 1_800_000,
     maxLifetimeMs: 43_200_000,
+    personal: null,
   },
   idleWarning: { message: DEFAULT_IDLE_WARNING },
 };

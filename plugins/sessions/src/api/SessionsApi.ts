@@ -16,6 +16,7 @@ import {
   OffboardResult,
   PersonSummary,
   UserLock,
+  PersonalTimeoutsBody,
   SecondFactorBody,
   StepUpProof,
   PortalHeartbeat,
@@ -95,6 +96,15 @@ export interface SessionsApi {
   startMfaEnrolment(): Promise<MfaEnrolment>;
   /** Activates enrolment with a first code; the recovery codes, once. */
   activateMfa(code: string): Promise<{ recoveryCodes: string[] }>;
+  /**
+   * Sets the caller's own idle and disconnect times, within the portal's
+   * ranges; resolves to the times that now apply to them.
+   */
+  choosePersonalTimeouts(
+    chosen: PersonalTimeoutsBody,
+  ): Promise<SessionsSettingsInfo['timeouts']>;
+  /** Back to the portal's times. */
+  resetPersonalTimeouts(): Promise<SessionsSettingsInfo['timeouts']>;
   /** Checks a code (or recovery code) and returns a step-up proof. */
   verifyStepUp(factor: SecondFactorBody): Promise<StepUpProof>;
   /** Turns the second factor off; needs a code or recovery code. */

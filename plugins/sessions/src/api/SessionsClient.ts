@@ -19,6 +19,7 @@ import {
   UserLock,
   STEP_UP_HEADER,
   STEP_UP_REQUIRED,
+  PersonalTimeoutsBody,
   SecondFactorBody,
   StepUpProof,
   PortalHeartbeat,
@@ -110,6 +111,22 @@ export class SessionsClient implements SessionsApi {
 
   async getSettings(): Promise<SessionsSettingsInfo> {
     return this.request<SessionsSettingsInfo>('/settings');
+  }
+
+  async choosePersonalTimeouts(
+    chosen: PersonalTimeoutsBody,
+  ): Promise<SessionsSettingsInfo['timeouts']> {
+    return this.request<SessionsSettingsInfo['timeouts']>(
+      '/settings/timeouts',
+      { method: 'PUT', body: chosen },
+    );
+  }
+
+  async resetPersonalTimeouts(): Promise<SessionsSettingsInfo['timeouts']> {
+    return this.request<SessionsSettingsInfo['timeouts']>(
+      '/settings/timeouts',
+      { method: 'DELETE' },
+    );
   }
 
   async getCapabilities(): Promise<SessionsCapabilities> {
@@ -239,7 +256,7 @@ export class SessionsClient implements SessionsApi {
 
   private async request<T>(
     path: string,
-    init: { method?: 'GET' | 'POST' | 'DELETE'; body?: object } = {},
+    init: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: object } = {},
   ): Promise<T> {
     const response = await this.send(path, init, this.stepUp?.currentProof());
     if (response.ok) return this.parse<T>(response);
@@ -258,7 +275,7 @@ export class SessionsClient implements SessionsApi {
 
   private async send(
     path: string,
-    init: { method?: 'GET' | 'POST' | 'DELETE'; body?: object },
+    init: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: object },
     proof: string | undefined,
   ) {
     const baseUrl = await this.discoveryApi.getBaseUrl('sessions');

@@ -3,6 +3,7 @@ import { ConnectorsTable } from '../ConnectorsTable/ConnectorsTable';
 import { OffboardPanel } from '../OffboardPanel/OffboardPanel';
 import { PortalSignInsPanel } from '../PortalSignIns/PortalSignInsPanel';
 import { TwoFactorCard } from '../TwoFactorCard/TwoFactorCard';
+import { IdleTimeoutCard } from '../IdleTimeoutCard/IdleTimeoutCard';
 import { GrantsTable } from '../GrantsTable/GrantsTable';
 import {
   deviceAdminGrantsView,
@@ -99,6 +100,11 @@ export const sessionsPageTabs: SessionsPageTab[] = [
     id: 'two-factor',
     label: 'Two-factor',
     render: () => <TwoFactorCard />,
+  },
+  {
+    id: 'idle-timeout',
+    label: 'Idle timeout',
+    render: () => <IdleTimeoutCard />,
   },
   {
     id: 'people',
