@@ -166,6 +166,7 @@ describe('ActiveSessionsPage grant tabs', () => {
       'History',
       'Portal sign-ins',
       'Two-factor',
+      'Idle timeout',
       // The test policy lets this person offboard and watch the connectors.
       'People',
       'Connectors',
