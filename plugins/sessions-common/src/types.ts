@@ -384,6 +384,8 @@ export interface DurationBounds {
 export interface PersonalTimeoutsInfo {
   /** The caller chose their own times; false: the portal's apply. */
   chosen: boolean;
+  /** The policy lets the caller choose (`sessions.timeouts.update`). */
+  mayChoose: boolean;
   /** The portal's times, for everyone who chose none. */
   defaults: {
     idleAfterMs: number;

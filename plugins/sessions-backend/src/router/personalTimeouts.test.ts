@@ -84,6 +84,7 @@ describe('choosing your own idle timeout', () => {
         maxLifetimeMs: 12 * 60 * MINUTE,
         personal: {
           chosen: false,
+          mayChoose: true,
           defaults: {
             idleAfterMs: 5 * MINUTE,
             warnAfterMs: 10 * MINUTE,
@@ -202,9 +203,10 @@ describe('choosing your own idle timeout', () => {
         .set('Authorization', as(CONTRACTOR))
         .expect(403);
       expect(await knex('personal_timeouts').select()).toEqual([]);
-      // They still see the times that apply to them.
+      // They still see the times that apply to them, and that they may not.
       expect(await timeouts(CONTRACTOR)).toMatchObject({
         disconnectAfterMs: 30 * MINUTE,
+        personal: { chosen: false, mayChoose: false },
       });
 
       await start({});

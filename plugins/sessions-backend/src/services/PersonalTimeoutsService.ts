@@ -56,13 +56,19 @@ export class PersonalTimeoutsService {
     const userRef = canonicalEntityRef(caller.principal.userEntityRef);
     const { settings } = this.options;
     const bounds = settings.personalTimeouts;
-    const chosen = bounds ? await this.options.store.get(userRef) : undefined;
+    const [chosen, mayChoose] = bounds
+      ? await Promise.all([
+          this.options.store.get(userRef),
+          this.allowed(caller),
+        ])
+      : [undefined, false];
     return {
       ...effectiveTimeouts(this.limits, chosen),
       maxLifetimeMs: settings.maxLifetimeMs,
       personal: bounds
         ? {
             chosen: chosen !== undefined,
+            mayChoose,
             defaults: {
               idleAfterMs: settings.idleAfterMs,
               warnAfterMs: settings.warnAfterMs,
@@ -134,13 +140,17 @@ export class PersonalTimeoutsService {
         'This portal does not let people choose their own idle times (sessions.personalTimeouts is not set)',
       );
     }
+    if (!(await this.allowed(caller))) {
+      throw new NotAllowedError('You may not choose your own idle times');
+    }
+    return bounds;
+  }
+
+  private async allowed(caller: Caller): Promise<boolean> {
     const [decision] = await this.options.permissions.authorize(
       [{ permission: personalTimeoutsUpdatePermission }],
       { credentials: caller },
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You may not choose your own idle times');
-    }
-    return bounds;
+    return decision.result === AuthorizeResult.ALLOW;
   }
 }

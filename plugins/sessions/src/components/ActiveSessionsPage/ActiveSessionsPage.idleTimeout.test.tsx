@@ -1,5 +1,4 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   PersonalTimeoutsInfo,
   SessionsSettingsInfo,
@@ -25,6 +24,7 @@ const MINUTE = 60_000;
 const API = `${DISCOVERY_BASE_URL}/api/sessions`;
 const PERSONAL: PersonalTimeoutsInfo = {
   chosen: false,
+  mayChoose: true,
   defaults: {
     idleAfterMs: 5 * MINUTE,
     warnAfterMs: 10 * MINUTE,
@@ -78,18 +78,14 @@ function personalTimeoutsBackend(personal: PersonalTimeoutsInfo | null) {
   };
 }
 
-async function openIdleTimeoutTab(
-  personal: PersonalTimeoutsInfo | null,
-  authorize:
-    AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
-) {
+async function openIdleTimeoutTab(personal: PersonalTimeoutsInfo | null) {
   const backend = personalTimeoutsBackend(personal);
   server.use(
     ...backend.handlers,
     ...fakeSessionsBackend([makeSession()]).handlers,
     ...fakeGrantsBackend([]).handlers,
   );
-  await renderSessionsPage(authorize);
+  await renderSessionsPage();
   await userEvent.click(
     await screen.findByRole('tab', { name: 'Idle timeout' }),
   );
@@ -188,7 +184,7 @@ describe('ActiveSessionsPage idle timeout', () => {
   });
 
   it('offers no choice to someone the policy denies', async () => {
-    await openIdleTimeoutTab(PERSONAL, AuthorizeResult.DENY);
+    await openIdleTimeoutTab({ ...PERSONAL, mayChoose: false });
     expect(
       screen.getByText(
         "Your organisation's policy does not let you choose your own.",

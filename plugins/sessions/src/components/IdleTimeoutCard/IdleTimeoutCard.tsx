@@ -4,11 +4,9 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   SessionsSettingsInfo,
   formatDuration,
-  personalTimeoutsUpdatePermission,
 } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -34,9 +32,6 @@ export function IdleTimeoutCard() {
     () => sessionsApi.getSettings(),
     [sessionsApi],
   );
-  const { allowed } = usePermission({
-    permission: personalTimeoutsUpdatePermission,
-  });
   const [applied, setApplied] = useState<Timeouts>();
   const timeouts = applied ?? settings.value?.timeouts;
   const [idle, setIdle] = useState('');
@@ -137,12 +132,12 @@ export function IdleTimeoutCard() {
           This portal sets them for everyone.
         </Typography>
       )}
-      {personal && !allowed && (
+      {personal && !personal.mayChoose && (
         <Typography variant="body2" color="textSecondary">
           Your organisation&apos;s policy does not let you choose your own.
         </Typography>
       )}
-      {personal && allowed && (
+      {personal?.mayChoose && (
         <Box component="form" onSubmit={save} aria-label="Your idle timeout">
           <Typography variant="body2" color="textSecondary" paragraph>
             Choose your own, within what the portal allows (its times: idle
