@@ -28,13 +28,20 @@
  *   8c. reports a session as "Not me": it ends and is listed as reported;
  *   8b. leaves a tab untouched (no activity reported) and presses a key
  *      in it (activity reported);
+ *   10. signs in through a real OpenID Connect provider (e2e/oidcProvider.mjs,
+ *      started before the backend) as Maria: login form and consent in
+ *      the provider's popup, listed on Portal sign-ins, a reload refreshes
+ *      into the same sign-in, a second browser signed out from the first
+ *      returns to the sign-in page, with two-factor on a new browser gives
+ *      the code, and the sidebar's Sign out ends the sign-in;
  *   9. restarts the backend under the company policy as an SRE on-call
  *      engineer, who is offered everyone's SSH sessions and no RDP.
  * Every step waits for a state (a row appears, a row leaves), never for a
  * fixed time. A failing step fails its test; the other test still runs.
  *
- * Saves docs/active-sessions.png, docs/device-admin.png and
- * docs/timed-access.png (shown in the README) and, on failure,
+ * Saves docs/active-sessions.png, docs/device-admin.png,
+ * docs/timed-access.png, docs/oidc-sign-in.png and others (shown in the
+ * README) and, on failure,
  * e2e/output/failure-<test>.png plus the server logs in e2e/output/.
  */
 import { spawn } from 'node:child_process';
@@ -49,6 +56,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { OIDC_ISSUER, OIDC_PORT, startOidcProvider } from './oidcProvider.mjs';
 import { runOpenSshTest } from './openssh.mjs';
 import { freshCode } from './totp.mjs';
 
@@ -137,6 +145,8 @@ async function waitForLog(name, text, what, timeoutMs = 60_000) {
 
 let browser;
 let page;
+/** The OpenID Connect provider the portal's `oidc` sign-in uses. */
+let oidc;
 /** The portal backend; the policy test restarts it. */
 let backendProcess;
 
@@ -728,6 +738,96 @@ async function idleInputTest() {
 }
 
 /**
+ * Your own idle timeout: the guest chooses an hour on the Idle timeout tab;
+ * the sweep then leaves their session that is quiet past the portal's ten
+ * minutes (idle, not ended) while it ends someone else's, and the choice
+ * is still there after a reload. The portal's times come back on request.
+ */
+async function idleTimeoutTest() {
+  await openSessionsPage();
+  await page.getByRole('tab', { name: 'Idle timeout' }).click();
+  const form = page.getByRole('form', { name: 'Your idle timeout' });
+  await form.waitFor();
+  await form.getByLabel('Idle after (minutes)').fill('3');
+  await form.getByLabel('Disconnect after (minutes)').fill('60');
+  const saved = page.waitForResponse(
+    response =>
+      response.url().endsWith('/api/sessions/settings/timeouts') &&
+      response.request().method() === 'PUT',
+  );
+  await form.getByRole('button', { name: 'Save' }).click();
+  if (!(await saved).ok()) throw new Error('saving the idle timeout failed');
+  await page
+    .getByText('Saved: your quiet sessions are disconnected after 1h.')
+    .waitFor();
+  await screenshot(join(root, 'docs', 'idle-timeout.png'));
+  console.log('[e2e] idle timeout: an hour chosen');
+
+  // Two sessions quiet for twelve minutes: past the portal's ten.
+  const stamp = Date.now();
+  const quietSince = new Date(stamp - 12 * 60_000).toISOString();
+  const mine = `quiet-mine-${stamp}`;
+  const theirs = `quiet-theirs-${stamp}`;
+  const started = await fetch(`${API}/connector/sessions/start`, {
+    method: 'POST',
+    headers: {
+      Authorization: 'Bearer dev-only-simulator-token-0123456789',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      source: 'ssh-bastion',
+      sessions: [
+        [mine, 'user:development/guest'],
+        [theirs, 'user:default/jane.doe'],
+      ].map(([externalId, userRef]) => ({
+        externalId,
+        userRef,
+        resourceName: externalId,
+        resourceType: 'ssh',
+        startedAt: quietSince,
+        lastActivityAt: quietSince,
+      })),
+    }),
+  });
+  if (!started.ok) throw new Error(`start: ${started.status}`);
+  const token = await guestToken();
+  const statusOf = async name => {
+    const res = await fetch(
+      `${API}/sessions?all=true&q=${encodeURIComponent(name)}&limit=5`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    const found = (await res.json()).items.find(s => s.resourceName === name);
+    return found?.status;
+  };
+  // The next sweep ends theirs; the same sweep only idles the guest's.
+  const sweepDeadline = Date.now() + STEP_TIMEOUT;
+  while (!['terminating', 'disconnected'].includes(await statusOf(theirs))) {
+    if (Date.now() > sweepDeadline) {
+      throw new Error("the sweep did not end the other person's session");
+    }
+    await page.waitForResponse(
+      response => response.url().includes('/api/sessions/'),
+      { timeout: STEP_TIMEOUT },
+    );
+  }
+  if ((await statusOf(mine)) !== 'idle') {
+    throw new Error(`the guest's quiet session is ${await statusOf(mine)}`);
+  }
+  console.log(
+    "[e2e] idle timeout: the sweep kept the guest's, ended another's",
+  );
+
+  await page.reload();
+  await page.getByRole('tab', { name: 'Idle timeout' }).click();
+  await page
+    .getByText(/disconnected after 1h\. These are your own times\./)
+    .waitFor();
+  await page.getByRole('button', { name: "Use the portal's times" }).click();
+  await page.getByText("Back to the portal's times.").waitFor();
+  console.log("[e2e] idle timeout: back to the portal's times");
+}
+
+/**
  * Test 8c: "Not me". A connector starts a session for the guest; the guest
  * reports it with a note: it ends, and History with "Reported only" lists
  * it as reported.
@@ -957,6 +1057,289 @@ async function portalSignInsTest() {
   }
 }
 
+/** The OIDC provider's login for Maria Manager (maria@example.com). */
+const OIDC_LOGIN = 'maria';
+const MARIA = 'user:default/maria.manager';
+const OIDC_CARD = 'Company sign-in'; // portal.signIn.oidc.title
+const AUTH = API.replace(/\/sessions$/, '/auth');
+
+/** The sign-in page's OIDC provider button. */
+const oidcButton = p =>
+  p
+    .getByRole('listitem')
+    .filter({ hasText: OIDC_CARD })
+    .getByRole('button', { name: 'Sign In' });
+
+/** The next heartbeat of `p`'s watcher: its sign-in and what it was told. */
+function nextHeartbeat(p) {
+  return p
+    .waitForResponse(
+      response =>
+        response.url().endsWith('/api/sessions/portal/heartbeat') &&
+        response.request().method() === 'POST',
+    )
+    .then(async response => ({
+      sid: response.request().postDataJSON().sid,
+      state: (await response.json()).state,
+    }));
+}
+
+/**
+ * Signs `p` in through the OIDC provider as the sign-in page does it: its
+ * button opens the provider's login form in a popup; any password; the
+ * provider's consent when it asks; the popup closes and hands the portal
+ * its sign-in. Answers the first heartbeat after it (sid, state).
+ */
+async function signInWithOidc(p, { loginScreenshot } = {}) {
+  const firstBeat = nextHeartbeat(p);
+  firstBeat.catch(() => {});
+  const popupOpened = p.waitForEvent('popup');
+  await oidcButton(p).click();
+  const popup = await popupOpened;
+  popup.setDefaultTimeout(STEP_TIMEOUT);
+  const closed = popup.waitForEvent('close', { timeout: STEP_TIMEOUT });
+  closed.catch(() => {});
+  const login = popup.getByPlaceholder('Enter any login');
+  await login.waitFor();
+  if (!popup.url().startsWith(`${OIDC_ISSUER}/interaction/`)) {
+    throw new Error(`the sign-in opened ${popup.url()}`);
+  }
+  await login.fill(OIDC_LOGIN);
+  await popup.getByPlaceholder('and password').fill('any password');
+  if (loginScreenshot) {
+    await popup.screenshot({ path: loginScreenshot, animations: 'disabled' });
+  }
+  await popup.getByRole('button', { name: 'Sign-in' }).click();
+  // A new session at the provider asks to authorize the portal.
+  const consent = popup.getByRole('button', { name: 'Continue' });
+  const asked = await Promise.race([
+    closed.then(() => false),
+    consent.waitFor().then(
+      () => true,
+      () => false,
+    ),
+  ]);
+  if (asked) await consent.click();
+  await closed;
+  return firstBeat;
+}
+
+/** Maria's sign-ins to the portal, as the API lists them to her. */
+async function portalSignInsOf(token) {
+  const res = await fetch(`${API}/sessions?type=portal&limit=200`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (!res.ok) throw new Error(`portal sign-ins: ${res.status}`);
+  return (await res.json()).items;
+}
+const isOpen = signIn => ['active', 'idle'].includes(signIn.status);
+
+/** A token's claims. */
+const claimsOf = token =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+
+/**
+ * Test 10: sign-in through a real OpenID Connect provider
+ * (e2e/oidcProvider.mjs), tracked end to end. A browser signs in as Maria
+ * through the provider's login form and consent; its Portal sign-ins tab
+ * lists it; a reload refreshes (the provider's refresh token) into the
+ * same sign-in; a second browser signs in as Maria and the first signs it
+ * out, which sends it back to the sign-in page; with two-factor on, a new
+ * browser signing in through the provider gets the code screen and a good
+ * code lets it in; the sidebar's Sign out ends its sign-in (and revokes its
+ * grant at the provider) and leaves it at the sign-in page.
+ */
+async function oidcTest() {
+  const contexts = [];
+  const newBrowser = async (options = {}) => {
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      ...options,
+    });
+    contexts.push(context);
+    const p = await context.newPage();
+    p.setDefaultTimeout(STEP_TIMEOUT);
+    await p.goto(`${APP}/sessions`);
+    return p;
+  };
+  try {
+    // 1. Sign in through the provider.
+    const laptop = await newBrowser();
+    await oidcButton(laptop).waitFor();
+    await laptop.getByRole('button', { name: 'Enter' }).waitFor();
+    await laptop.mouse.move(0, 0);
+    await laptop.screenshot({
+      path: join(root, 'docs', 'oidc-sign-in.png'),
+      animations: 'disabled',
+    });
+    const first = await signInWithOidc(laptop, {
+      loginScreenshot: join(output, 'oidc-login-form.png'),
+    });
+    if (first.state !== 'open') {
+      throw new Error(`the OIDC sign-in is ${first.state}`);
+    }
+    await laptop.getByRole('tab', { name: 'Sessions', exact: true }).waitFor();
+    await laptop.getByRole('tab', { name: 'Portal sign-ins' }).click();
+    await laptop.getByRole('row').filter({ hasText: 'This device' }).waitFor();
+    console.log(
+      '[e2e] signed in through the OIDC provider; Portal sign-ins lists this browser',
+    );
+
+    // 2. A reload signs in again with the provider's refresh token: the
+    // same sign-in, not a new one.
+    const refreshed = laptop.waitForResponse(response =>
+      response.url().startsWith(`${AUTH}/oidc/refresh`),
+    );
+    const beatAfterReload = nextHeartbeat(laptop);
+    await laptop.reload();
+    const refresh = await refreshed;
+    if (refresh.status() !== 200) {
+      throw new Error(
+        `the refresh after a reload answered ${refresh.status()}`,
+      );
+    }
+    const token = (await refresh.json()).backstageIdentity.token;
+    const claims = claimsOf(token);
+    if (claims.sub !== MARIA || claims.sid !== first.sid) {
+      throw new Error(
+        `the refreshed token is ${claims.sub}'s, sign-in ${claims.sid}, not ${MARIA}'s ${first.sid}`,
+      );
+    }
+    if ((await beatAfterReload).sid !== first.sid) {
+      throw new Error('the reloaded page reports another sign-in');
+    }
+    await laptop.getByRole('tab', { name: 'Sessions', exact: true }).waitFor();
+    const open = (await portalSignInsOf(token)).filter(isOpen);
+    if (open.length !== 1 || open[0].externalId !== first.sid) {
+      throw new Error(
+        `after the reload Maria has ${open.length} open sign-ins: ${open.map(s => s.externalId)}`,
+      );
+    }
+    console.log(
+      `[e2e] a reload refreshed (200) into the same sign-in of ${MARIA}; still one open`,
+    );
+
+    // 3. A second browser signs in as Maria; the first signs it out.
+    const phone = await newBrowser({
+      userAgent: PHONE_AGENT,
+      viewport: { width: 1024, height: 800 },
+    });
+    const phoneSignIn = await signInWithOidc(phone);
+    await phone.getByRole('tab', { name: 'Sessions', exact: true }).waitFor();
+    if (phoneSignIn.sid === first.sid) {
+      throw new Error('the second browser resumed the first one’s sign-in');
+    }
+    await laptop.getByRole('tab', { name: 'Portal sign-ins' }).click();
+    const phoneRow = laptop.getByRole('row').filter({ hasText: PHONE_DEVICE });
+    await phoneRow.waitFor();
+    const phoneLoggedOut = phone.waitForResponse(
+      response =>
+        response.url().startsWith(`${AUTH}/oidc/logout`) &&
+        response.request().method() === 'POST',
+    );
+    phoneLoggedOut.catch(() => {});
+    await laptop
+      .getByRole('button', { name: `Sign out ${PHONE_DEVICE}` })
+      .click();
+    const ended = laptop.waitForResponse(
+      response =>
+        response.url().endsWith('/end') &&
+        response.request().method() === 'POST',
+    );
+    await laptop
+      .getByRole('dialog', { name: 'Sign out this device?' })
+      .getByRole('button', { name: 'Sign out', exact: true })
+      .click();
+    if (!(await ended).ok()) throw new Error('signing out the phone failed');
+    const signedOutAt = Date.now();
+    await oidcButton(phone).waitFor();
+    if ((await phoneLoggedOut).status() !== 200) {
+      throw new Error("the phone's provider logout failed");
+    }
+    console.log(
+      `[e2e] signed out from the first browser, the second is at the sign-in page ${Date.now() - signedOutAt} ms later`,
+    );
+
+    // 4. Two-factor on for Maria (through the API, with her token): a new
+    // browser signing in through the provider gives the code first.
+    const call = (path, body) =>
+      fetch(`${API}${path}`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      }).then(async res => {
+        if (!res.ok) throw new Error(`${path}: ${await res.text()}`);
+        return res.json();
+      });
+    const { secret } = await call('/mfa/enrol', {});
+    await call('/mfa/activate', { code: await freshCode(secret) });
+    console.log("[e2e] Maria's two-factor is on");
+    const desk = await newBrowser();
+    const deskSignIn = await signInWithOidc(desk);
+    if (deskSignIn.state !== 'awaiting-code') {
+      throw new Error(
+        `a new browser signed in through OIDC without the code: ${deskSignIn.state}`,
+      );
+    }
+    const codeScreen = desk.getByRole('dialog', { name: 'Finish signing in' });
+    await codeScreen.waitFor();
+    await codeScreen
+      .getByLabel('Authenticator code')
+      .fill(await freshCode(secret));
+    // The page starts again: the provider's refresh token signs it in
+    // without the wait, as the same sign-in.
+    const afterCode = desk.waitForEvent('load');
+    const beatAfterCode = nextHeartbeat(desk);
+    await codeScreen.getByRole('button', { name: 'Verify' }).click();
+    await afterCode;
+    const passed = await beatAfterCode;
+    if (passed.sid !== deskSignIn.sid || passed.state !== 'open') {
+      throw new Error(
+        `after the code: sign-in ${passed.sid} (${passed.state}), not ${deskSignIn.sid}`,
+      );
+    }
+    await desk.getByRole('tab', { name: 'Sessions', exact: true }).waitFor();
+    console.log('[e2e] a new OIDC browser gave the code and is in');
+
+    // 5. The sidebar's Sign out: the provider's logout ends the sign-in
+    // and revokes the provider's grant; the browser is at the sign-in page.
+    const revokedBefore = oidc.state.revokedGrants;
+    const loggedOut = desk.waitForResponse(
+      response =>
+        response.url().startsWith(`${AUTH}/oidc/logout`) &&
+        response.request().method() === 'POST',
+    );
+    await desk.getByRole('button', { name: 'Sign out', exact: true }).click();
+    if ((await loggedOut).status() !== 200) {
+      throw new Error('the OIDC logout failed');
+    }
+    await oidcButton(desk).waitFor();
+    const deskNow = (await portalSignInsOf(token)).find(
+      signIn => signIn.externalId === deskSignIn.sid,
+    );
+    if (!deskNow || isOpen(deskNow)) {
+      throw new Error(`after Sign out its sign-in is ${deskNow?.status}`);
+    }
+    if (oidc.state.revokedGrants <= revokedBefore) {
+      throw new Error('the logout did not revoke the grant at the provider');
+    }
+    const stillOpen = (await portalSignInsOf(token)).filter(isOpen);
+    if (stillOpen.map(s => s.externalId).join() !== first.sid) {
+      throw new Error(
+        `after the sign-outs Maria's open sign-ins are ${stillOpen.map(s => s.externalId)}`,
+      );
+    }
+    console.log(
+      `[e2e] Sign out ended that sign-in (${deskNow.status}) and revoked its grant at the provider; only the first browser is signed in`,
+    );
+  } finally {
+    for (const context of contexts) await context.close();
+  }
+}
+
 /**
  * Test 9: the page follows the permission policy. The backend restarts
  * under the company policy, signed in as Sam of sre-oncall
@@ -1058,8 +1441,10 @@ const allTests = [
   ['offboard', offboardTest],
   ['live-updates', liveUpdatesTest],
   ['idle-input', idleInputTest],
+  ['idle-timeout', idleTimeoutTest],
   ['report', reportTest],
   ['portal-sign-ins', portalSignInsTest],
+  ['oidc', oidcTest],
   ['policy', policyTest],
 ];
 // E2E_ONLY=openssh,grants runs only those (while working on one).
@@ -1073,7 +1458,7 @@ const started = Date.now();
 
 /** Refuses to run beside another portal: its answers would be taken for ours. */
 async function ensurePortsFree() {
-  for (const port of [3017, 7017, 2227]) {
+  for (const port of [3017, 7017, 2227, OIDC_PORT]) {
     await new Promise((resolve, reject) => {
       const probe = createServer()
         .once('error', () =>
@@ -1097,6 +1482,9 @@ process.on('unhandledRejection', async error => {
 
 try {
   await ensurePortsFree();
+  // Before the backend: its oidc provider reads the discovery document
+  // when it starts.
+  oidc = await startOidcProvider();
   backendProcess = run(
     'backend',
     'npx',
@@ -1139,10 +1527,13 @@ try {
   page.setDefaultTimeout(STEP_TIMEOUT);
 
   for (const [name, test] of tests) {
+    const testStarted = Date.now();
     try {
       await test();
       passed += 1;
-      console.log(`[e2e] ${name}: passed`);
+      console.log(
+        `[e2e] ${name}: passed in ${Math.round((Date.now() - testStarted) / 1000)} s`,
+      );
     } catch (error) {
       failed += 1;
       console.error(`[e2e] ${name}: FAILED: ${error.stack ?? error}`);
@@ -1162,6 +1553,7 @@ try {
 } finally {
   await browser?.close().catch(() => {});
   await stopAll();
+  await oidc?.stop();
 }
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,10 +1,6 @@
 import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
-import {
-  AlertDisplay,
-  OAuthRequestDialog,
-  SignInPage,
-} from '@backstage/core-components';
+import { AlertDisplay, OAuthRequestDialog } from '@backstage/core-components';
 import {
   ActiveSessionsPage,
   PortalSignInWatcher,
@@ -13,12 +9,15 @@ import { NotificationsPage } from '@backstage/plugin-notifications';
 import { SignalsDisplay } from '@backstage/plugin-signals';
 import CssBaseline from '@material-ui/core/CssBaseline';
 import { Navigate, Route } from 'react-router-dom';
+import { apis } from './apis';
 import { Root } from './components/Root';
+import { PortalSignInPage } from './SignIn';
 
 const app = createApp({
+  apis,
   components: {
-    // Guest sign-in: the demo portal has no identity provider.
-    SignInPage: props => <SignInPage {...props} auto providers={['guest']} />,
+    // Guest sign-in, and OpenID Connect when configured (portal.signIn.oidc).
+    SignInPage: PortalSignInPage,
   },
 });
 

@@ -1,5 +1,6 @@
 /*
- * A runnable portal backend with the Active Sessions plugin: guest sign-in
+ * A runnable portal backend with the Active Sessions plugin: guest and
+ * OpenID Connect sign-in (when `auth.providers.oidc` is configured), both
  * tracked as portal sign-ins,
  * a small catalog (catalog/org.yaml) whose group owners are managers, the
  * permission framework with the example policy, and embedded SQLite.
@@ -15,6 +16,9 @@ backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(
   import('@active-sessions/plugin-auth-backend-module-sessions-guest-provider'),
 );
+// OpenID Connect sign-in, tracked the same way (instead of
+// @backstage/plugin-auth-backend-module-oidc-provider) ...
+backend.add(import('./oidcSignInModule'));
 // ... and every plugin refuses the tokens of a browser signed out there.
 backend.add(sessionsTokenCheckServiceFactory);
 backend.add(import('@backstage/plugin-catalog-backend'));

@@ -1,26 +1,30 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-// The README's policy guide shows these files as they are. Each block
-// after `<!-- include: PATH -->` (or `PATH#region`, the lines between
-// `// #region NAME` and `// #endregion NAME`) must equal that file or
-// region, so a snippet that stops compiling fails here first.
-// `UPDATE_README=1` rewrites the blocks from the files instead.
+// The README's policy guide and sign-in examples show these files as they
+// are. Each block after `<!-- include: PATH -->` (or `PATH#region`, the
+// lines between `// #region NAME` and `// #endregion NAME`, `# #region`
+// in YAML) must equal that file or region, so a snippet that stops
+// compiling, or a configuration the browser test no longer signs in with,
+// fails here first. `UPDATE_README=1` rewrites the blocks from the files
+// instead.
 const ROOT = resolve(__dirname, '../../../..');
 const README = join(ROOT, 'README.md');
 const INCLUDE =
-  /^( *)<!-- include: ([^\s#]+)(?:#([\w-]+))? -->\n\n\1```ts\n([\s\S]*?)^\1```\n\n\1<!-- end include -->$/gm;
+  /^( *)<!-- include: ([^\s#]+)(?:#([\w-]+))? -->\n\n\1```(\w+)\n([\s\S]*?)^\1```\n\n\1<!-- end include -->$/gm;
+/** A region marker line: `// #region NAME` in code, `# #region NAME` in YAML. */
+const MARKER = /^\s*(?:\/\/|#) #(end)?region\b/;
 
 /** A file's text, or one region of it dedented, without marker lines. */
 function source(path: string, region?: string): string {
   const text = readFileSync(join(ROOT, path), 'utf8');
-  const lines = text
-    .split('\n')
-    .filter(line => !/\/\/ #(end)?region/.test(line));
+  const lines = text.split('\n').filter(line => !MARKER.test(line));
   if (!region) return `${lines.join('\n').trimEnd()}\n`;
   const all = text.split('\n');
-  const from = all.findIndex(line => line.trim() === `// #region ${region}`);
-  const to = all.findIndex(line => line.trim() === `// #endregion ${region}`);
+  const marks = (name: string) => (line: string) =>
+    MARKER.test(line) && line.trim().replace(/^(\/\/|#) /, '') === name;
+  const from = all.findIndex(marks(`#region ${region}`));
+  const to = all.findIndex(marks(`#endregion ${region}`));
   if (from < 0 || to < from) throw new Error(`${path} has no region ${region}`);
   const body = all.slice(from + 1, to);
   const indent = Math.min(
@@ -33,10 +37,10 @@ function source(path: string, region?: string): string {
 const indented = (text: string, indent: string) =>
   text.replace(/^(?=.)/gm, indent);
 
-describe('the README policy guide', () => {
+describe('the README examples', () => {
   const readme = readFileSync(README, 'utf8');
   const includes = [...readme.matchAll(INCLUDE)].map(
-    ([, indent, path, region, shown]) => ({ indent, path, region, shown }),
+    ([, indent, path, region, , shown]) => ({ indent, path, region, shown }),
   );
 
   if (process.env.UPDATE_README === '1') {
@@ -44,11 +48,17 @@ describe('the README policy guide', () => {
       README,
       readme.replace(
         INCLUDE,
-        (_all, indent: string, path: string, region?: string) =>
+        (
+          _all,
+          indent: string,
+          path: string,
+          region: string | undefined,
+          language: string,
+        ) =>
           [
             `${indent}<!-- include: ${path}${region ? `#${region}` : ''} -->`,
             '',
-            `${indent}\`\`\`ts`,
+            `${indent}\`\`\`${language}`,
             `${indented(source(path, region), indent)}${indent}\`\`\``,
             '',
             `${indent}<!-- end include -->`,

@@ -7,9 +7,11 @@ import {
   SidebarPage,
   SidebarSpace,
 } from '@backstage/core-components';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { makeStyles, Typography } from '@material-ui/core';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import DevicesIcon from '@material-ui/icons/Devices';
+import SignOutIcon from '@material-ui/icons/ExitToApp';
 import MenuIcon from '@material-ui/icons/Menu';
 
 const useStyles = makeStyles(theme => ({
@@ -21,9 +23,13 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** The portal frame: a sidebar with Active Sessions, and the page. */
+/**
+ * The portal frame: a sidebar with Active Sessions and signing out (the
+ * provider's logout, which ends this browser's portal sign-in), and the page.
+ */
 export const Root = ({ children }: PropsWithChildren<{}>) => {
   const classes = useStyles();
+  const identityApi = useApi(identityApiRef);
   return (
     <SidebarPage>
       <Sidebar>
@@ -40,6 +46,12 @@ export const Root = ({ children }: PropsWithChildren<{}>) => {
           <NotificationsSidebarItem />
         </SidebarGroup>
         <SidebarSpace />
+        <SidebarDivider />
+        <SidebarItem
+          icon={SignOutIcon}
+          text="Sign out"
+          onClick={() => identityApi.signOut()}
+        />
       </Sidebar>
       {children}
     </SidebarPage>
