@@ -63,7 +63,10 @@ import { freshCode } from './totp.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'e2e', 'output');
 mkdirSync(output, { recursive: true });
-mkdirSync(join(root, 'docs'), { recursive: true });
+// Every run's screenshots; `npm run docs:screenshots` copies them to docs/
+// for the README, so a test run leaves the working tree as it was.
+const shots = join(output, 'screenshots');
+mkdirSync(shots, { recursive: true });
 
 const APP = 'http://localhost:3017';
 const API = 'http://localhost:7017/api/sessions';
@@ -223,7 +226,7 @@ async function endSessionTest() {
     button => button && !button.disabled,
     await endAll.elementHandle(),
   );
-  await screenshot(join(root, 'docs', 'active-sessions.png'));
+  await screenshot(join(shots, 'active-sessions.png'));
 
   await page
     .getByRole('button', { name: `End session on ${PINNED_RESOURCE}` })
@@ -233,7 +236,7 @@ async function endSessionTest() {
   await dialog.getByRole('button', { name: 'End session' }).click();
   await pinnedRow.getByText(/^Cut confirmed /).waitFor();
   console.log('[e2e] ended: its connector confirmed the cut');
-  await screenshot(join(root, 'docs', 'cut-confirmed.png'));
+  await screenshot(join(shots, 'cut-confirmed.png'));
 
   await page.getByRole('tab', { name: 'History' }).click();
   await page.getByRole('row').filter({ hasText: PINNED_RESOURCE }).waitFor();
@@ -268,7 +271,7 @@ async function twoFactorTest() {
     .getByRole('img', { name: 'QR code for your authenticator app' })
     .waitFor();
   guestSecret = (await page.getByLabel('Secret key').textContent()).trim();
-  await screenshot(join(root, 'docs', 'two-factor.png'));
+  await screenshot(join(shots, 'two-factor.png'));
   await page.getByLabel('Code from the app').fill(await freshCode(guestSecret));
   await page.getByRole('button', { name: 'Activate' }).click();
   await page.getByRole('list', { name: 'Recovery codes' }).waitFor();
@@ -293,7 +296,7 @@ async function twoFactorTest() {
   const dialog = page.getByRole('dialog', { name: "Confirm it's you" });
   await dialog.waitFor();
   console.log('[e2e] End All asked for a code');
-  await screenshot(join(root, 'docs', 'step-up.png'));
+  await screenshot(join(shots, 'step-up.png'));
   await stepUp(dialog);
   await page.getByText(/^Ended \d+ sessions?\.$/).waitFor();
   console.log('[e2e] all sessions ended after the step-up');
@@ -374,7 +377,7 @@ async function signInCodeTest() {
     await codeScreen.waitFor();
     await laptop.mouse.move(0, 0);
     await laptop.screenshot({
-      path: join(root, 'docs', 'sign-in-code.png'),
+      path: join(shots, 'sign-in-code.png'),
       animations: 'disabled',
     });
     if ((await catalogStatus()) !== 401) {
@@ -455,7 +458,7 @@ async function revokeGrantsTest() {
   await page.getByRole('tab', { name: 'Device Admin' }).click();
   await anyGrant.first().waitFor();
   console.log('[e2e] device admin grants are listed');
-  await screenshot(join(root, 'docs', 'device-admin.png'));
+  await screenshot(join(shots, 'device-admin.png'));
 
   await page.getByRole('tab', { name: 'Timed Access' }).click();
   const checkboxes = PINNED_GRANTS.map(target =>
@@ -465,7 +468,7 @@ async function revokeGrantsTest() {
   console.log(`[e2e] timed access on ${PINNED_GRANTS.join(', ')} is listed`);
   for (const checkbox of checkboxes) await checkbox.check();
   await page.getByText(`${PINNED_GRANTS.length} selected`).waitFor();
-  await screenshot(join(root, 'docs', 'timed-access.png'));
+  await screenshot(join(shots, 'timed-access.png'));
 
   await page.getByRole('button', { name: 'Actions', exact: true }).click();
   await page.getByRole('menuitem', { name: 'Revoke selected' }).click();
@@ -504,7 +507,7 @@ async function connectorsTest() {
   const bastion = page.getByRole('row').filter({ hasText: 'SSH bastion' });
   await bastion.getByText('Online').waitFor();
   console.log('[e2e] the SSH bastion connector is online');
-  await screenshot(join(root, 'docs', 'connectors.png'));
+  await screenshot(join(shots, 'connectors.png'));
 
   // An admin reviews everyone's flagged sessions; the guest's unusual one
   // (ended by the two-factor test) is in history, with whose it was.
@@ -522,7 +525,7 @@ async function connectorsTest() {
     .first();
   await flagged.getByText('New device').waitFor();
   console.log("[e2e] everyone's flagged sessions are listed with their owner");
-  await screenshot(join(root, 'docs', 'flagged-everyone.png'));
+  await screenshot(join(shots, 'flagged-everyone.png'));
 }
 
 /**
@@ -543,7 +546,7 @@ async function offboardTest() {
   const preview = page.getByRole('list', { name: 'What offboarding cuts' });
   await preview.getByText(/^2 sessions .* · 1 grant /).waitFor();
   console.log("[e2e] the preview lists the leaver's 2 sessions and 1 grant");
-  await screenshot(join(root, 'docs', 'people.png'));
+  await screenshot(join(shots, 'people.png'));
   await page.getByRole('button', { name: 'Offboard 1 person' }).click();
   await page
     .getByRole('dialog', { name: 'Offboard now?' })
@@ -760,7 +763,7 @@ async function idleTimeoutTest() {
   await page
     .getByText('Saved: your quiet sessions are disconnected after 1h.')
     .waitFor();
-  await screenshot(join(root, 'docs', 'idle-timeout.png'));
+  await screenshot(join(shots, 'idle-timeout.png'));
   console.log('[e2e] idle timeout: an hour chosen');
 
   // Two sessions quiet for twelve minutes: past the portal's ten.
@@ -864,6 +867,7 @@ async function reportTest() {
   await dialog
     .getByLabel('What do you see?')
     .fill('I was asleep; this is not my session');
+  await screenshot(join(shots, 'not-me.png'));
   const answered = page.waitForResponse(response =>
     /\/api\/sessions\/sessions\/[^/]+\/report$/.test(response.url()),
   );
@@ -943,7 +947,7 @@ async function portalSignInsTest() {
     await phoneRow.waitFor();
     await page.getByRole('row').filter({ hasText: 'This device' }).waitFor();
     console.log('[e2e] the first browser lists the iPhone and marks itself');
-    await screenshot(join(root, 'docs', 'portal-sign-ins.png'));
+    await screenshot(join(shots, 'portal-sign-ins.png'));
 
     const catalog = `${API.replace(/\/sessions$/, '/catalog')}/entities?limit=1`;
     const catalogStatus = async token =>
@@ -1169,7 +1173,7 @@ async function oidcTest() {
     await laptop.getByRole('button', { name: 'Enter' }).waitFor();
     await laptop.mouse.move(0, 0);
     await laptop.screenshot({
-      path: join(root, 'docs', 'oidc-sign-in.png'),
+      path: join(shots, 'oidc-sign-in.png'),
       animations: 'disabled',
     });
     const first = await signInWithOidc(laptop, {

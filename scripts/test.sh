@@ -8,6 +8,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-version.sh
 
+# What git sees before: a test run must leave the working tree as it was
+# (its output goes to ignored folders; docs/ screenshots are copied by hand).
+tree_before=$(git status --porcelain 2>/dev/null || true)
+
 began=$SECONDS
 bash scripts/setup.sh || exit 1
 echo "[test] set-up took $((SECONDS - began)) s"
@@ -64,17 +68,27 @@ node e2e/faults.mjs 2>&1 | tee e2e/output/faults.log
 faults_status=${PIPESTATUS[0]}
 echo "[test] fault suite took $((SECONDS - began)) s"
 
+tree_after=$(git status --porcelain 2>/dev/null || true)
+if [ "$tree_after" = "$tree_before" ]; then
+  tree_status=0
+else
+  echo "[test] FAILED: the tests changed the working tree:"
+  diff <(echo "$tree_before") <(echo "$tree_after") | grep '^[<>]'
+  tree_status=1
+fi
+
 node_test_count() { grep -E "^ℹ $1 [0-9]+$" "$connectors_log" | grep -oE '[0-9]+' || echo 0; }
 count() { grep -E "$1" "$2" | tail -n 1 | grep -oE "[0-9]+ $3" | grep -oE '[0-9]+' || echo 0; }
 faults_passed=$([ "$faults_status" = 0 ] && echo 1 || echo 0)
 packages_passed=$([ "$packages_status" = 0 ] && echo 1 || echo 0)
 install_passed=$([ "$install_status" = 0 ] && echo 1 || echo 0)
-parts_passed=$((faults_passed + packages_passed + install_passed))
+tree_passed=$([ "$tree_status" = 0 ] && echo 1 || echo 0)
+parts_passed=$((faults_passed + packages_passed + install_passed + tree_passed))
 passed=$(($(count '^Tests:' "$unit_log" passed) + $(node_test_count pass) + $(count '^e2e:' e2e/output/e2e.log passed) + parts_passed))
-failed=$(($(count '^Tests:' "$unit_log" failed) + $(node_test_count fail) + $(count '^e2e:' e2e/output/e2e.log failed) + 3 - parts_passed))
+failed=$(($(count '^Tests:' "$unit_log" failed) + $(node_test_count fail) + $(count '^e2e:' e2e/output/e2e.log failed) + 4 - parts_passed))
 if [ "$unit_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 if [ "$connectors_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 if [ "$e2e_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 echo "tests: $passed passed, $failed failed"
 [ "$unit_status" = 0 ] && [ "$connectors_status" = 0 ] && [ "$e2e_status" = 0 ] && [ "$faults_status" = 0 ] &&
-  [ "$packages_status" = 0 ] && [ "$install_status" = 0 ]
+  [ "$packages_status" = 0 ] && [ "$install_status" = 0 ] && [ "$tree_status" = 0 ]
