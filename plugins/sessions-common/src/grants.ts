@@ -25,6 +25,19 @@ export const GRANT_STATUSES = [
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
 /**
+ * The caller's own elevated grants in numbers (`GET /grants/stats`), for
+ * the page's header: those in force per kind, and those revoked here that
+ * their connector has not confirmed removed yet.
+ *
+ * @public
+ */
+export interface GrantStats {
+  deviceAdmin: number;
+  timedAccess: number;
+  revoking: number;
+}
+
+/**
  * Why a grant stopped before its expiry.
  *
  * @public

@@ -84,10 +84,13 @@ export interface GrantStore {
     text: string | undefined,
     limit: number,
   ): Promise<Array<{ userRef: string; count: number }>>;
-  /** Active grants the selector matches, counted per kind. */
-  countActiveByKind(
+  /**
+   * Grants the selector matches, counted per kind and status; only active
+   * ones unless the selector names statuses.
+   */
+  countByKind(
     selector: GrantSelector,
-  ): Promise<Array<{ kind: GrantKind; count: number }>>;
+  ): Promise<Array<{ kind: GrantKind; status: GrantStatus; count: number }>>;
   /** Revokes the active grants the selector matches; returns those revoked. */
   revokeGrants(
     selector: GrantSelector,

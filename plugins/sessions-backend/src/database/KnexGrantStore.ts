@@ -209,16 +209,24 @@ export class KnexGrantStore implements GrantStore {
     );
   }
 
-  async countActiveByKind(selector: GrantSelector) {
-    const rows: Array<{ kind: GrantKind; count: any }> = await this.db(GRANTS)
-      .modify(builder =>
-        whereSelector(builder, { ...selector, statuses: ['active'] }),
-      )
-      .groupBy('kind')
-      .orderBy('kind')
-      .select('kind')
-      .count({ count: '*' });
-    return rows.map(row => ({ kind: row.kind, count: Number(row.count) }));
+  async countByKind(selector: GrantSelector) {
+    const rows: Array<{ kind: GrantKind; status: GrantStatus; count: any }> =
+      await this.db(GRANTS)
+        .modify(builder =>
+          whereSelector(builder, {
+            ...selector,
+            statuses: selector.statuses ?? ['active'],
+          }),
+        )
+        .groupBy('kind', 'status')
+        .orderBy(['kind', 'status'])
+        .select('kind', 'status')
+        .count({ count: '*' });
+    return rows.map(row => ({
+      kind: row.kind,
+      status: row.status,
+      count: Number(row.count),
+    }));
   }
 
   async revokeGrants(

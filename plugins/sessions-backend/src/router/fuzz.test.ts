@@ -570,6 +570,7 @@ function routeSpecs(seeded: Seeded): RouteSpec[] {
       calls: noBody('/settings/timeouts', as(JANE), 'delete'),
     },
     { route: 'GET /capabilities', calls: noQuery('/capabilities', as(JANE)) },
+    { route: 'GET /grants/stats', calls: noQuery('/grants/stats', as(JANE)) },
     {
       route: 'GET /sessions/:id',
       calls: byId(

@@ -101,6 +101,33 @@ describe('grants API', () => {
     ).toEqual(['b1', 'j1', 'j2']);
   });
 
+  it("counts my grants in force per kind and those being revoked, nobody else's", async () => {
+    const ids = await seed();
+    await request(app)
+      .post(`/api/sessions/grants/${ids.get('j1')}/revoke`)
+      .set('Authorization', as(JANE))
+      .expect(200);
+    const stats = (userRef: string, query = '') =>
+      request(app)
+        .get(`/api/sessions/grants/stats${query}`)
+        .set('Authorization', as(userRef));
+
+    // Jane as her identity provider may spell her.
+    expect((await stats('user:default/Jane')).body).toEqual({
+      deviceAdmin: 1,
+      timedAccess: 0,
+      revoking: 1,
+    });
+    // The admin may read everyone's grants, but holds none.
+    expect((await stats(ADMIN)).body).toEqual({
+      deviceAdmin: 0,
+      timedAccess: 0,
+      revoking: 0,
+    });
+    expect((await stats(JANE, '?all=true')).status).toBe(400);
+    await request(app).get('/api/sessions/grants/stats').expect(401);
+  });
+
   it('does not let a user revoke another user grant, and nothing changes', async () => {
     const ids = await seed();
     const res = await request(app)

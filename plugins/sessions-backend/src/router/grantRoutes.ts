@@ -31,6 +31,12 @@ export function createGrantRoutes(options: {
     res.json(await grants.list(credentials, query));
   });
 
+  router.get('/grants/stats', async (req, res) => {
+    const credentials = await userCredentials(req);
+    noInput(req, 'query');
+    res.json(await grants.stats(credentials));
+  });
+
   router.post('/grants/revoke', async (req, res) => {
     const credentials = await userCredentials(req);
     const { ids } = parseInput(revokeGrantsBodySchema, req.body, 'body');

@@ -56,6 +56,8 @@ describe('concurrent session limits through the API', () => {
         warnAfterMs: 600_000,
         disconnectAfterMs: 1_800_000,
         maxLifetimeMs: 43_200_000,
+        // sessions.personalTimeouts is not set: everyone has these.
+        personal: null,
       },
       idleWarning: {
         message:

@@ -7,7 +7,10 @@ import {
   AccessGrant,
   grantReadPermission,
   grantRevokePermission,
+  GrantKind,
   GrantPage,
+  GrantStats,
+  GrantStatus,
   GrantRevokeResult,
   GrantSortField,
   ListGrantsQuery,
@@ -63,6 +66,28 @@ export class GrantService {
       access: criteria,
     });
     return toPage(rows, query.limit, query, row => sortValue(row, query.sort));
+  }
+
+  /** The caller's own grants in force, per kind, and those being revoked. */
+  async stats(credentials: UserCredentials): Promise<GrantStats> {
+    const { criteria } = allowedOrThrow(
+      await this.access.decide(grantReadPermission, credentials),
+      'read grants',
+    );
+    const rows = await this.store.countByKind({
+      userRef: callerRef(credentials),
+      statuses: ['active', 'revoking'],
+      access: criteria,
+    });
+    const count = (kind: GrantKind | undefined, status: GrantStatus) =>
+      rows
+        .filter(row => row.status === status && (!kind || row.kind === kind))
+        .reduce((sum, row) => sum + row.count, 0);
+    return {
+      deviceAdmin: count('device_admin', 'active'),
+      timedAccess: count('timed_access', 'active'),
+      revoking: count(undefined, 'revoking'),
+    };
   }
 
   /** A grant the caller may read; others are reported as not found. */

@@ -11,6 +11,7 @@ import {
   PermissionCriteria,
 } from '@backstage/plugin-permission-common';
 import {
+  GrantKind,
   OffboardPreview,
   OffboardResult,
   PersonSummary,
@@ -49,6 +50,10 @@ function both<T>(...decisions: AccessDecision<T>[]): {
     criteria: { allOf: criteria as [PermissionCriteria<T>] },
   };
 }
+
+/** Active grants per kind, as offboarding shows them. */
+const perKind = (rows: Array<{ kind: GrantKind; count: number }>) =>
+  rows.map(({ kind, count }) => ({ kind, count }));
 
 /**
  * Offboarding a leaver in one step: a preview of everything they hold, then
@@ -154,10 +159,12 @@ export class OffboardService {
             })
           : [],
         grants: grantRead.allowed
-          ? await grants.countActiveByKind({
-              userRef,
-              access: grantRead.criteria,
-            })
+          ? perKind(
+              await grants.countByKind({
+                userRef,
+                access: grantRead.criteria,
+              }),
+            )
           : [],
       })),
     );
@@ -262,10 +269,12 @@ export class OffboardService {
           })
         : [];
       const leftGrants = access.grantRead.allowed
-        ? await grants.countActiveByKind({
-            userRef,
-            access: access.grantRead.criteria,
-          })
+        ? perKind(
+            await grants.countByKind({
+              userRef,
+              access: access.grantRead.criteria,
+            }),
+          )
         : [];
       const result: OffboardResult = {
         userRef,

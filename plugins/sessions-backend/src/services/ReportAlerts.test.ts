@@ -35,7 +35,7 @@ describe('ReportAlerts', () => {
             'user:default/jane reported a session as not theirs: RDP on win-jump-01',
           description:
             '"I have no Pixel" Started 2026-12-01T08:00:00.000Z from Pixel 8, 203.0.113.9, Lyon, FR; ended.',
-          link: '/sessions?reported=true',
+          link: '/sessions/history?reported=true&all=true',
           severity: 'high',
           topic: 'Reported sessions',
           scope: `reported:${REPORTED.id}`,

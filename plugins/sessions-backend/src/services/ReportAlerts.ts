@@ -34,7 +34,7 @@ export class ReportAlerts {
         payload: {
           title: `${session.userRef} reported a session as not theirs: ${type} on ${session.resourceName}`,
           description: `"${session.reportNote ?? ''}" Started ${session.startedAt}${from ? ` from ${from}` : ''}; ${session.endedAt ? 'ended' : 'still open'}.`,
-          link: '/sessions?reported=true',
+          link: '/sessions/history?reported=true&all=true',
           severity: 'high',
           topic: 'Reported sessions',
           scope: `reported:${session.id}`,

@@ -116,6 +116,20 @@ export function fakeGrantsBackend(
         .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
       return HttpResponse.json({ items: matching });
     }),
+    http.get(`${API}/grants/stats`, () => {
+      const mine = grants.filter(grant => grant.userRef === callerRef);
+      const count = (match: (grant: AccessGrant) => boolean) =>
+        mine.filter(match).length;
+      return HttpResponse.json({
+        deviceAdmin: count(
+          g => g.status === 'active' && g.kind === 'device_admin',
+        ),
+        timedAccess: count(
+          g => g.status === 'active' && g.kind === 'timed_access',
+        ),
+        revoking: count(g => g.status === 'revoking'),
+      });
+    }),
     http.get(`${API}/grants/:id`, ({ params }) => {
       const found = find(params.id);
       return found

@@ -9,6 +9,13 @@ type TestApis = Parameters<typeof TestApiProvider>[0]['apis'];
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { identityApiRef } from '@backstage/core-plugin-api';
+import { Route, Routes, useLocation } from 'react-router-dom';
+
+/** The address the page is at, for tests of what it links to. */
+function CurrentAddress() {
+  const { pathname, search } = useLocation();
+  return <output data-testid="address">{`${pathname}${search}`}</output>;
+}
 import {
   SessionsClient,
   StepUpBroker,
@@ -50,7 +57,11 @@ export async function renderSessionsPage(
         ...extraApis,
       ]}
     >
-      <ActiveSessionsPage />
+      {/* Mounted at /sessions as in an app: its tabs are paths below. */}
+      <Routes>
+        <Route path="/sessions/*" element={<ActiveSessionsPage />} />
+      </Routes>
+      <CurrentAddress />
     </TestApiProvider>,
     { routeEntries: [path] },
   );

@@ -4,6 +4,7 @@ import {
   ConnectorStatus,
   EndSessionsResult,
   GrantPage,
+  GrantStats,
   GrantRevokeResult,
   ListGrantsRequest,
   ListSessionsRequest,
@@ -76,6 +77,8 @@ export interface SessionsApi {
    * `user`'s, or with `all` every grant the policy lets the caller read.
    */
   listGrants(request?: ListGrantsRequest): Promise<GrantPage>;
+  /** The caller's own grants in force per kind, and those being revoked. */
+  getGrantStats(): Promise<GrantStats>;
   getGrant(id: string): Promise<AccessGrant>;
   /** Cuts one grant before its expiry; resolves to the grant, now revoked. */
   revokeGrant(id: string): Promise<AccessGrant>;

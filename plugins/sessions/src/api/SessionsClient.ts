@@ -5,6 +5,7 @@ import {
   ConnectorStatus,
   EndSessionsResult,
   GrantPage,
+  GrantStats,
   GrantRevokeResult,
   ListGrantsRequest,
   ListSessionsRequest,
@@ -151,6 +152,10 @@ export class SessionsClient implements SessionsApi {
     return this.request<GrantPage>(
       `/grants${toQueryString(grantListQuery(request))}`,
     );
+  }
+
+  async getGrantStats(): Promise<GrantStats> {
+    return this.request<GrantStats>('/grants/stats');
   }
 
   async getGrant(id: string): Promise<AccessGrant> {

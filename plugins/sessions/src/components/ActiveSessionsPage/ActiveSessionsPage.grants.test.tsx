@@ -155,6 +155,27 @@ async function showEveryonesGrants() {
 }
 
 describe('ActiveSessionsPage grant tabs', () => {
+  it('counts my grants in force and those being revoked in the header', async () => {
+    serve([
+      janesLaptop,
+      janesDatabase,
+      bobsDevbox,
+      makeGrant({ target: 'old-box', status: 'revoking' }),
+    ]);
+    await openTab('Timed Access');
+    expect(
+      await screen.findByText(
+        'Device Admin 1 · Timed Access 1 · 1 being revoked',
+      ),
+    ).toBeInTheDocument();
+    const card = screen.getByRole('region', { name: 'Active grants' });
+    expect(within(card).getByText('2')).toBeInTheDocument();
+    // End All belongs to the Sessions tab, not to the grants'.
+    expect(
+      screen.queryByRole('button', { name: 'End All Sessions' }),
+    ).toBeNull();
+  });
+
   it('puts Device Admin and Timed Access between Sessions and History', async () => {
     serve([]);
     await openTab('Device Admin');

@@ -15,7 +15,9 @@ import {
 } from '@active-sessions/plugin-sessions-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { useCallback, useMemo, useState } from 'react';
+import { useLocation, useNavigate, useResolvedPath } from 'react-router-dom';
 import { useSessionStats } from '../../hooks/useSessionStats';
+import { useGrantStats } from '../../hooks/useGrantStats';
 import { useCapabilities } from '../../hooks/useCapabilities';
 import { useReloadOnChange } from '../../hooks/useReloadOnChange';
 import { EndAllSessionsDialog } from '../EndAllSessionsDialog/EndAllSessionsDialog';
@@ -37,6 +39,7 @@ export function ActiveSessionsPage() {
   // Changes elsewhere (a connector, the sweep, another tab) reload it too.
   useReloadOnChange(reload);
   const { stats, error: statsError } = useSessionStats(reloadKey);
+  const { grantStats, error: grantError } = useGrantStats(reloadKey);
   const openCount = stats ? stats.active + stats.idle : 0;
 
   // Whose lists offer "Everyone I may see": the policy's say, via the backend.
@@ -57,8 +60,15 @@ export function ActiveSessionsPage() {
       ),
     [watchesConnectors, offboards],
   );
-  const [selectedTab, setSelectedTab] = useState(tabs[0].id);
-  const tab = tabs.find(candidate => candidate.id === selectedTab) ?? tabs[0];
+  // Each tab is a path under the page (`/sessions/history?reported=true`),
+  // so links and the back button open it; the first tab is the page itself.
+  const basePath = useResolvedPath('.').pathname.replace(/\/$/, '');
+  const { pathname } = useLocation();
+  const navigate = useNavigate();
+  const tabInPath = pathname.slice(basePath.length).split('/')[1];
+  const tab = tabs.find(candidate => candidate.id === tabInPath) ?? tabs[0];
+  const openTab = (id: string) =>
+    navigate(id === tabs[0].id ? basePath || '/' : `${basePath}/${id}`);
   const [endAllOpen, setEndAllOpen] = useState(false);
 
   return (
@@ -68,27 +78,23 @@ export function ActiveSessionsPage() {
         subtitle="Who has access right now, from where, and how to cut it"
       />
       <Content>
-        {/* The header covers every tab: sessions and elevated grants. */}
+        {/* The header sums up everything the person holds; each tab's own
+            actions are on that tab. */}
         <ContentHeader title="Your access">
-          <Box display="flex" style={{ gap: 8 }}>
-            <Button
-              variant="outlined"
-              startIcon={<RefreshIcon />}
-              onClick={reload}
-            >
-              Refresh
-            </Button>
-            <Button
-              variant="contained"
-              color="secondary"
-              disabled={openCount === 0}
-              onClick={() => setEndAllOpen(true)}
-            >
-              End All Sessions
-            </Button>
-          </Box>
+          <Button
+            variant="outlined"
+            startIcon={<RefreshIcon />}
+            onClick={reload}
+          >
+            Refresh
+          </Button>
         </ContentHeader>
-        <SessionStatsRow stats={stats} error={statsError} />
+        <SessionStatsRow
+          stats={stats}
+          error={statsError}
+          grantStats={grantStats}
+          grantError={grantError}
+        />
         <SessionLimitsNote />
         <FlaggedSessionsBanner
           reloadKey={reloadKey}
@@ -98,7 +104,7 @@ export function ActiveSessionsPage() {
         <Box mt={3}>
           <Tabs
             value={tab.id}
-            onChange={(_event, id: string) => setSelectedTab(id)}
+            onChange={(_event, id: string) => openTab(id)}
             indicatorColor="primary"
             textColor="primary"
             aria-label="Session views"
@@ -126,6 +132,8 @@ export function ActiveSessionsPage() {
                 onSessionsChanged: reload,
                 seesOthersSessions: readsOthersSessions,
                 seesOthersGrants: readsOthersGrants,
+                openCount,
+                onEndAll: () => setEndAllOpen(true),
               })}
             </Box>
           </Box>

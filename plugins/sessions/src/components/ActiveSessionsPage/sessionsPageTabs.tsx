@@ -1,3 +1,5 @@
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import { ReactNode } from 'react';
 import { ConnectorsTable } from '../ConnectorsTable/ConnectorsTable';
 import { OffboardPanel } from '../OffboardPanel/OffboardPanel';
@@ -25,6 +27,10 @@ export interface SessionsPageTabContext {
   seesOthersSessions: boolean;
   /** The policy lets the caller read others' grants: lists offer them. */
   seesOthersGrants: boolean;
+  /** The caller's open sessions, for End All. */
+  openCount: number;
+  /** Opens the page's End All dialog (also opened by the flagged banner). */
+  onEndAll: () => void;
 }
 
 /** One tab of the Active Sessions page. */
@@ -42,12 +48,24 @@ export const sessionsPageTabs: SessionsPageTab[] = [
     id: 'sessions',
     label: 'Sessions',
     render: context => (
-      <SessionsTable
-        view={openSessionsView}
-        reloadKey={context.reloadKey}
-        onSessionsChanged={context.onSessionsChanged}
-        seesOthers={context.seesOthersSessions}
-      />
+      <>
+        <Box display="flex" justifyContent="flex-end" mb={2}>
+          <Button
+            variant="contained"
+            color="secondary"
+            disabled={context.openCount === 0}
+            onClick={context.onEndAll}
+          >
+            End All Sessions
+          </Button>
+        </Box>
+        <SessionsTable
+          view={openSessionsView}
+          reloadKey={context.reloadKey}
+          onSessionsChanged={context.onSessionsChanged}
+          seesOthers={context.seesOthersSessions}
+        />
+      </>
     ),
   },
   {

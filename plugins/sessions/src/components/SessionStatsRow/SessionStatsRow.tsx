@@ -1,5 +1,6 @@
 import { WarningPanel } from '@backstage/core-components';
 import {
+  GrantStats,
   SessionStats,
   formatDuration,
 } from '@active-sessions/plugin-sessions-common';
@@ -20,15 +21,33 @@ function totalDurationText(stats?: SessionStats): string {
     : '—';
 }
 
+/** What a person's grants in force are, and what is being revoked. */
+function grantsDescription(grantStats?: GrantStats, error?: Error): string {
+  if (!grantStats) {
+    return error
+      ? `Could not load: ${errorMessage(error)}`
+      : 'Device Admin and Timed Access';
+  }
+  const parts = [
+    `Device Admin ${grantStats.deviceAdmin}`,
+    `Timed Access ${grantStats.timedAccess}`,
+  ];
+  if (grantStats.revoking) parts.push(`${grantStats.revoking} being revoked`);
+  return parts.join(' · ');
+}
+
 /**
- * The three counters above the session tables: active, idle and how long the
- * open sessions have been open in total.
+ * The counters above the tabs, of what the person holds: active and idle
+ * sessions (and those being cut), elevated grants in force (and those being
+ * revoked), and how long the open sessions have been open in total.
  */
 export function SessionStatsRow(props: {
   stats?: SessionStats;
   error?: Error;
+  grantStats?: GrantStats;
+  grantError?: Error;
 }) {
-  const { stats, error } = props;
+  const { stats, error, grantStats, grantError } = props;
   if (error && !stats) {
     return (
       <WarningPanel
@@ -53,6 +72,13 @@ export function SessionStatsRow(props: {
       description: 'Open without recent activity',
     },
     {
+      label: 'Active grants',
+      value: grantStats
+        ? String(grantStats.deviceAdmin + grantStats.timedAccess)
+        : (grantError && '—') || PENDING,
+      description: grantsDescription(grantStats, grantError),
+    },
+    {
       label: 'Total duration',
       value: totalDurationText(stats),
       description: 'Summed over all open sessions',
@@ -61,7 +87,7 @@ export function SessionStatsRow(props: {
   return (
     <Grid container spacing={3}>
       {cards.map(card => (
-        <Grid item xs={12} md={4} key={card.label}>
+        <Grid item xs={12} sm={6} md={3} key={card.label}>
           <StatCard {...card} />
         </Grid>
       ))}

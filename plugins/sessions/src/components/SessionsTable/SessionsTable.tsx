@@ -8,7 +8,7 @@ import {
   ListSessionsRequest,
   Session,
 } from '@active-sessions/plugin-sessions-common';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useDebounce from 'react-use/esm/useDebounce';
 import { useCurrentUserRef } from '../../hooks/useCurrentUserRef';
@@ -41,14 +41,35 @@ export function SessionsTable(props: {
   seesOthers?: boolean;
 }) {
   const { view, reloadKey, onSessionsChanged, seesOthers } = props;
-  // The flagged-session notification links to `?flagged=true`, the
-  // reported-session one (to security) to `?reported=true`.
-  const [searchParams] = useSearchParams();
+  // The switches live in the address too: the flagged-session notification
+  // links to `?flagged=true`, the reported-session one (to security) to
+  // `history?reported=true&all=true`, and a copied address opens the same.
+  const [searchParams, setSearchParams] = useSearchParams();
   const [filters, setFilters] = useState<SessionFilterValues>(() => ({
     searchText: '',
     flagged: searchParams.get('flagged') === 'true' || undefined,
     reported: searchParams.get('reported') === 'true' || undefined,
+    // What the policy lets the caller read: only their own without more.
+    everyone: searchParams.get('all') === 'true' || undefined,
   }));
+  useEffect(() => {
+    setSearchParams(
+      params => {
+        const next = new URLSearchParams(params);
+        const flags = {
+          flagged: filters.flagged,
+          reported: filters.reported,
+          all: filters.everyone,
+        };
+        for (const [name, on] of Object.entries(flags)) {
+          if (on) next.set(name, 'true');
+          else next.delete(name);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  }, [filters.flagged, filters.reported, filters.everyone, setSearchParams]);
   const [searchQuery, setSearchQuery] = useState('');
   useDebounce(
     () => setSearchQuery(filters.searchText.trim()),
