@@ -217,6 +217,10 @@ sessions:
   warnAfter: { minutes: 0, seconds: 40 }
   disconnectAfter: { minutes: 0, seconds: ${DISCONNECT_S} }
   maxLifetime: { days: 0, hours: 12 }
+  # The ranges people may choose from must hold these short times.
+  personalTimeouts:
+    idleAfter: { min: { minutes: 0, seconds: 10 }, max: { hours: 1 } }
+    disconnectAfter: { min: { minutes: 0, seconds: 10 }, max: { hours: 8 } }
   sweep:
     frequency: { seconds: 2 }
   stepUp:

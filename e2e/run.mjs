@@ -59,6 +59,7 @@ import { chromium } from 'playwright-core';
 import { OIDC_ISSUER, OIDC_PORT, startOidcProvider } from './oidcProvider.mjs';
 import { runOpenSshTest } from './openssh.mjs';
 import { freshCode } from './totp.mjs';
+import { seriousViolations } from './accessibility.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'e2e', 'output');
@@ -172,6 +173,14 @@ async function printPageState() {
 }
 
 /** A still picture: transitions finished, the pointer off the controls. */
+/** What axe found, by where; the accessibility test fails on any. */
+const accessibilityProblems = [];
+async function checkAccessibility(p, what, include) {
+  for (const line of await seriousViolations(p, include)) {
+    accessibilityProblems.push(`${what}: ${line}`);
+  }
+}
+
 async function screenshot(path) {
   await page.mouse.move(0, 0);
   await page.screenshot({ path, animations: 'disabled' });
@@ -297,6 +306,7 @@ async function twoFactorTest() {
   await dialog.waitFor();
   console.log('[e2e] End All asked for a code');
   await screenshot(join(shots, 'step-up.png'));
+  await checkAccessibility(page, "dialog Confirm it's you", '[role=dialog]');
   await stepUp(dialog);
   await page.getByText(/^Ended \d+ sessions?\.$/).waitFor();
   console.log('[e2e] all sessions ended after the step-up');
@@ -738,6 +748,81 @@ async function idleInputTest() {
   } finally {
     await context.close();
   }
+}
+
+/**
+ * Accessibility: no serious or critical axe violation (WCAG 2.1 A/AA) on
+ * any tab or on the dialogs a person opens (end one, end all, step-up,
+ * revoke, offboard, turning two-factor off).
+ */
+async function accessibilityTest() {
+  await openSessionsPage();
+  // With what the tests that open the step-up dialog found there.
+  const problems = accessibilityProblems;
+  const check = (what, include) => checkAccessibility(page, what, include);
+  const tabs = page.getByRole('tab');
+  const names = (await tabs.allInnerTexts()).map(name => name.trim());
+  for (const name of names) {
+    await page.getByRole('tab', { name, exact: true }).click();
+    await page.getByRole('tabpanel').waitFor();
+    // Loaded: something to read and no progress bar left.
+    await page.waitForFunction(() => {
+      const panel = document.querySelector('[role=tabpanel]');
+      return (
+        panel &&
+        panel.innerText.trim().length > 0 &&
+        !panel.querySelector('[role=progressbar]')
+      );
+    });
+    // The page, not the app around it (Backstage's own toasts and nav).
+    await check(`tab ${name}`, 'main');
+  }
+  const dialog = page.getByRole('dialog');
+  const checkDialog = async (what, cancel = 'Cancel') => {
+    await dialog.waitFor();
+    await check(what, '[role=dialog]');
+    await dialog.getByRole('button', { name: cancel, exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+  };
+
+  await page.getByRole('tab', { name: 'Sessions', exact: true }).click();
+  await page
+    .getByRole('button', { name: /^End session on / })
+    .first()
+    .click();
+  await checkDialog('dialog End this session?');
+  await page
+    .getByRole('button', { name: 'End All Sessions', exact: true })
+    .click();
+  await checkDialog('dialog End all sessions?');
+
+  await page.getByRole('tab', { name: 'Timed Access' }).click();
+  const checkbox = page.getByRole('checkbox', { name: /^Select grant on / });
+  await checkbox.first().check();
+  await page.getByRole('button', { name: 'Actions', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Revoke selected' }).click();
+  await checkDialog('dialog Revoke grants?');
+
+  await page.getByRole('tab', { name: 'Two-factor' }).click();
+  await page.getByRole('button', { name: 'Turn off' }).click();
+  await checkDialog('dialog Turn off two-factor authentication?');
+
+  await page.getByRole('tab', { name: 'People' }).click();
+  await page.getByLabel('Search people').fill('leaver');
+  const add = page.getByRole('button', { name: /^Add .* to offboarding$/ });
+  await add.first().click();
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByRole('button', { name: /^Offboard 1 person$/ }).click();
+  await checkDialog('dialog Offboard now?');
+
+  if (problems.length) {
+    throw new Error(
+      `serious or critical accessibility violations:\n${problems.join('\n')}`,
+    );
+  }
+  console.log(
+    `[e2e] accessibility: ${names.length} tabs and 7 dialogs without serious or critical violations`,
+  );
 }
 
 /**
@@ -1446,6 +1531,7 @@ const allTests = [
   ['live-updates', liveUpdatesTest],
   ['idle-input', idleInputTest],
   ['idle-timeout', idleTimeoutTest],
+  ['accessibility', accessibilityTest],
   ['report', reportTest],
   ['portal-sign-ins', portalSignInsTest],
   ['oidc', oidcTest],
@@ -1527,7 +1613,10 @@ try {
       '--no-first-run',
     ],
   });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // From a context, not browser.newPage(): axe needs the page's context.
+  page = await (
+    await browser.newContext({ viewport: { width: 1440, height: 900 } })
+  ).newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
 
   for (const [name, test] of tests) {

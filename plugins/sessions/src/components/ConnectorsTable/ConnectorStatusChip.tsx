@@ -1,17 +1,18 @@
 import { ConnectorStatus } from '@active-sessions/plugin-sessions-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
+import { statusTextColor } from '../statusTextColor';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import CloudOffIcon from '@material-ui/icons/CloudOff';
 
 const useStyles = makeStyles(theme => ({
   online: {
-    color: theme.palette.status.ok,
+    color: statusTextColor(theme, theme.palette.status.ok),
     borderColor: theme.palette.status.ok,
     '& svg': { color: theme.palette.status.ok },
   },
   offline: {
-    color: theme.palette.status.error,
+    color: statusTextColor(theme, theme.palette.status.error),
     borderColor: theme.palette.status.error,
     '& svg': { color: theme.palette.status.error },
   },

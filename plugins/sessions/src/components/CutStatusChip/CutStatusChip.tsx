@@ -1,6 +1,7 @@
 import { CutProgress, cutState } from '@active-sessions/plugin-sessions-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
+import { statusTextColor } from '../statusTextColor';
 import ErrorIcon from '@material-ui/icons/Error';
 import HourglassEmptyIcon from '@material-ui/icons/HourglassEmpty';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
@@ -12,12 +13,12 @@ import { StackedText } from '../SessionsTable/StackedText';
 
 const useStyles = makeStyles(theme => ({
   waiting: {
-    color: theme.palette.status.running,
+    color: statusTextColor(theme, theme.palette.status.running),
     borderColor: theme.palette.status.running,
     '& svg': { color: theme.palette.status.running },
   },
   alarm: {
-    color: theme.palette.status.error,
+    color: statusTextColor(theme, theme.palette.status.error),
     borderColor: theme.palette.status.error,
     '& svg': { color: theme.palette.status.error },
   },

@@ -1,6 +1,7 @@
 import { AccessGrant } from '@active-sessions/plugin-sessions-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
+import { statusTextColor } from '../statusTextColor';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import { CutStatusChip } from '../CutStatusChip/CutStatusChip';
@@ -9,7 +10,7 @@ const CUT_LABELS = { pending: 'Revoking', done: 'Revoked' };
 
 const useStyles = makeStyles(theme => ({
   active: {
-    color: theme.palette.status.ok,
+    color: statusTextColor(theme, theme.palette.status.ok),
     borderColor: theme.palette.status.ok,
     '& svg': { color: theme.palette.status.ok },
   },

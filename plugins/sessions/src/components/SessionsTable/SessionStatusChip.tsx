@@ -1,6 +1,7 @@
 import { Session } from '@active-sessions/plugin-sessions-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
+import { statusTextColor } from '../statusTextColor';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import ScheduleIcon from '@material-ui/icons/Schedule';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
@@ -10,12 +11,12 @@ const CUT_LABELS = { pending: 'Terminating', done: 'Disconnected' };
 
 const useStyles = makeStyles(theme => ({
   active: {
-    color: theme.palette.status.ok,
+    color: statusTextColor(theme, theme.palette.status.ok),
     borderColor: theme.palette.status.ok,
     '& svg': { color: theme.palette.status.ok },
   },
   idle: {
-    color: theme.palette.status.warning,
+    color: statusTextColor(theme, theme.palette.status.warning),
     borderColor: theme.palette.status.warning,
     '& svg': { color: theme.palette.status.warning },
   },
