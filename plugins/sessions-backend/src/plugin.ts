@@ -323,6 +323,7 @@ export const sessionsPlugin = createBackendPlugin({
         httpRouter.use(
           createRouter({
             httpAuth,
+            logger,
             auditor: deps.auditor,
             sessions: new SessionService(
               store,

@@ -143,6 +143,10 @@ export const listSessionsFields = z
       .enum(['true', 'false'])
       .transform(value => value === 'true')
       .optional(),
+    /** Only sessions that ended at or after this instant. */
+    endedFrom: instantSchema.optional(),
+    /** Only sessions that ended before this instant. */
+    endedBefore: instantSchema.optional(),
   })
   .strict();
 
@@ -160,9 +164,15 @@ export const notUserAndAll: [
 ];
 
 /** @public */
-export const listSessionsQuerySchema = listSessionsFields.refine(
-  ...notUserAndAll,
-);
+export const listSessionsQuerySchema = listSessionsFields
+  .refine(...notUserAndAll)
+  .refine(
+    query =>
+      !query.endedFrom ||
+      !query.endedBefore ||
+      Date.parse(query.endedFrom) < Date.parse(query.endedBefore),
+    { message: 'must be after endedFrom', path: ['endedBefore'] },
+  );
 /** @public */
 export type ListSessionsQuery = z.output<typeof listSessionsQuerySchema>;
 
@@ -197,6 +207,10 @@ export interface ListSessionsRequest {
   flagged?: boolean;
   /** Only sessions their person reported as not theirs. */
   reported?: boolean;
+  /** Only sessions that ended at or after this ISO instant. */
+  endedFrom?: string;
+  /** Only sessions that ended before this ISO instant. */
+  endedBefore?: string;
 }
 
 /** @public */

@@ -163,6 +163,12 @@ function whereSelector(query: Knex.QueryBuilder, selector: SessionSelector) {
   if (selector.statuses) query.whereIn('status', selector.statuses);
   if (selector.flagged) query.whereNotNull('flags');
   if (selector.reported) query.whereNotNull('reported_at');
+  if (selector.endedFrom !== undefined) {
+    query.where('ended_at', '>=', selector.endedFrom);
+  }
+  if (selector.endedBefore !== undefined) {
+    query.where('ended_at', '<', selector.endedBefore);
+  }
   if (selector.access) whereCriteria(query, selector.access, FILTER_COLUMNS);
 }
 

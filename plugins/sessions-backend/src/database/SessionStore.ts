@@ -67,6 +67,10 @@ export interface SessionSelector {
   flagged?: boolean;
   /** Only sessions their person reported as not theirs. */
   reported?: boolean;
+  /** Only sessions that ended at or after this instant (epoch ms). */
+  endedFrom?: number;
+  /** Only sessions that ended before this instant (epoch ms). */
+  endedBefore?: number;
   /** Permission conditions the sessions must also meet. */
   access?: SessionCriteria;
 }

@@ -3,6 +3,7 @@ import {
   BackstageCredentials,
   BackstageServicePrincipal,
   HttpAuthService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import {
   commandAckBatchSchema,
@@ -17,7 +18,7 @@ import {
   sessionRecordingBatchSchema,
   sessionStartBatchSchema,
 } from '@active-sessions/plugin-sessions-common';
-import { Request } from 'express';
+import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { CommandFeedService } from '../services/CommandFeedService';
 import {
@@ -46,6 +47,7 @@ export function createConnectorRoutes(options: {
   connectorIdentity: ConnectorIdentity;
   portal: PortalSignInService;
   signInSecondFactor: SignInSecondFactorService;
+  logger?: LoggerService;
 }) {
   const {
     httpAuth,
@@ -61,6 +63,7 @@ export function createConnectorRoutes(options: {
   /** The caller's service credentials, refused unless bound to `source`. */
   async function speakingFor(
     req: Request,
+    res: Response,
     credentials: BackstageCredentials<BackstageServicePrincipal>,
     source: string,
     capability: ConnectorCapability,
@@ -82,6 +85,18 @@ export function createConnectorRoutes(options: {
       await event.fail({ error: error as Error });
       throw error;
     }
+    // Who spoke for the source, once the call succeeded: nothing is written
+    // for a request that fails.
+    res.once('finish', () => {
+      if (res.statusCode >= 400) return;
+      options.connectorIdentity
+        .remember(source, credentials.principal.subject)
+        .catch(error =>
+          options.logger?.warn(
+            `Could not record who spoke for ${source}: ${error}`,
+          ),
+        );
+    });
   }
 
   router.post('/connector/sessions/start', async (req, res) => {
@@ -89,7 +104,7 @@ export function createConnectorRoutes(options: {
       allow: ['service'],
     });
     const batch = parseInput(sessionStartBatchSchema, req.body, 'body');
-    await speakingFor(req, credentials, batch.source, 'sessions');
+    await speakingFor(req, res, credentials, batch.source, 'sessions');
     res.json(await ingest.start(batch));
   });
 
@@ -98,7 +113,7 @@ export function createConnectorRoutes(options: {
       allow: ['service'],
     });
     const batch = parseInput(sessionActivityBatchSchema, req.body, 'body');
-    await speakingFor(req, credentials, batch.source, 'sessions');
+    await speakingFor(req, res, credentials, batch.source, 'sessions');
     res.json(await ingest.activity(batch));
   });
 
@@ -107,7 +122,7 @@ export function createConnectorRoutes(options: {
       allow: ['service'],
     });
     const batch = parseInput(sessionRecordingBatchSchema, req.body, 'body');
-    await speakingFor(req, credentials, batch.source, 'recordings');
+    await speakingFor(req, res, credentials, batch.source, 'recordings');
     res.json(await ingest.record(batch));
   });
 
@@ -116,7 +131,7 @@ export function createConnectorRoutes(options: {
       allow: ['service'],
     });
     const batch = parseInput(sessionEndBatchSchema, req.body, 'body');
-    await speakingFor(req, credentials, batch.source, 'sessions');
+    await speakingFor(req, res, credentials, batch.source, 'sessions');
     const result = await audited(
       auditor,
       {
@@ -142,7 +157,7 @@ export function createConnectorRoutes(options: {
       allow: ['service'],
     });
     const token = parseInput(portalTokenProofSchema, req.body, 'body');
-    await speakingFor(req, credentials, PORTAL_SOURCE, 'sessions');
+    await speakingFor(req, res, credentials, PORTAL_SOURCE, 'sessions');
     await portal.recordToken(token);
     res.status(204).end();
   });
@@ -154,7 +169,7 @@ export function createConnectorRoutes(options: {
       allow: ['service'],
     });
     const query = parseInput(portalSecondFactorQuerySchema, req.body, 'body');
-    await speakingFor(req, credentials, PORTAL_SOURCE, 'sessions');
+    await speakingFor(req, res, credentials, PORTAL_SOURCE, 'sessions');
     res.json(await signInSecondFactor.state(query));
   });
 
@@ -163,7 +178,7 @@ export function createConnectorRoutes(options: {
       allow: ['service'],
     });
     const batch = parseInput(grantReportBatchSchema, req.body, 'body');
-    await speakingFor(req, credentials, batch.source, 'grants');
+    await speakingFor(req, res, credentials, batch.source, 'grants');
     res.json(await grantIngest.report(batch));
   });
 
@@ -172,7 +187,7 @@ export function createConnectorRoutes(options: {
       allow: ['service'],
     });
     const batch = parseInput(grantEndBatchSchema, req.body, 'body');
-    await speakingFor(req, credentials, batch.source, 'grants');
+    await speakingFor(req, res, credentials, batch.source, 'grants');
     const result = await audited(
       auditor,
       {
@@ -196,7 +211,7 @@ export function createConnectorRoutes(options: {
       allow: ['service'],
     });
     const query = parseInput(commandFeedQuerySchema, req.query, 'query');
-    await speakingFor(req, credentials, query.source, 'orders');
+    await speakingFor(req, res, credentials, query.source, 'orders');
     // Stop waiting when the connector hangs up.
     const hangUp = new AbortController();
     req.on('close', () => hangUp.abort());
@@ -208,7 +223,7 @@ export function createConnectorRoutes(options: {
       allow: ['service'],
     });
     const batch = parseInput(commandAckBatchSchema, req.body, 'body');
-    await speakingFor(req, credentials, batch.source, 'orders');
+    await speakingFor(req, res, credentials, batch.source, 'orders');
     res.json(await commandFeed.acknowledge(batch));
   });
 

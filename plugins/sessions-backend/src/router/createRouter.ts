@@ -1,4 +1,8 @@
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
@@ -53,6 +57,7 @@ export function createRouter(options: {
   capabilities: CapabilitiesService;
   settings: SessionsSettings;
   timeouts: PersonalTimeoutsService;
+  logger?: LoggerService;
 }) {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));

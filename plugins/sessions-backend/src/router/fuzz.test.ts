@@ -142,6 +142,10 @@ const badInstant = fc.oneof(
   withControl,
   notAString,
 );
+/** The same, as query-string text. */
+const badInstantText = badInstant.filter(
+  (value): value is string => typeof value === 'string',
+);
 /** Numbers a positive-id field refuses, as JSON values. */
 const badId = fc.oneof(
   fc.double({ noInteger: true, noNaN: true, noDefaultInfinity: true }),
@@ -451,6 +455,14 @@ function routeSpecs(seeded: Seeded): RouteSpec[] {
     setParam('all', badBool),
     setParam('flagged', badBool),
     setParam('reported', badBool),
+    setParam('endedFrom', badInstantText),
+    setParam('endedBefore', badInstantText),
+    // A range that ends before it starts.
+    fc.constant<QueryEdit>(entries => [
+      ...entries.filter(([k]) => !['endedFrom', 'endedBefore'].includes(k)),
+      ['endedFrom', '2026-11-24T00:00:00Z'],
+      ['endedBefore', '2026-11-23T00:00:00Z'],
+    ]),
     cursorEdit(SESSION_SORTS),
   ];
   const startItem = () => ({

@@ -167,7 +167,7 @@ describe('reporting a session you did not start', () => {
             description: expect.stringContaining(
               '"I was asleep then 🛌\nnot me"',
             ),
-            link: '/sessions?reported=true',
+            link: '/sessions/history?reported=true&all=true',
             severity: 'high',
           }),
         },

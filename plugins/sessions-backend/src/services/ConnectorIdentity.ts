@@ -72,11 +72,13 @@ export class ConnectorIdentity {
         );
       }
     }
-    await this.remember(source, subject);
   }
 
-  /** Keeps who last spoke for a source, for the Connectors tab. */
-  private async remember(source: string, subject: string) {
+  /**
+   * Keeps who last spoke for a source, for the Connectors tab: called once
+   * a call succeeded, so a refused or bad request writes nothing.
+   */
+  async remember(source: string, subject: string) {
     const now = (this.options.now ?? Date.now)();
     const last = this.recorded.get(source);
     if (last?.subject === subject && now - last.at < RECORD_EVERY_MS) return;

@@ -71,6 +71,10 @@ export class SessionService {
       types: query.type,
       flagged: query.flagged || undefined,
       reported: query.reported || undefined,
+      endedFrom: query.endedFrom ? Date.parse(query.endedFrom) : undefined,
+      endedBefore: query.endedBefore
+        ? Date.parse(query.endedBefore)
+        : undefined,
       text: query.q || undefined,
       sort: query.sort,
       order: query.order,

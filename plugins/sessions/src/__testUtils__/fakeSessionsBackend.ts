@@ -155,6 +155,15 @@ export function fakeSessionsBackend(
       const text = query.get('q')?.toLocaleLowerCase();
       const flagged = query.get('flagged') === 'true';
       const reported = query.get('reported') === 'true';
+      const endedFrom = query.get('endedFrom');
+      const endedBefore = query.get('endedBefore');
+      const endedIn = (session: Session) =>
+        (!endedFrom ||
+          (session.endedAt !== null &&
+            Date.parse(session.endedAt) >= Date.parse(endedFrom))) &&
+        (!endedBefore ||
+          (session.endedAt !== null &&
+            Date.parse(session.endedAt) < Date.parse(endedBefore)));
       const owner =
         query.get('all') === 'true'
           ? undefined
@@ -166,6 +175,7 @@ export function fakeSessionsBackend(
           (!types || types.includes(session.resourceType)) &&
           (!flagged || session.flags.length > 0) &&
           (!reported || session.reportedAt !== null) &&
+          endedIn(session) &&
           (!text ||
             [session.resourceName, session.device, session.ipAddress]
               .join(' ')

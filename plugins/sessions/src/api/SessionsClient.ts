@@ -314,6 +314,8 @@ function listQuery(request: ListSessionsRequest): Record<string, unknown> {
     all: request.all ? 'true' : undefined,
     flagged: request.flagged ? 'true' : undefined,
     reported: request.reported ? 'true' : undefined,
+    endedFrom: request.endedFrom,
+    endedBefore: request.endedBefore,
   };
 }
 

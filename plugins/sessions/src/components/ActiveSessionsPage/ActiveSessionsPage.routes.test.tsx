@@ -1,5 +1,6 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { DateTime } from 'luxon';
 import userEvent from '@testing-library/user-event';
 import { setupServer } from 'msw/node';
 import { fakeGrantsBackend } from '../../__testUtils__/fakeGrantsBackend';
@@ -73,6 +74,49 @@ describe('ActiveSessionsPage tabs as addresses', () => {
     expect(address()).toBe('/sessions/device-admin');
     await userEvent.click(screen.getByRole('tab', { name: 'Sessions' }));
     expect(address()).toBe('/sessions');
+  });
+
+  it('narrows History to the days sessions ended, kept in the address', async () => {
+    const endedOn = (day: string, resourceName: string) =>
+      makeSession({
+        resourceName,
+        status: 'disconnected',
+        // Noon that day where the browser is.
+        endedAt: DateTime.fromISO(`${day}T12:00`).toUTC().toISO()!,
+        endReason: 'user',
+      });
+    const backend = fakeSessionsBackend([
+      endedOn('2026-11-22', 'ended-22nd'),
+      endedOn('2026-11-23', 'ended-23rd'),
+      endedOn('2026-11-24', 'ended-24th'),
+    ]);
+    server.use(...backend.handlers, ...fakeGrantsBackend([]).handlers);
+    await renderSessionsPage(
+      undefined,
+      undefined,
+      [],
+      '/sessions/history?from=2026-11-23&to=2026-11-23',
+    );
+
+    expect(await screen.findByText('ended-23rd')).toBeInTheDocument();
+    expect(screen.queryByText('ended-22nd')).toBeNull();
+    expect(screen.queryByText('ended-24th')).toBeNull();
+    const query = backend.received.listQueries.at(-1)!;
+    expect(query.get('endedFrom')).toBe(
+      DateTime.fromISO('2026-11-23').toUTC().toISO(),
+    );
+    expect(query.get('endedBefore')).toBe(
+      DateTime.fromISO('2026-11-24').toUTC().toISO(),
+    );
+
+    // A range that ends before it starts is said, and not asked for.
+    fireEvent.change(screen.getByLabelText('Ended until'), {
+      target: { value: '2026-11-21' },
+    });
+    expect(await screen.findByText('Before "Ended from"')).toBeInTheDocument();
+    await screen.findByText('ended-22nd');
+    expect(backend.received.listQueries.at(-1)!.get('endedBefore')).toBeNull();
+    expect(address()).toBe('/sessions/history?from=2026-11-23&to=2026-11-21');
   });
 
   it('opens the first tab at an address that names no tab', async () => {

@@ -10,6 +10,7 @@ import TextField from '@material-ui/core/TextField';
 import { WhoseSelect } from '../WhoseSelect/WhoseSelect';
 import SearchIcon from '@material-ui/icons/Search';
 import { resourceTypeLabel } from './resourceTypeLabel';
+import { isBackwards } from './endedRange';
 
 /** The search text and resource type a session list is narrowed to. */
 export interface SessionFilterValues {
@@ -21,6 +22,10 @@ export interface SessionFilterValues {
   reported?: boolean;
   /** Everyone's sessions the policy lets the caller read, not only theirs. */
   everyone?: boolean;
+  /** History: ended on or after this day (`YYYY-MM-DD`, local). */
+  endedFromDay?: string;
+  /** History: ended on or before this day. */
+  endedUntilDay?: string;
 }
 
 /**
@@ -32,8 +37,14 @@ export function SessionFilters(props: {
   onChange: (value: SessionFilterValues) => void;
   /** Offer "Everyone I may see" beside "Mine". */
   seesOthers?: boolean;
+  /** Offer the days sessions ended between (History). */
+  endedDays?: boolean;
 }) {
-  const { value, onChange, seesOthers } = props;
+  const { value, onChange, seesOthers, endedDays } = props;
+  const backwards = isBackwards({
+    from: value.endedFromDay,
+    until: value.endedUntilDay,
+  });
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
       {seesOthers && (
@@ -109,6 +120,42 @@ export function SessionFilters(props: {
         }
         label="Reported only"
       />
+      {endedDays && (
+        <>
+          <TextField
+            id="sessions-ended-from"
+            label="Ended from"
+            type="date"
+            variant="outlined"
+            size="small"
+            value={value.endedFromDay ?? ''}
+            onChange={event =>
+              onChange({
+                ...value,
+                endedFromDay: event.target.value || undefined,
+              })
+            }
+            InputLabelProps={{ shrink: true }}
+          />
+          <TextField
+            id="sessions-ended-until"
+            label="Ended until"
+            type="date"
+            variant="outlined"
+            size="small"
+            value={value.endedUntilDay ?? ''}
+            onChange={event =>
+              onChange({
+                ...value,
+                endedUntilDay: event.target.value || undefined,
+              })
+            }
+            error={backwards}
+            helperText={backwards ? 'Before "Ended from"' : undefined}
+            InputLabelProps={{ shrink: true }}
+          />
+        </>
+      )}
     </Box>
   );
 }

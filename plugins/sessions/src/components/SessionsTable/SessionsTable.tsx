@@ -19,6 +19,11 @@ import { ReportSessionDialog } from '../ReportSessionDialog/ReportSessionDialog'
 import { errorMessage } from '../errorMessage';
 import { LoadMoreFooter } from '../LoadMoreFooter/LoadMoreFooter';
 import { SessionFilterValues, SessionFilters } from './SessionFilters';
+import { endedRange } from './endedRange';
+
+/** A `YYYY-MM-DD` day from the address, or nothing. */
+const dayParam = (value: string | null) =>
+  value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
 import { sessionColumns } from './sessionColumns';
 import { SessionListView } from './sessionListViews';
 
@@ -51,6 +56,8 @@ export function SessionsTable(props: {
     reported: searchParams.get('reported') === 'true' || undefined,
     // What the policy lets the caller read: only their own without more.
     everyone: searchParams.get('all') === 'true' || undefined,
+    endedFromDay: dayParam(searchParams.get('from')),
+    endedUntilDay: dayParam(searchParams.get('to')),
   }));
   useEffect(() => {
     setSearchParams(
@@ -65,11 +72,23 @@ export function SessionsTable(props: {
           if (on) next.set(name, 'true');
           else next.delete(name);
         }
+        const days = { from: filters.endedFromDay, to: filters.endedUntilDay };
+        for (const [name, day] of Object.entries(days)) {
+          if (day) next.set(name, day);
+          else next.delete(name);
+        }
         return next;
       },
       { replace: true },
     );
-  }, [filters.flagged, filters.reported, filters.everyone, setSearchParams]);
+  }, [
+    filters.flagged,
+    filters.reported,
+    filters.everyone,
+    filters.endedFromDay,
+    filters.endedUntilDay,
+    setSearchParams,
+  ]);
   const [searchQuery, setSearchQuery] = useState('');
   useDebounce(
     () => setSearchQuery(filters.searchText.trim()),
@@ -85,6 +104,12 @@ export function SessionsTable(props: {
       flagged: filters.flagged || undefined,
       reported: filters.reported || undefined,
       all: filters.everyone || undefined,
+      ...(view.mode === 'history'
+        ? endedRange({
+            from: filters.endedFromDay,
+            until: filters.endedUntilDay,
+          })
+        : {}),
       limit: PAGE_SIZE,
     }),
     [
@@ -94,6 +119,8 @@ export function SessionsTable(props: {
       filters.flagged,
       filters.reported,
       filters.everyone,
+      filters.endedFromDay,
+      filters.endedUntilDay,
     ],
   );
   const list = useSessionList(request, reloadKey);
@@ -121,7 +148,12 @@ export function SessionsTable(props: {
   );
 
   const filtered = Boolean(
-    request.q || request.type || request.flagged || request.reported,
+    request.q ||
+    request.type ||
+    request.flagged ||
+    request.reported ||
+    request.endedFrom ||
+    request.endedBefore,
   );
 
   let body;
@@ -177,6 +209,7 @@ export function SessionsTable(props: {
         value={filters}
         onChange={setFilters}
         seesOthers={seesOthers}
+        endedDays={view.mode === 'history'}
       />
       {body}
       <LoadMoreFooter noun="sessions" list={list} />
