@@ -151,7 +151,7 @@ describe('ActiveSessionsPage offboarding', () => {
     expect(within(locked).getByText(JANE)).toBeInTheDocument();
 
     await userEvent.click(
-      screen.getByRole('button', { name: `Lift the lock on ${JANE}` }),
+      screen.getByRole('button', { name: `Lift lock on ${JANE}` }),
     );
     await waitFor(() =>
       expect(screen.getByText('Nobody is locked.')).toBeInTheDocument(),

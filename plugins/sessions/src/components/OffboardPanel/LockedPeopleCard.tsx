@@ -65,7 +65,7 @@ export function LockedPeopleCard(props: { reloadKey: number }) {
             <Button
               size="small"
               variant="outlined"
-              aria-label={`Lift the lock on ${lock.userRef}`}
+              aria-label={`Lift lock on ${lock.userRef}`}
               onClick={() => lift(lock.userRef)}
             >
               Lift lock
