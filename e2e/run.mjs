@@ -808,9 +808,13 @@ async function accessibilityTest() {
   await checkDialog('dialog Turn off two-factor authentication?');
 
   await page.getByRole('tab', { name: 'People' }).click();
-  await page.getByLabel('Search people').fill('leaver');
-  const add = page.getByRole('button', { name: /^Add .* to offboarding$/ });
-  await add.first().click();
+  // Anyone in the simulator's company who holds something now (the leaver
+  // was offboarded by an earlier test, and a person holding nothing is not
+  // listed); the dialog is cancelled.
+  await page
+    .getByRole('button', { name: /^Add user:default\/.* to offboarding$/ })
+    .first()
+    .click();
   await page.getByRole('button', { name: 'Preview' }).click();
   await page.getByRole('button', { name: /^Offboard 1 person$/ }).click();
   await checkDialog('dialog Offboard now?');
