@@ -829,6 +829,258 @@ async function accessibilityTest() {
   );
 }
 
+/** A connector route called with the dev config's simulator token. */
+async function asConnector(path, body) {
+  const res = await fetch(`${API}/connector/${path}`, {
+    method: 'POST',
+    headers: {
+      Authorization: 'Bearer dev-only-simulator-token-0123456789',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+/**
+ * Presses Tab (or Shift+Tab) until `target` has the keyboard focus: it can
+ * be reached without a mouse. Fails when it never gets the focus.
+ */
+async function tabTo(target, { back = false, max = 200 } = {}) {
+  await target.waitFor();
+  for (let presses = 0; presses < max; presses += 1) {
+    if (await target.evaluate(element => element === document.activeElement)) {
+      return;
+    }
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`${max} presses of Tab never reached ${target}`);
+}
+
+/** Moves along the tab list with the arrow keys and opens `name` with Enter. */
+async function openTabByKeyboard(name) {
+  const selected = page.locator('[role=tab][aria-selected=true]');
+  await tabTo(selected, { back: true });
+  const target = page.getByRole('tab', { name, exact: true });
+  const names = (await page.getByRole('tab').allInnerTexts()).map(text =>
+    text.trim(),
+  );
+  const from = names.indexOf((await selected.innerText()).trim());
+  const to = names.indexOf(name);
+  for (let step = 0; step < Math.abs(to - from); step += 1) {
+    await page.keyboard.press(to > from ? 'ArrowRight' : 'ArrowLeft');
+  }
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    element => element.getAttribute('aria-selected') === 'true',
+    await target.elementHandle(),
+  );
+}
+
+/** Types a fresh code into the step-up dialog and confirms with Enter. */
+async function stepUpByKeyboard(dialog) {
+  await tabTo(dialog.getByLabel('Authenticator code'));
+  await page.keyboard.type(await freshCode(guestSecret));
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/**
+ * Every flow the other tests do with the mouse, once with the keyboard
+ * alone: tabs (arrow keys), sorting a column, ending a session, reporting
+ * one, revoking a grant with the step-up code, choosing an idle timeout and
+ * offboarding someone. Each control is reached with Tab and used with
+ * Enter, Space or typing; the mouse is never used. (Signing in is set-up.)
+ */
+async function keyboardTest() {
+  await openSessionsPage();
+  const keys = page.keyboard;
+  const stamp = Date.now();
+  const toEnd = `kbd-end-${stamp}`;
+  const toReport = `kbd-report-${stamp}`;
+  const grantTarget = `kbd-grant-${stamp}`;
+  await asConnector('sessions/start', {
+    source: 'ssh-bastion',
+    sessions: [toEnd, toReport].map(name => ({
+      externalId: name,
+      userRef: 'user:development/guest',
+      resourceName: name,
+      resourceType: 'ssh',
+    })),
+  });
+  await asConnector('grants/report', {
+    source: 'access-requests',
+    grants: [
+      {
+        externalId: grantTarget,
+        kind: 'timed_access',
+        userRef: 'user:development/guest',
+        target: grantTarget,
+        targetType: 'database',
+        expiresAt: new Date(stamp + 3_600_000).toISOString(),
+      },
+    ],
+  });
+
+  // History, sorted oldest end first.
+  await openTabByKeyboard('History');
+  await page.waitForURL(/\/sessions\/history/);
+  const sorted = page.waitForResponse(
+    response =>
+      response.url().includes('sort=endedAt') &&
+      response.url().includes('order=asc'),
+  );
+  await tabTo(page.getByRole('button', { name: /^Ended/ }));
+  await keys.press('Enter');
+  await sorted;
+  await page.waitForURL(/order=asc/);
+  console.log(
+    '[e2e] keyboard: History opened with the arrow keys, sorted by Ended with Enter',
+  );
+
+  // End one session: its End button, then the dialog's.
+  await openTabByKeyboard('Sessions');
+  await tabTo(page.getByLabel('Search sessions'));
+  await keys.type(`kbd-`);
+  const endRow = page.getByRole('row').filter({ hasText: toEnd });
+  await tabTo(endRow.getByRole('button', { name: `End session on ${toEnd}` }));
+  await keys.press('Enter');
+  const endDialog = page.getByRole('dialog', { name: 'End this session?' });
+  await tabTo(endDialog.getByRole('button', { name: 'End session' }));
+  await keys.press('Enter');
+  await endDialog.waitFor({ state: 'detached' });
+  await endRow
+    .getByText(/^(Terminating|Cut confirmed)/)
+    .first()
+    .waitFor();
+  console.log('[e2e] keyboard: a session ended');
+
+  // Report another as not mine, with a note typed in.
+  const reportRow = page.getByRole('row').filter({ hasText: toReport });
+  await tabTo(
+    reportRow.getByRole('button', {
+      name: `Not me: report session on ${toReport}`,
+    }),
+  );
+  await keys.press('Enter');
+  const reportDialog = page.getByRole('dialog', {
+    name: 'Report this session',
+  });
+  await tabTo(reportDialog.getByLabel('What do you see?'));
+  await keys.type('Not mine: reported by keyboard');
+  const reported = page.waitForResponse(response =>
+    /\/api\/sessions\/sessions\/[^/]+\/report$/.test(response.url()),
+  );
+  await tabTo(reportDialog.getByRole('button', { name: 'Report and end' }));
+  await keys.press('Enter');
+  if (!(await reported).ok()) throw new Error('the report was refused');
+  await reportDialog.waitFor({ state: 'detached' });
+  console.log('[e2e] keyboard: a session reported as not mine');
+
+  // Revoke a grant: Space selects it, the Actions menu with the arrows.
+  await openTabByKeyboard('Timed Access');
+  await tabTo(page.getByLabel('Search grants'));
+  await keys.type(grantTarget);
+  const checkbox = page.getByRole('checkbox', {
+    name: `Select grant on ${grantTarget}`,
+  });
+  await tabTo(checkbox);
+  await keys.press('Space');
+  await page.getByText('1 selected').waitFor();
+  await tabTo(page.getByRole('button', { name: 'Actions', exact: true }));
+  await keys.press('Enter');
+  const revokeItem = page.getByRole('menuitem', { name: 'Revoke selected' });
+  await revokeItem.waitFor();
+  while (
+    !(await revokeItem.evaluate(item => item === document.activeElement))
+  ) {
+    await keys.press('ArrowDown');
+  }
+  await keys.press('Enter');
+  const revokeDialog = page.getByRole('dialog', { name: 'Revoke 1 grant?' });
+  await tabTo(revokeDialog.getByRole('button', { name: 'Revoke 1 grant' }));
+  await keys.press('Enter');
+  const stepUpDialog = page.getByRole('dialog', { name: "Confirm it's you" });
+  await stepUpDialog
+    .or(page.getByText('1 of 1 grants revoked'))
+    .first()
+    .waitFor();
+  if (await stepUpDialog.isVisible()) await stepUpByKeyboard(stepUpDialog);
+  await checkbox.waitFor({ state: 'detached' });
+  console.log('[e2e] keyboard: a grant revoked');
+
+  // Choose an idle timeout, then go back to the portal's.
+  await openTabByKeyboard('Idle timeout');
+  const form = page.getByRole('form', { name: 'Your idle timeout' });
+  await tabTo(form.getByLabel('Idle after (minutes)'));
+  await keys.press('ControlOrMeta+A');
+  await keys.type('4');
+  await tabTo(form.getByLabel('Disconnect after (minutes)'));
+  await keys.press('ControlOrMeta+A');
+  await keys.type('45');
+  await tabTo(form.getByRole('button', { name: 'Save' }));
+  await keys.press('Enter');
+  await page
+    .getByText('Saved: your quiet sessions are disconnected after 45m.')
+    .waitFor();
+  await tabTo(page.getByRole('button', { name: "Use the portal's times" }));
+  await keys.press('Enter');
+  await page.getByText("Back to the portal's times.").waitFor();
+  console.log('[e2e] keyboard: an idle timeout chosen and reset');
+
+  // Offboard someone: search, add, preview, offboard, the step-up code.
+  const leaver = 'user:default/priya.k';
+  await openTabByKeyboard('People');
+  await tabTo(page.getByLabel('Search people'));
+  await keys.type('priya');
+  await tabTo(
+    page.getByRole('button', { name: `Add ${leaver} to offboarding` }),
+  );
+  await keys.press('Enter');
+  await tabTo(page.getByRole('button', { name: 'Preview' }));
+  await keys.press('Enter');
+  await tabTo(page.getByRole('button', { name: 'Offboard 1 person' }));
+  await keys.press('Enter');
+  const offboardDialog = page.getByRole('dialog', { name: 'Offboard now?' });
+  await tabTo(
+    offboardDialog.getByRole('button', { name: 'Offboard', exact: true }),
+  );
+  await keys.press('Enter');
+  const result = page.getByLabel(`Offboarded ${leaver}`);
+  await stepUpDialog.or(result).first().waitFor();
+  if (await stepUpDialog.isVisible()) await stepUpByKeyboard(stepUpDialog);
+  await result.waitFor();
+  console.log('[e2e] keyboard: someone offboarded');
+}
+
+/**
+ * One contract: every call the app, the simulator and the OpenSSH agent made
+ * during the run agreed with the published OpenAPI spec. The portal checks
+ * each request it accepts and each answer it gives
+ * (`sessions.checkApiContract`) and logs any disagreement.
+ */
+async function apiContractTest() {
+  const spec = await (await fetch(`${API}/openapi.json`)).json();
+  const operations = Object.values(spec.paths).flatMap(Object.keys).length;
+  const log = readFileSync(join(output, 'backend.log'), 'utf8');
+  const disagreements = log
+    .split('\n')
+    .filter(line => line.includes('disagrees with the OpenAPI spec'));
+  if (disagreements.length) {
+    throw new Error(
+      `${disagreements.length} calls disagreed with the OpenAPI spec:\n${[
+        ...new Set(disagreements),
+      ]
+        .slice(0, 20)
+        .join('\n')}`,
+    );
+  }
+  console.log(
+    `[e2e] api-contract: every call of the run agreed with the spec (${operations} operations at ${API}/openapi.json)`,
+  );
+}
+
 /**
  * Your own idle timeout: the guest chooses an hour on the Idle timeout tab;
  * the sweep then leaves their session that is quiet past the portal's ten
@@ -860,28 +1112,20 @@ async function idleTimeoutTest() {
   const quietSince = new Date(stamp - 12 * 60_000).toISOString();
   const mine = `quiet-mine-${stamp}`;
   const theirs = `quiet-theirs-${stamp}`;
-  const started = await fetch(`${API}/connector/sessions/start`, {
-    method: 'POST',
-    headers: {
-      Authorization: 'Bearer dev-only-simulator-token-0123456789',
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({
-      source: 'ssh-bastion',
-      sessions: [
-        [mine, 'user:development/guest'],
-        [theirs, 'user:default/jane.doe'],
-      ].map(([externalId, userRef]) => ({
-        externalId,
-        userRef,
-        resourceName: externalId,
-        resourceType: 'ssh',
-        startedAt: quietSince,
-        lastActivityAt: quietSince,
-      })),
-    }),
+  await asConnector('sessions/start', {
+    source: 'ssh-bastion',
+    sessions: [
+      [mine, 'user:development/guest'],
+      [theirs, 'user:default/jane.doe'],
+    ].map(([externalId, userRef]) => ({
+      externalId,
+      userRef,
+      resourceName: externalId,
+      resourceType: 'ssh',
+      startedAt: quietSince,
+      lastActivityAt: quietSince,
+    })),
   });
-  if (!started.ok) throw new Error(`start: ${started.status}`);
   const token = await guestToken();
   const statusOf = async name => {
     const res = await fetch(
@@ -927,26 +1171,18 @@ async function idleTimeoutTest() {
 async function reportTest() {
   await openSessionsPage();
   const resourceName = `not-me-${Date.now()}`;
-  const res = await fetch(`${API}/connector/sessions/start`, {
-    method: 'POST',
-    headers: {
-      Authorization: 'Bearer dev-only-simulator-token-0123456789',
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({
-      source: 'ssh-bastion',
-      sessions: [
-        {
-          externalId: resourceName,
-          userRef: 'user:development/guest',
-          resourceName,
-          resourceType: 'ssh',
-          ipAddress: '81.2.69.160',
-        },
-      ],
-    }),
+  await asConnector('sessions/start', {
+    source: 'ssh-bastion',
+    sessions: [
+      {
+        externalId: resourceName,
+        userRef: 'user:development/guest',
+        resourceName,
+        resourceType: 'ssh',
+        ipAddress: '81.2.69.160',
+      },
+    ],
   });
-  if (!res.ok) throw new Error(`start ${resourceName}: ${res.status}`);
   const row = page.getByRole('row').filter({ hasText: resourceName });
   await row.waitFor();
   await row
@@ -970,16 +1206,9 @@ async function reportTest() {
     '[e2e] reported as not me: the session is ending, marked reported',
   );
   // Its connector confirms the end (the simulator may not know it).
-  await fetch(`${API}/connector/sessions/end`, {
-    method: 'POST',
-    headers: {
-      Authorization: 'Bearer dev-only-simulator-token-0123456789',
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({
-      source: 'ssh-bastion',
-      sessions: [{ externalId: resourceName }],
-    }),
+  await asConnector('sessions/end', {
+    source: 'ssh-bastion',
+    sessions: [{ externalId: resourceName }],
   });
   await row.getByText(/^Cut confirmed /).waitFor();
   await page.getByRole('tab', { name: 'History' }).click();
@@ -1536,16 +1765,19 @@ const allTests = [
   ['idle-input', idleInputTest],
   ['idle-timeout', idleTimeoutTest],
   ['accessibility', accessibilityTest],
+  ['keyboard', keyboardTest],
   ['report', reportTest],
   ['portal-sign-ins', portalSignInsTest],
   ['oidc', oidcTest],
   ['policy', policyTest],
 ];
-// E2E_ONLY=openssh,grants runs only those (while working on one).
+// E2E_ONLY=openssh,grants runs only those (while working on one); the
+// contract check always runs last, over whatever traffic the others made.
 const only = process.env.E2E_ONLY?.split(',');
-const tests = only
-  ? allTests.filter(([name]) => only.includes(name))
-  : allTests;
+const tests = [
+  ...(only ? allTests.filter(([name]) => only.includes(name)) : allTests),
+  ['api-contract', apiContractTest],
+];
 let passed = 0;
 let failed = 0;
 const started = Date.now();

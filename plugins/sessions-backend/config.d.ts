@@ -52,6 +52,13 @@ export interface Config {
      * Default 90 days.
      */
     retention?: HumanDuration | string;
+    /**
+     * Check every request the API accepts and every answer it gives against
+     * its published OpenAPI spec (`/api/sessions/openapi.json`); a
+     * disagreement is logged and answered with a 500. Meant for development
+     * and tests. Default: on unless NODE_ENV is `production`.
+     */
+    checkApiContract?: boolean;
     /** Concurrent session limits per person; none by default. */
     limits?: {
       /** Open sessions of any kind one person may hold at once. */

@@ -36,6 +36,8 @@ describe('readSessionsSettings', () => {
       managers: { enabled: true, syncFrequency: { minutes: 5 } },
       permissionCacheTtlMs: 5_000,
       retentionMs: 90 * 24 * 3_600_000,
+      // Jest runs with NODE_ENV=test: on everywhere but production.
+      checkApiContract: true,
       geo: { enabled: true, database: undefined },
       limits: undefined,
       anomaly: {
@@ -282,6 +284,20 @@ describe('readSessionsSettings', () => {
       expect(
         read({ mfa: { encryptionKey: devKey } }).mfa.encryptionKey,
       ).toEqual(Buffer.from(devKey, 'base64'));
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+  });
+
+  it('checks traffic against the OpenAPI spec everywhere but in production, unless told', () => {
+    const nodeEnv = process.env.NODE_ENV;
+    try {
+      process.env.NODE_ENV = 'production';
+      expect(read({}).checkApiContract).toBe(false);
+      expect(read({ checkApiContract: true }).checkApiContract).toBe(true);
+      process.env.NODE_ENV = 'development';
+      expect(read({}).checkApiContract).toBe(true);
+      expect(read({ checkApiContract: false }).checkApiContract).toBe(false);
     } finally {
       process.env.NODE_ENV = nodeEnv;
     }

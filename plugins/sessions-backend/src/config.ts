@@ -35,6 +35,8 @@ export interface SessionsSettings {
   permissionCacheTtlMs: number;
   /** History (ended sessions and grants, acknowledged orders) kept this long. */
   retentionMs: number;
+  /** Whether traffic is checked against the OpenAPI spec (development, tests). */
+  checkApiContract: boolean;
   /** Where addresses are looked up; disabled: only connectors' locations. */
   geo: { enabled: boolean; database?: string };
   /** Concurrent session limits (`sessions.limits`); none when not set. */
@@ -461,6 +463,9 @@ export function readSessionsSettings(config: Config): SessionsSettings {
     retentionMs: toMillis(
       readDuration(config, 'sessions.retention', DEFAULTS.retention),
     ),
+    checkApiContract:
+      config.getOptionalBoolean('sessions.checkApiContract') ??
+      process.env.NODE_ENV !== 'production',
     limits: readLimits(config),
     anomaly: readAnomalySettings(config),
     signIn: readSignIn(config),

@@ -4,8 +4,7 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import express, { ErrorRequestHandler } from 'express';
-import Router from 'express-promise-router';
+import express, { RequestHandler } from 'express';
 import { MfaService } from '../mfa/MfaService';
 import { CapabilitiesService } from '../services/CapabilitiesService';
 import { CommandFeedService } from '../services/CommandFeedService';
@@ -29,14 +28,22 @@ import { PortalSignInService } from '../services/PortalSignInService';
 import { SignInSecondFactorService } from '../services/SignInSecondFactorService';
 import { refuseAwaitingCode } from './awaitingCode';
 import { PersonalTimeoutsService } from '../services/PersonalTimeoutsService';
+import { spec } from '../schema/openapi.generated';
+import { createSpecRouter } from './contractCheck';
 
-/** A body that is not JSON is bad input, not a server error. */
-const jsonParseErrors: ErrorRequestHandler = (error, _req, _res, next) => {
-  if (error?.type === 'entity.parse.failed') {
-    next(new InputError(`Invalid request body: not valid JSON`));
-  } else {
-    next(error);
-  }
+const parseBody = express.json({ limit: '2mb' });
+
+/** A body that is not JSON, or too large, is bad input naming the body. */
+const jsonBody: RequestHandler = (req, res, next) => {
+  parseBody(req, res, (error?: any) => {
+    if (error?.type === 'entity.parse.failed') {
+      next(new InputError('Invalid request body: not valid JSON'));
+    } else if (error?.type === 'entity.too.large') {
+      next(new InputError('Invalid request body: larger than 2 MB'));
+    } else {
+      next(error);
+    }
+  });
 };
 
 /** The plugin's HTTP API, mounted at `/api/sessions`. */
@@ -59,9 +66,11 @@ export function createRouter(options: {
   timeouts: PersonalTimeoutsService;
   logger?: LoggerService;
 }) {
-  const router = Router();
-  router.use(express.json({ limit: '2mb' }));
-  router.use(jsonParseErrors);
+  const router = createSpecRouter(spec, {
+    bodyParser: jsonBody,
+    checkContract: options.settings.checkApiContract,
+    logger: options.logger,
+  });
   router.use(refuseAwaitingCode);
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -12,7 +12,7 @@ import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import { ActiveSessionsTestPolicy } from '../__testUtils__/testPolicy';
 import { CONNECTOR, as } from '../__testUtils__/credentials';
 import { sessionsPlugin } from '../plugin';
-import { createRouter } from './createRouter';
+import { servedRoutes } from '../__testUtils__/servedRoutes';
 import { testConfigFactory } from '../__testUtils__/connectorSources';
 
 /*
@@ -1122,20 +1122,6 @@ function routeSpecs(seeded: Seeded): RouteSpec[] {
   ];
 }
 
-/** `METHOD /path` of every route the plugin's router serves. */
-function servedRoutes(): string[] {
-  const walk = (router: any): string[] =>
-    router.stack.flatMap((layer: any) => {
-      if (layer.route) {
-        return Object.keys(layer.route.methods).map(
-          method => `${method.toUpperCase()} ${layer.route.path}`,
-        );
-      }
-      return layer.handle?.stack ? walk(layer.handle) : [];
-    });
-  return walk(createRouter({ settings: {} } as any));
-}
-
 // ---- the database ---------------------------------------------------------
 
 async function tableNames(knex: Knex): Promise<string[]> {
@@ -1192,7 +1178,10 @@ describe('every route', () => {
 
   it('has a fuzz spec', () => {
     expect(specs.map(spec => spec.route).sort()).toEqual(
-      [...new Set(servedRoutes())].sort(),
+      // The spec route takes no input.
+      [...new Set(servedRoutes())]
+        .filter(route => route !== 'GET /openapi.json')
+        .sort(),
     );
   });
 });

@@ -120,6 +120,23 @@ describe('SessionsClient', () => {
     ]);
   });
 
+  it('sends a DELETE with no body and no content type (the spec takes none)', async () => {
+    const requests: Array<{ contentType: string | null; body: string }> = [];
+    server.use(
+      http.delete(`${API}/settings/timeouts`, async ({ request }) => {
+        requests.push({
+          contentType: request.headers.get('content-type'),
+          body: await request.text(),
+        });
+        return HttpResponse.json({ idleAfterMs: 1 });
+      }),
+    );
+
+    await createClient().resetPersonalTimeouts();
+
+    expect(requests).toEqual([{ contentType: null, body: '' }]);
+  });
+
   it('passes exceptId to end-all only when given', async () => {
     const bodies: unknown[] = [];
     server.use(

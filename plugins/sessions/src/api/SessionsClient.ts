@@ -1,3 +1,4 @@
+/* eslint-disable new-cap -- the generated client's methods are HTTP verbs: api.GET */
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
@@ -28,8 +29,20 @@ import {
   SessionsCapabilities,
   SessionsSettingsInfo,
 } from '@active-sessions/plugin-sessions-common';
+import createClient, { Client, Middleware } from 'openapi-fetch';
+import type { paths } from './openapi.generated';
 import { SessionsApi } from './SessionsApi';
 import { StepUpBroker } from './StepUpBroker';
+
+type ApiClient = Client<paths>;
+
+/** Refusals as Backstage's clients throw them: a ResponseError with the body. */
+const throwResponseErrors: Middleware = {
+  async onResponse({ response }) {
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return undefined;
+  },
+};
 
 /**
  * Talks to the sessions backend plugin over HTTP.
@@ -56,253 +69,250 @@ export class SessionsClient implements SessionsApi {
   }
 
   async listSessions(request: ListSessionsRequest = {}): Promise<SessionPage> {
-    return this.request<SessionPage>(
-      `/sessions${toQueryString(listQuery(request))}`,
+    return this.call(api =>
+      api.GET('/sessions', { params: { query: listQuery(request) } }),
     );
   }
 
   async getStats(
     options: { user?: string; all?: boolean } = {},
   ): Promise<SessionStats> {
-    return this.request<SessionStats>(
-      `/sessions/stats${toQueryString({
-        user: options.user,
-        all: options.all ? 'true' : undefined,
-      })}`,
+    return this.call(api =>
+      api.GET('/sessions/stats', {
+        params: {
+          query: withoutEmpty({
+            user: options.user,
+            all: options.all ? ('true' as const) : undefined,
+          }),
+        },
+      }),
     );
   }
 
   async getSession(id: string): Promise<Session> {
-    return this.request<Session>(`/sessions/${encodeURIComponent(id)}`);
+    return this.call(api =>
+      api.GET('/sessions/{id}', { params: { path: { id } } }),
+    );
   }
 
   async endSession(id: string): Promise<Session> {
-    return this.request<Session>(`/sessions/${encodeURIComponent(id)}/end`, {
-      method: 'POST',
-      body: {},
-    });
+    return this.call(api =>
+      api.POST('/sessions/{id}/end', { params: { path: { id } }, body: {} }),
+    );
   }
 
   async reportSession(
     id: string,
     report: { note: string; endOthers?: boolean; exceptId?: string },
   ): Promise<Session> {
-    return this.request<Session>(`/sessions/${encodeURIComponent(id)}/report`, {
-      method: 'POST',
-      body: {
-        note: report.note,
-        endOthers: Boolean(report.endOthers),
-        ...(report.endOthers &&
-          report.exceptId && { exceptId: report.exceptId }),
-      },
-    });
+    return this.call(api =>
+      api.POST('/sessions/{id}/report', {
+        params: { path: { id } },
+        body: {
+          note: report.note,
+          endOthers: Boolean(report.endOthers),
+          ...(report.endOthers &&
+            report.exceptId && { exceptId: report.exceptId }),
+        },
+      }),
+    );
   }
 
   async endAllSessions(
     options: { exceptId?: string; source?: string } = {},
   ): Promise<EndSessionsResult> {
-    return this.request<EndSessionsResult>('/sessions/end-all', {
-      method: 'POST',
-      body: {
-        ...(options.exceptId && { exceptId: options.exceptId }),
-        ...(options.source && { source: options.source }),
-      },
-    });
+    return this.call(api =>
+      api.POST('/sessions/end-all', {
+        body: {
+          ...(options.exceptId && { exceptId: options.exceptId }),
+          ...(options.source && { source: options.source }),
+        },
+      }),
+    );
   }
 
   async getSettings(): Promise<SessionsSettingsInfo> {
-    return this.request<SessionsSettingsInfo>('/settings');
+    return this.call(api => api.GET('/settings'));
   }
 
   async choosePersonalTimeouts(
     chosen: PersonalTimeoutsBody,
   ): Promise<SessionsSettingsInfo['timeouts']> {
-    return this.request<SessionsSettingsInfo['timeouts']>(
-      '/settings/timeouts',
-      { method: 'PUT', body: chosen },
-    );
+    return this.call(api => api.PUT('/settings/timeouts', { body: chosen }));
   }
 
   async resetPersonalTimeouts(): Promise<SessionsSettingsInfo['timeouts']> {
-    return this.request<SessionsSettingsInfo['timeouts']>(
-      '/settings/timeouts',
-      { method: 'DELETE' },
-    );
+    return this.call(api => api.DELETE('/settings/timeouts'));
   }
 
   async getCapabilities(): Promise<SessionsCapabilities> {
-    return this.request<SessionsCapabilities>('/capabilities');
+    return this.call(api => api.GET('/capabilities'));
   }
 
   async getPortalStatus(): Promise<PortalStatus> {
-    return this.request<PortalStatus>('/portal/status');
+    return this.call(api => api.GET('/portal/status'));
   }
 
   async portalHeartbeat(
     sid: string,
     active: boolean,
   ): Promise<PortalHeartbeat> {
-    return this.request<PortalHeartbeat>('/portal/heartbeat', {
-      method: 'POST',
-      body: { sid, active },
-    });
+    return this.call(api =>
+      api.POST('/portal/heartbeat', { body: { sid, active } }),
+    );
   }
 
   async listGrants(request: ListGrantsRequest = {}): Promise<GrantPage> {
-    return this.request<GrantPage>(
-      `/grants${toQueryString(grantListQuery(request))}`,
+    return this.call(api =>
+      api.GET('/grants', { params: { query: grantListQuery(request) } }),
     );
   }
 
   async getGrantStats(): Promise<GrantStats> {
-    return this.request<GrantStats>('/grants/stats');
+    return this.call(api => api.GET('/grants/stats'));
   }
 
   async getGrant(id: string): Promise<AccessGrant> {
-    return this.request<AccessGrant>(`/grants/${encodeURIComponent(id)}`);
+    return this.call(api =>
+      api.GET('/grants/{id}', { params: { path: { id } } }),
+    );
   }
 
   async revokeGrant(id: string): Promise<AccessGrant> {
-    return this.request<AccessGrant>(
-      `/grants/${encodeURIComponent(id)}/revoke`,
-      { method: 'POST', body: {} },
+    return this.call(api =>
+      api.POST('/grants/{id}/revoke', { params: { path: { id } }, body: {} }),
     );
   }
 
   async listConnectors(): Promise<ConnectorStatus[]> {
-    const { items } = await this.request<{ items: ConnectorStatus[] }>(
-      '/connectors',
-    );
+    const { items } = await this.call(api => api.GET('/connectors'));
     return items;
   }
 
   async revokeGrants(ids: string[]): Promise<GrantRevokeResult> {
-    return this.request<GrantRevokeResult>('/grants/revoke', {
-      method: 'POST',
-      body: { ids },
-    });
+    return this.call(api => api.POST('/grants/revoke', { body: { ids } }));
   }
 
   async giveBackGrant(id: string): Promise<AccessGrant> {
-    return this.request<AccessGrant>(
-      `/grants/${encodeURIComponent(id)}/give-back`,
-      { method: 'POST', body: {} },
+    return this.call(api =>
+      api.POST('/grants/{id}/give-back', {
+        params: { path: { id } },
+        body: {},
+      }),
     );
   }
 
   async getMfaStatus(): Promise<MfaStatus> {
-    return this.request<MfaStatus>('/mfa');
+    return this.call(api => api.GET('/mfa'));
   }
 
   async startMfaEnrolment(): Promise<MfaEnrolment> {
-    return this.request<MfaEnrolment>('/mfa/enrol', {
-      method: 'POST',
-      body: {},
-    });
+    return this.call(api => api.POST('/mfa/enrol', { body: {} }));
   }
 
   async activateMfa(code: string): Promise<{ recoveryCodes: string[] }> {
-    return this.request('/mfa/activate', { method: 'POST', body: { code } });
+    return this.call(api => api.POST('/mfa/activate', { body: { code } }));
   }
 
   async verifyStepUp(factor: SecondFactorBody): Promise<StepUpProof> {
-    return this.request<StepUpProof>('/mfa/verify', {
-      method: 'POST',
-      body: factor,
-    });
+    return this.call(api => api.POST('/mfa/verify', { body: factor }));
   }
 
   async submitSignInCode(sid: string, factor: SecondFactorBody): Promise<void> {
-    await this.request<void>('/portal/second-factor', {
-      method: 'POST',
-      body: { sid, ...factor },
-    });
+    await this.call(api =>
+      api.POST('/portal/second-factor', { body: { sid, ...factor } }),
+    );
   }
 
   async disableMfa(factor: SecondFactorBody): Promise<void> {
-    await this.request<void>('/mfa/disable', { method: 'POST', body: factor });
+    await this.call(api => api.POST('/mfa/disable', { body: factor }));
     this.stepUp?.forget();
   }
 
   async listPeople(q?: string): Promise<PersonSummary[]> {
-    const query = q?.trim() ? `?q=${encodeURIComponent(q.trim())}` : '';
-    const { items } = await this.request<{ items: PersonSummary[] }>(
-      `/people${query}`,
+    const { items } = await this.call(api =>
+      api.GET('/people', {
+        params: { query: withoutEmpty({ q: q?.trim() }) },
+      }),
     );
     return items;
   }
 
   async previewOffboarding(userRefs: string[]): Promise<OffboardPreview[]> {
-    const { items } = await this.request<{ items: OffboardPreview[] }>(
-      '/offboard/preview',
-      { method: 'POST', body: { users: userRefs } },
+    const { items } = await this.call(api =>
+      api.POST('/offboard/preview', { body: { users: userRefs } }),
     );
     return items;
   }
 
   async offboard(userRefs: string[]): Promise<OffboardResult[]> {
-    const { results } = await this.request<{ results: OffboardResult[] }>(
-      '/offboard',
-      { method: 'POST', body: { users: userRefs } },
+    const { results } = await this.call(api =>
+      api.POST('/offboard', { body: { users: userRefs } }),
     );
     return results;
   }
 
   async listLocks(): Promise<UserLock[]> {
-    const { items } = await this.request<{ items: UserLock[] }>('/locks');
+    const { items } = await this.call(api => api.GET('/locks'));
     return items;
   }
 
   async unlock(userRef: string): Promise<void> {
-    await this.request<void>(`/locks/${encodeURIComponent(userRef)}`, {
-      method: 'DELETE',
-    });
+    await this.call(api =>
+      api.DELETE('/locks/{userRef}', { params: { path: { userRef } } }),
+    );
   }
 
-  private async request<T>(
-    path: string,
-    init: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: object } = {},
+  /**
+   * One call through the client generated from the spec: its answer's type
+   * is the spec's, so a method whose promised type differs fails to compile.
+   * An action refused for want of a fresh second-factor check waits for the
+   * person to confirm, then is sent once more with the proof.
+   */
+  private async call<T>(
+    send: (api: ApiClient) => Promise<{ data?: T }>,
   ): Promise<T> {
-    const response = await this.send(path, init, this.stepUp?.currentProof());
-    if (response.ok) return this.parse<T>(response);
-    const error = await ResponseError.fromResponse(response);
-    if (!this.stepUp || error.body.error.name !== STEP_UP_REQUIRED) {
-      throw error;
+    try {
+      return (await send(await this.client(this.stepUp?.currentProof())))
+        .data as T;
+    } catch (error) {
+      if (
+        !this.stepUp ||
+        !(error instanceof ResponseError) ||
+        error.body.error.name !== STEP_UP_REQUIRED
+      ) {
+        throw error;
+      }
+      const proof = await this.stepUp.request({
+        message: error.body.error.message,
+      });
+      return (await send(await this.client(proof))).data as T;
     }
-    // Ask the person for their code, then try once more with the proof.
-    const proof = await this.stepUp.request({
-      message: error.body.error.message,
-    });
-    const retried = await this.send(path, init, proof);
-    if (!retried.ok) throw await ResponseError.fromResponse(retried);
-    return this.parse<T>(retried);
   }
 
-  private async send(
-    path: string,
-    init: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: object },
-    proof: string | undefined,
-  ) {
-    const baseUrl = await this.discoveryApi.getBaseUrl('sessions');
-    const headers: Record<string, string> = {};
-    if (init.body) headers['Content-Type'] = 'application/json';
-    if (proof) headers[STEP_UP_HEADER] = proof;
-    return this.fetchApi.fetch(`${baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers,
-      ...(init.body && { body: JSON.stringify(init.body) }),
+  private async client(proof: string | undefined): Promise<ApiClient> {
+    const api = createClient<paths>({
+      baseUrl: await this.discoveryApi.getBaseUrl('sessions'),
+      // As a URL and init: the app's fetch middleware rebuilds requests,
+      // and a Request with a body cannot be rebuilt in every browser.
+      fetch: async request => {
+        const body = request.body ? await request.text() : undefined;
+        return this.fetchApi.fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: body || undefined,
+        });
+      },
+      headers: proof ? { [STEP_UP_HEADER]: proof } : {},
     });
-  }
-
-  private async parse<T>(response: Response): Promise<T> {
-    // 204 No Content has no body to parse.
-    return (response.status === 204 ? undefined : await response.json()) as T;
+    api.use(throwResponseErrors);
+    return api;
   }
 }
 
 /** The list request as query parameters: arrays travel comma-joined. */
-function listQuery(request: ListSessionsRequest): Record<string, unknown> {
-  return {
+function listQuery(request: ListSessionsRequest) {
+  return withoutEmpty({
     status: request.status?.join(','),
     type: request.type?.join(','),
     q: request.q?.trim(),
@@ -311,20 +321,20 @@ function listQuery(request: ListSessionsRequest): Record<string, unknown> {
     limit: request.limit,
     cursor: request.cursor,
     user: request.user,
-    all: request.all ? 'true' : undefined,
-    flagged: request.flagged ? 'true' : undefined,
-    reported: request.reported ? 'true' : undefined,
+    all: request.all ? ('true' as const) : undefined,
+    flagged: request.flagged ? ('true' as const) : undefined,
+    reported: request.reported ? ('true' as const) : undefined,
     endedFrom: request.endedFrom,
     endedBefore: request.endedBefore,
-  };
+  });
 }
 
 /**
  * The grant list request as query parameters. `all` is only sent when true:
  * the backend refuses `all` together with `user`, and false is its default.
  */
-function grantListQuery(request: ListGrantsRequest): Record<string, unknown> {
-  return {
+function grantListQuery(request: ListGrantsRequest) {
+  return withoutEmpty({
     kind: request.kind?.join(','),
     status: request.status?.join(','),
     q: request.q?.trim(),
@@ -333,18 +343,15 @@ function grantListQuery(request: ListGrantsRequest): Record<string, unknown> {
     limit: request.limit,
     cursor: request.cursor,
     user: request.user,
-    all: request.all ? 'true' : undefined,
-  };
+    all: request.all ? ('true' as const) : undefined,
+  });
 }
 
-/** `?a=1&b=2`, leaving out empty values so the backend applies its defaults. */
-function toQueryString(params: Record<string, unknown>): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') {
-      query.set(name, String(value));
-    }
-  }
-  const text = query.toString();
-  return text ? `?${text}` : '';
+/** Leaves out empty values, so the backend applies its defaults. */
+function withoutEmpty<T extends object>(params: T): T {
+  return Object.fromEntries(
+    Object.entries(params).filter(
+      ([, value]) => value !== undefined && value !== null && value !== '',
+    ),
+  ) as T;
 }

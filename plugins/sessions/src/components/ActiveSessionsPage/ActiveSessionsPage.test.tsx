@@ -105,7 +105,7 @@ describe('ActiveSessionsPage', () => {
     expect(within(bastionRow).getByText('203.0.113.7')).toBeInTheDocument();
     expect(within(bastionRow).getByText('Lisbon, PT')).toBeInTheDocument();
     expect(within(bastionRow).getByText('Active')).toBeInTheDocument();
-    expect(within(bastionRow).getByText('2h 30m')).toBeInTheDocument();
+    expect(within(bastionRow).getByText('for 2h 30m')).toBeInTheDocument();
 
     const gatewayRow = await rowOf('rdp-gateway');
     expect(within(gatewayRow).getByText('198.51.100.4')).toBeInTheDocument();

@@ -2,7 +2,6 @@ import {
   EmptyState,
   Progress,
   ResponseErrorPanel,
-  Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
@@ -15,13 +14,46 @@ import { StackedText } from '../SessionsTable/StackedText';
 import { formatInstant } from '../SessionsTable/formatInstant';
 import { ConnectorStatusChip } from './ConnectorStatusChip';
 import { PLAIN_TABLE_OPTIONS } from '../tableOptions';
+import { SortableTable } from '../SortableTable/SortableTable';
+import {
+  BrowserSortField,
+  useBrowserSort,
+} from '../SortableTable/useBrowserSort';
 
 /** Connectors poll every ~25 s; look again as often. */
 const REFRESH_MS = 15_000;
 
+const instant = (iso: string | null) => (iso ? Date.parse(iso) : null);
+
+/**
+ * The backend answers every connector at once, so the browser sorts them:
+ * by title, status (online, offline, never connected), when each last read
+ * its orders (never before any time) and how many orders wait.
+ */
+const SORT_FIELDS: Record<
+  'title' | 'status' | 'lastPollAt' | 'pendingOrders',
+  BrowserSortField<ConnectorStatus>
+> = {
+  title: { first: 'asc', value: connector => connector.title },
+  status: {
+    first: 'desc',
+    value: connector => {
+      if (connector.online) return 2;
+      return connector.lastPollAt ? 1 : 0;
+    },
+  },
+  lastPollAt: {
+    first: 'desc',
+    value: connector => instant(connector.lastPollAt),
+  },
+  pendingOrders: { first: 'desc', value: connector => connector.pendingOrders },
+};
+
+/** A column's field names its sort in SORT_FIELDS (SortableTable). */
 const columns: TableColumn<ConnectorStatus>[] = [
   {
     title: 'Connector',
+    field: 'title',
     render: connector => (
       <StackedText
         primary={<strong>{connector.title}</strong>}
@@ -35,11 +67,13 @@ const columns: TableColumn<ConnectorStatus>[] = [
   },
   {
     title: 'Status',
+    field: 'status',
     width: '150px',
     render: connector => <ConnectorStatusChip connector={connector} />,
   },
   {
     title: 'Last read its orders',
+    field: 'lastPollAt',
     render: connector =>
       connector.lastPollAt ? formatInstant(connector.lastPollAt) : 'Never',
   },
@@ -61,6 +95,7 @@ const columns: TableColumn<ConnectorStatus>[] = [
   },
   {
     title: 'Orders waiting',
+    field: 'pendingOrders',
     render: connector => (
       <StackedText
         primary={String(connector.pendingOrders)}
@@ -98,7 +133,10 @@ export function ConnectorsTable(props: { reloadKey: number }) {
     return () => clearInterval(timer);
   }, [retry]);
   // material-table writes bookkeeping into the row objects; give it copies.
-  const rows = useMemo(() => value?.map(item => ({ ...item })), [value]);
+  const copies = useMemo(() => value?.map(item => ({ ...item })), [value]);
+  // In the backend's order (by id) until a header is clicked.
+  const sorted = useBrowserSort(copies ?? [], SORT_FIELDS);
+  const rows = copies && sorted.rows;
 
   if (error && !rows) {
     return (
@@ -110,11 +148,14 @@ export function ConnectorsTable(props: { reloadKey: number }) {
   }
   if (!rows) return <Progress />;
   return (
-    <Table<ConnectorStatus>
+    <SortableTable<ConnectorStatus, keyof typeof SORT_FIELDS>
       columns={columns}
       data={rows}
       isLoading={loading}
       options={PLAIN_TABLE_OPTIONS}
+      spec={sorted.spec}
+      sort={sorted.sort}
+      onSortChange={sorted.setSort}
       emptyContent={
         <EmptyState
           missing="data"

@@ -2,11 +2,11 @@ import {
   EmptyState,
   Progress,
   ResponseErrorPanel,
-  Table,
 } from '@backstage/core-components';
 import {
   AccessGrant,
   GrantRevokeResult,
+  GrantSortField,
   ListGrantsRequest,
 } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
@@ -29,17 +29,30 @@ import { RevokeOutcome, RevokeOutcomesPanel } from './RevokeOutcomesPanel';
 import { grantColumns } from './grantColumns';
 import { GrantListView } from './grantListViews';
 import { PLAIN_TABLE_OPTIONS } from '../tableOptions';
+import { SortableTable } from '../SortableTable/SortableTable';
+import { SortSpec } from '../SortableTable/tableSort';
+import { useSortInAddress } from '../SortableTable/useSortInAddress';
 
 /** How long typing pauses before the search goes to the backend. */
 const SEARCH_DEBOUNCE_MS = 300;
 const PAGE_SIZE = 25;
-/** Module-level, so the table sees the same options on every render. */
 /** Remaining times are shown in minutes, so a minute is fine enough. */
 const CLOCK_TICK_MS = 60_000;
 
 /**
- * A searchable, keyset-paged table of the active grants of one kind, with
- * per-row Revoke and Give back, and row selection for revoking many at once.
+ * The backend's grant sorts, as the target, Start and Remaining columns.
+ * Soonest to expire first by default: those are the ones to act on.
+ */
+const GRANT_SORT: SortSpec<GrantSortField> = {
+  fields: { target: 'asc', startsAt: 'desc', expiresAt: 'asc' },
+  default: { field: 'expiresAt', order: 'asc' },
+};
+
+/**
+ * A searchable, keyset-paged table of the active grants of one kind, sorted
+ * by the backend by the target, Start or Remaining column (kept in the
+ * address), with per-row Revoke and Give back, and row selection for
+ * revoking many at once.
  */
 export function GrantsTable(props: {
   view: GrantListView;
@@ -55,6 +68,8 @@ export function GrantsTable(props: {
     searchText: '',
     everyone: false,
   });
+  // The backend sorts, so Load more goes on in the same order.
+  const [sort, setSort] = useSortInAddress(GRANT_SORT);
   const [searchQuery, setSearchQuery] = useState('');
   useDebounce(
     () => setSearchQuery(filters.searchText.trim()),
@@ -67,14 +82,13 @@ export function GrantsTable(props: {
       kind: [view.kind],
       // Revoking ones stay until their connector confirms the removal.
       status: ['active', 'revoking'],
-      // Soonest to expire first: those are the ones to act on.
-      sort: 'expiresAt',
-      order: 'asc',
+      sort: sort.field,
+      order: sort.order,
       q: searchQuery || undefined,
       all: filters.everyone || undefined,
       limit: PAGE_SIZE,
     }),
-    [view.kind, searchQuery, filters.everyone],
+    [view.kind, sort, searchQuery, filters.everyone],
   );
   const list = useGrantList(request, reloadKey);
   const now = useNow(CLOCK_TICK_MS);
@@ -174,12 +188,15 @@ export function GrantsTable(props: {
     body = <Progress />;
   } else {
     body = (
-      <Table<AccessGrant>
+      <SortableTable<AccessGrant, GrantSortField>
         columns={columns}
         data={rows}
         isLoading={list.loading}
         options={PLAIN_TABLE_OPTIONS}
         emptyContent={emptyContent}
+        spec={GRANT_SORT}
+        sort={sort}
+        onSortChange={setSort}
       />
     );
   }

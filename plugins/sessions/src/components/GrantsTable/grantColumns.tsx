@@ -22,7 +22,9 @@ const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 /**
  * The columns of a grant table: a selection checkbox, who holds what since
  * when and for how much longer, and the Revoke and Give back buttons. Cells
- * that change while the table is open read from the GrantTableContext.
+ * that change while the table is open read from the GrantTableContext. The
+ * target, Start and Remaining columns sort by the backend's sort their
+ * `field` names; the backend has no sort for the others.
  */
 export function grantColumns(view: GrantListView): TableColumn<AccessGrant>[] {
   return [
@@ -43,6 +45,8 @@ export function grantColumns(view: GrantListView): TableColumn<AccessGrant>[] {
     },
     {
       title: view.targetTitle,
+      // A column's field is the backend's sort it offers (SortableTable).
+      field: 'target',
       render: grant => (
         <StackedText
           primary={<strong>{grant.target}</strong>}
@@ -56,12 +60,15 @@ export function grantColumns(view: GrantListView): TableColumn<AccessGrant>[] {
     },
     {
       title: 'Start',
+      field: 'startsAt',
       width: '170px',
       cellStyle: NO_WRAP,
       render: grant => formatInstant(grant.startsAt),
     },
     {
+      // Least remaining first is soonest to expire first.
       title: 'Remaining',
+      field: 'expiresAt',
       width: '190px',
       cellStyle: NO_WRAP,
       render: grant => <RemainingCell grant={grant} />,

@@ -3,7 +3,6 @@ import {
   InfoCard,
   Progress,
   ResponseErrorPanel,
-  Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
@@ -21,12 +20,75 @@ import { SessionStatusChip } from '../SessionsTable/SessionStatusChip';
 import { StackedText } from '../SessionsTable/StackedText';
 import { endReasonLabel } from '../SessionsTable/endReasonLabel';
 import { PLAIN_TABLE_OPTIONS } from '../tableOptions';
+import { SortableTable } from '../SortableTable/SortableTable';
+import { SortSpec, TableSort } from '../SortableTable/tableSort';
+import {
+  BrowserSortField,
+  useBrowserSort,
+} from '../SortableTable/useBrowserSort';
 import { DeviceCell } from './DeviceCell';
 import { endedSignIns, openSignIns } from './portalSignInLists';
 import { SignOutDeviceDialog, SignOutOthersDialog } from './SignOutDialogs';
 
 const isOpen = (signIn: Session) =>
   signIn.status === 'active' || signIn.status === 'idle';
+
+const instant = (iso: string | null) => (iso ? Date.parse(iso) : null);
+
+/** What the sign-in tables sort by, in the browser (see SIGN_IN_SORTS). */
+type SignInSortField = 'device' | 'startedAt' | 'lastActivityAt' | 'endedAt';
+
+/**
+ * Each list is one page of the backend's, in its order. When that page is
+ * the whole list (no next page), the browser may sort it: by browser, when
+ * signed in, last activity (open ones) or when ended (ended ones).
+ */
+const SIGN_IN_SORTS: Record<SignInSortField, BrowserSortField<Session>> = {
+  device: { first: 'asc', value: signIn => signIn.device },
+  startedAt: { first: 'desc', value: signIn => instant(signIn.startedAt) },
+  lastActivityAt: {
+    first: 'desc',
+    value: signIn => instant(signIn.lastActivityAt),
+  },
+  endedAt: { first: 'desc', value: signIn => instant(signIn.endedAt) },
+};
+const OPEN_ORDER: TableSort<SignInSortField> = {
+  field: 'lastActivityAt',
+  order: 'desc',
+};
+const ENDED_ORDER: TableSort<SignInSortField> = {
+  field: 'endedAt',
+  order: 'desc',
+};
+const NOT_SORTABLE: SortSpec<SignInSortField> = {
+  fields: {},
+  default: OPEN_ORDER,
+};
+
+/**
+ * One of the panel's tables: sortable in the browser when `complete`,
+ * else in the backend's order with no sort buttons, as a part of a longer
+ * list sorted here would mislead.
+ */
+function SignInTable(props: {
+  columns: TableColumn<Session>[];
+  signIns: Session[];
+  complete: boolean;
+  backendOrder: TableSort<SignInSortField>;
+}) {
+  const { columns, signIns, complete, backendOrder } = props;
+  const sorted = useBrowserSort(signIns, SIGN_IN_SORTS, backendOrder);
+  return (
+    <SortableTable<Session, SignInSortField>
+      options={PLAIN_TABLE_OPTIONS}
+      columns={columns}
+      data={complete ? sorted.rows : signIns}
+      spec={complete ? sorted.spec : NOT_SORTABLE}
+      sort={complete ? sorted.sort : undefined}
+      onSortChange={sorted.setSort}
+    />
+  );
+}
 
 /** What a sign-out does here: cut at once, or only at token expiry. */
 function EnforcementNote(props: {
@@ -71,12 +133,19 @@ export function PortalSignInsPanel(props: {
       sessionsApi.listSessions(endedSignIns),
       sessionsApi.getPortalStatus(),
     ]);
-    return { open: open.items, ended: ended.items, status };
+    return {
+      open: open.items,
+      ended: ended.items,
+      // No next page: the browser holds the whole list.
+      openComplete: !open.nextCursor,
+      endedComplete: !ended.nextCursor,
+      status,
+    };
   }, [sessionsApi, reloadKey]);
 
   if (state.loading && !state.value) return <Progress />;
   if (state.error) return <ResponseErrorPanel error={state.error} />;
-  const { open, ended, status } = state.value!;
+  const { open, ended, openComplete, endedComplete, status } = state.value!;
   const thisSignIn = open.find(signIn => signIn.externalId === thisSid);
   // The table hands its cells copies of the rows: compare ids.
   const isThis = (signIn: Session) => signIn.id === thisSignIn?.id;
@@ -91,16 +160,20 @@ export function PortalSignInsPanel(props: {
   const columns: TableColumn<Session>[] = [
     {
       title: 'Device',
+      // A column's field names its sort in SIGN_IN_SORTS.
+      field: 'device',
       render: signIn => (
         <DeviceCell signIn={signIn} thisDevice={isThis(signIn)} />
       ),
     },
     {
       title: 'Signed in',
+      field: 'startedAt',
       render: signIn => formatInstant(signIn.startedAt),
     },
     {
       title: 'Last activity',
+      field: 'lastActivityAt',
       render: signIn => formatInstant(signIn.lastActivityAt),
     },
     {
@@ -129,14 +202,17 @@ export function PortalSignInsPanel(props: {
   const history: TableColumn<Session>[] = [
     {
       title: 'Device',
+      field: 'device',
       render: signIn => <DeviceCell signIn={signIn} thisDevice={false} />,
     },
     {
       title: 'Signed in',
+      field: 'startedAt',
       render: signIn => formatInstant(signIn.startedAt),
     },
     {
       title: 'Ended',
+      field: 'endedAt',
       render: signIn => (
         <StackedText
           primary={signIn.endedAt ? formatInstant(signIn.endedAt) : ''}
@@ -174,20 +250,22 @@ export function PortalSignInsPanel(props: {
             description="This portal's sign-in provider does not report sign-ins to Active Sessions."
           />
         ) : (
-          <Table<Session>
-            options={PLAIN_TABLE_OPTIONS}
+          <SignInTable
             columns={columns}
-            data={open}
+            signIns={open}
+            complete={openComplete}
+            backendOrder={OPEN_ORDER}
           />
         )}
       </InfoCard>
       {ended.length > 0 && (
         <Box mt={3}>
           <InfoCard title="Ended sign-ins">
-            <Table<Session>
-              options={PLAIN_TABLE_OPTIONS}
+            <SignInTable
               columns={history}
-              data={ended}
+              signIns={ended}
+              complete={endedComplete}
+              backendOrder={ENDED_ORDER}
             />
           </InfoCard>
         </Box>

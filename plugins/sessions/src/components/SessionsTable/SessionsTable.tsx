@@ -2,11 +2,11 @@ import {
   EmptyState,
   Progress,
   ResponseErrorPanel,
-  Table,
 } from '@backstage/core-components';
 import {
   ListSessionsRequest,
   Session,
+  SessionSortField,
 } from '@active-sessions/plugin-sessions-common';
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -18,6 +18,9 @@ import { EndSessionDialog } from '../EndSessionDialog/EndSessionDialog';
 import { ReportSessionDialog } from '../ReportSessionDialog/ReportSessionDialog';
 import { errorMessage } from '../errorMessage';
 import { LoadMoreFooter } from '../LoadMoreFooter/LoadMoreFooter';
+import { SortableTable } from '../SortableTable/SortableTable';
+import { useSortInAddress } from '../SortableTable/useSortInAddress';
+import { PLAIN_TABLE_OPTIONS } from '../tableOptions';
 import { SessionFilterValues, SessionFilters } from './SessionFilters';
 import { endedRange } from './endedRange';
 
@@ -33,8 +36,9 @@ const PAGE_SIZE = 25;
 
 /**
  * A searchable, keyset-paged table of the person's sessions for one view
- * (open sessions or history), with the End action on open ones and "Not
- * me" on their own.
+ * (open sessions or history), sorted by the backend by the column clicked
+ * (kept in the address, like the switches), with the End action on open
+ * ones and "Not me" on their own.
  */
 export function SessionsTable(props: {
   view: SessionListView;
@@ -89,6 +93,8 @@ export function SessionsTable(props: {
     filters.endedUntilDay,
     setSearchParams,
   ]);
+  // The backend sorts, so Load more goes on in the same order.
+  const [sort, setSort] = useSortInAddress(view.sort);
   const [searchQuery, setSearchQuery] = useState('');
   useDebounce(
     () => setSearchQuery(filters.searchText.trim()),
@@ -99,6 +105,8 @@ export function SessionsTable(props: {
   const request = useMemo<ListSessionsRequest>(
     () => ({
       ...view.request,
+      sort: sort.field,
+      order: sort.order,
       q: searchQuery || undefined,
       type: filters.type ? [filters.type] : undefined,
       flagged: filters.flagged || undefined,
@@ -114,6 +122,8 @@ export function SessionsTable(props: {
     }),
     [
       view.request,
+      view.mode,
+      sort,
       searchQuery,
       filters.type,
       filters.flagged,
@@ -168,18 +178,14 @@ export function SessionsTable(props: {
     body = <Progress />;
   } else {
     body = (
-      <Table<Session>
+      <SortableTable<Session, SessionSortField>
         columns={columns}
         data={rows}
         isLoading={list.loading}
-        options={{
-          toolbar: false,
-          paging: false,
-          search: false,
-          sorting: false,
-          draggable: false,
-          padding: 'dense',
-        }}
+        options={PLAIN_TABLE_OPTIONS}
+        spec={view.sort}
+        sort={sort}
+        onSortChange={setSort}
         emptyContent={
           filtered ? (
             <EmptyState

@@ -26,9 +26,11 @@ const isOpen = (session: Session) =>
   session.status === 'active' || session.status === 'idle';
 
 /**
- * The columns of a session table. Open lists end with an End button; history
- * lists end with how and when each session ended. Either offers "Not me"
- * on the person's own sessions not yet reported.
+ * The columns of a session table. Open lists show the last activity and end
+ * with an End button; history lists end with how and when each session
+ * ended. Either offers "Not me" on the person's own sessions not yet
+ * reported. Resource, Started, Last activity and Ended sort by the backend's
+ * sort their `field` names; the backend has no sort for the others.
  */
 export function sessionColumns(options: {
   mode: SessionListView['mode'];
@@ -74,6 +76,8 @@ export function sessionColumns(options: {
     ...person,
     {
       title: 'Resource',
+      // A column's field is the backend's sort it offers (SortableTable).
+      field: 'resourceName',
       render: session => <ResourceCell session={session} />,
     },
     {
@@ -86,18 +90,32 @@ export function sessionColumns(options: {
       ),
     },
     {
-      title: 'Duration',
-      width: '220px',
+      // Sorted by when it started: how long it lasted is not a sort the
+      // backend offers, and in History is not the same order.
+      title: 'Started',
+      field: 'startedAt',
+      width: '190px',
       cellStyle: NO_WRAP,
       render: session => (
         <StackedText
-          primary={formatDuration(
+          primary={formatInstant(session.startedAt)}
+          secondary={`for ${formatDuration(
             durationBetween(session.startedAt, session.endedAt),
-          )}
-          secondary={`Started ${formatInstant(session.startedAt)}`}
+          )}`}
         />
       ),
     },
+    ...(options.mode === 'open'
+      ? [
+          {
+            title: 'Last activity',
+            field: 'lastActivityAt',
+            width: '170px',
+            cellStyle: NO_WRAP,
+            render: (session: Session) => formatInstant(session.lastActivityAt),
+          },
+        ]
+      : []),
     {
       title: 'Location',
       render: session => session.location ?? 'Unknown',
@@ -119,6 +137,7 @@ export function sessionColumns(options: {
       ...common,
       {
         title: 'Ended',
+        field: 'endedAt',
         width: '200px',
         cellStyle: NO_WRAP,
         render: session => (
