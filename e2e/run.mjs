@@ -49,7 +49,9 @@ import {
   createWriteStream,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
@@ -992,11 +994,14 @@ async function keyboardTest() {
   await keys.press('Enter');
   const revokeItem = page.getByRole('menuitem', { name: 'Revoke selected' });
   await revokeItem.waitFor();
-  while (
-    !(await revokeItem.evaluate(item => item === document.activeElement))
-  ) {
+  for (let presses = 0; ; presses += 1) {
+    if (await revokeItem.evaluate(item => item === document.activeElement)) {
+      break;
+    }
+    if (presses === 10) throw new Error('the arrow keys never reached Revoke');
     await keys.press('ArrowDown');
   }
+
   await keys.press('Enter');
   const revokeDialog = page.getByRole('dialog', { name: 'Revoke 1 grant?' });
   await tabTo(revokeDialog.getByRole('button', { name: 'Revoke 1 grant' }));
@@ -1063,9 +1068,15 @@ async function keyboardTest() {
 async function apiContractTest() {
   const spec = await (await fetch(`${API}/openapi.json`)).json();
   const operations = Object.values(spec.paths).flatMap(Object.keys).length;
-  const log = readFileSync(join(output, 'backend.log'), 'utf8');
-  const disagreements = log
-    .split('\n')
+  // Every portal of this run (the policy test restarts it: backend-*.log),
+  // not the logs an earlier run left.
+  const disagreements = readdirSync(output)
+    .filter(
+      name =>
+        /^backend.*\.log$/.test(name) &&
+        statSync(join(output, name)).mtimeMs >= started,
+    )
+    .flatMap(name => readFileSync(join(output, name), 'utf8').split('\n'))
     .filter(line => line.includes('disagrees with the OpenAPI spec'));
   if (disagreements.length) {
     throw new Error(

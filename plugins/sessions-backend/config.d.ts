@@ -56,7 +56,7 @@ export interface Config {
      * Check every request the API accepts and every answer it gives against
      * its published OpenAPI spec (`/api/sessions/openapi.json`); a
      * disagreement is logged and answered with a 500. Meant for development
-     * and tests. Default: on unless NODE_ENV is `production`.
+     * and tests. Default: on when NODE_ENV is `development` or `test`.
      */
     checkApiContract?: boolean;
     /** Concurrent session limits per person; none by default. */

@@ -36,7 +36,7 @@ describe('readSessionsSettings', () => {
       managers: { enabled: true, syncFrequency: { minutes: 5 } },
       permissionCacheTtlMs: 5_000,
       retentionMs: 90 * 24 * 3_600_000,
-      // Jest runs with NODE_ENV=test: on everywhere but production.
+      // Jest runs with NODE_ENV=test: checked, as in development.
       checkApiContract: true,
       geo: { enabled: true, database: undefined },
       limits: undefined,
@@ -289,10 +289,12 @@ describe('readSessionsSettings', () => {
     }
   });
 
-  it('checks traffic against the OpenAPI spec everywhere but in production, unless told', () => {
+  it('checks traffic against the OpenAPI spec in development and tests only, unless told', () => {
     const nodeEnv = process.env.NODE_ENV;
     try {
       process.env.NODE_ENV = 'production';
+      expect(read({}).checkApiContract).toBe(false);
+      delete process.env.NODE_ENV;
       expect(read({}).checkApiContract).toBe(false);
       expect(read({ checkApiContract: true }).checkApiContract).toBe(true);
       process.env.NODE_ENV = 'development';

@@ -463,9 +463,11 @@ export function readSessionsSettings(config: Config): SessionsSettings {
     retentionMs: toMillis(
       readDuration(config, 'sessions.retention', DEFAULTS.retention),
     ),
+    // Only where someone is developing or testing: a deployment started
+    // without NODE_ENV must not answer 500 for a contract slip.
     checkApiContract:
       config.getOptionalBoolean('sessions.checkApiContract') ??
-      process.env.NODE_ENV !== 'production',
+      ['development', 'test'].includes(process.env.NODE_ENV ?? ''),
     limits: readLimits(config),
     anomaly: readAnomalySettings(config),
     signIn: readSignIn(config),

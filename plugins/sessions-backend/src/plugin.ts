@@ -320,11 +320,6 @@ export const sessionsPlugin = createBackendPlugin({
         );
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        // The published contract, for connector authors and client generators.
-        httpRouter.addAuthPolicy({
-          path: '/openapi.json',
-          allow: 'unauthenticated',
-        });
         httpRouter.use(
           createRouter({
             httpAuth,

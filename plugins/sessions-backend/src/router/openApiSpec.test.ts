@@ -1,9 +1,14 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import request from 'supertest';
 import { testConfigFactory } from '../__testUtils__/connectorSources';
+import { CONNECTOR, as } from '../__testUtils__/credentials';
 import { servedRoutes } from '../__testUtils__/servedRoutes';
 import { sessionsPlugin } from '../plugin';
 import { spec as generated } from '../schema/openapi.generated';
@@ -75,15 +80,24 @@ describe('the OpenAPI spec', () => {
     expect(ids.size).toBe(operations().length);
   });
 
-  it('is served at /api/sessions/openapi.json without credentials', async () => {
+  it('is served at /api/sessions/openapi.json to any caller with credentials', async () => {
     const { server } = await startTestBackend({
       features: [
         sessionsPlugin,
         testConfigFactory(),
-        mockServices.httpAuth.factory(),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
       ],
     });
-    const served = await request(server).get('/api/sessions/openapi.json');
+    const fetchSpec = (who?: string) => {
+      const call = request(server).get('/api/sessions/openapi.json');
+      return who ? call.set('Authorization', who) : call;
+    };
+    expect((await fetchSpec()).status).toBe(401);
+    // A connector reads it as well as a person.
+    expect((await fetchSpec(CONNECTOR)).status).toBe(200);
+    const served = await fetchSpec(as('user:default/jane'));
     expect(served.status).toBe(200);
     expect(served.body.info.title).toBe(spec.info.title);
     // The mount path is prepended, so the spec works from the portal's root.

@@ -296,7 +296,10 @@ export class SessionsClient implements SessionsApi {
       // As a URL and init: the app's fetch middleware rebuilds requests,
       // and a Request with a body cannot be rebuilt in every browser.
       fetch: async request => {
-        const body = request.body ? await request.text() : undefined;
+        // By method: Firefox has no Request.body to ask.
+        const body = ['GET', 'HEAD'].includes(request.method)
+          ? undefined
+          : await request.text();
         return this.fetchApi.fetch(request.url, {
           method: request.method,
           headers: request.headers,

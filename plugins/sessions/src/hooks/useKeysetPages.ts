@@ -95,6 +95,9 @@ export function useKeysetPages<
       ...previous,
       // A new question still on its way keeps its spinner.
       loading: previous.loading || !(sameQuestion && previous.loaded),
+      // A cursor continues only the question it came from (the server
+      // refuses one from another sort): none until the new first page.
+      nextCursor: sameQuestion ? previous.nextCursor : undefined,
       error: undefined,
       loadingMore: false,
       loadMoreError: undefined,

@@ -57,6 +57,7 @@ export function sessionColumns(options: {
         size="small"
         variant="outlined"
         aria-label={`Not me: report session on ${session.resourceName}`}
+        style={NO_WRAP}
         onClick={() => options.onReport(session)}
       >
         Not me

@@ -5,7 +5,6 @@ import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
 import { makeStyles } from '@material-ui/core/styles';
 import {
-  ComponentType,
   CSSProperties,
   ReactNode,
   createContext,
@@ -83,7 +82,6 @@ interface HeaderColumn {
 interface HeaderProps {
   columns: HeaderColumn[];
   headerStyle?: CSSProperties;
-  icons: { SortArrow: ComponentType<{ className: string }> };
   options: { padding?: string };
 }
 
@@ -124,8 +122,9 @@ function SortableHeader(props: HeaderProps) {
               <TableSortLabel
                 active={order !== undefined}
                 // Inactive, the arrow shows on hover which way a click sorts.
+                // MUI's own arrow points down for descending: Backstage's
+                // SortArrow points up, which would read the wrong way.
                 direction={order ?? firstOrder(spec, field)}
-                IconComponent={props.icons.SortArrow}
                 onClick={() => onSort(field)}
               >
                 {column.title}
