@@ -1,6 +1,6 @@
 import { AccessGrant } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
+import { RowButton } from '../RowControls/RowControls';
 import { useGrantTable } from './GrantTableContext';
 import { entityRefName } from './entityRefName';
 
@@ -18,16 +18,16 @@ export function GrantRowActions(props: { grant: AccessGrant }) {
   return (
     <Box display="flex" justifyContent="flex-end" style={{ gap: 8 }}>
       {isOwn && (
-        <Button
+        <RowButton
           size="small"
           variant="outlined"
           aria-label={`Give back grant on ${grant.target}`}
           onClick={() => onGiveBack(grant)}
         >
           Give back
-        </Button>
+        </RowButton>
       )}
-      <Button
+      <RowButton
         size="small"
         variant="outlined"
         color="secondary"
@@ -37,7 +37,7 @@ export function GrantRowActions(props: { grant: AccessGrant }) {
         onClick={() => onRevoke(grant)}
       >
         Revoke
-      </Button>
+      </RowButton>
     </Box>
   );
 }

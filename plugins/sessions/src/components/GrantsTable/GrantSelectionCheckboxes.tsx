@@ -1,12 +1,12 @@
 import { AccessGrant } from '@active-sessions/plugin-sessions-common';
-import Checkbox from '@material-ui/core/Checkbox';
+import { RowCheckbox } from '../RowControls/RowControls';
 import { useGrantTable } from './GrantTableContext';
 
 /** The header checkbox: ticks every listed grant, or clears them all. */
 export function SelectAllGrantsCheckbox() {
   const { selection, rowCount } = useGrantTable();
   return (
-    <Checkbox
+    <RowCheckbox
       size="small"
       color="primary"
       inputProps={{ 'aria-label': 'Select all grants' }}
@@ -23,7 +23,7 @@ export function SelectGrantCheckbox(props: { grant: AccessGrant }) {
   const { selection } = useGrantTable();
   const { id, target } = props.grant;
   return (
-    <Checkbox
+    <RowCheckbox
       size="small"
       color="primary"
       inputProps={{ 'aria-label': `Select grant on ${target}` }}

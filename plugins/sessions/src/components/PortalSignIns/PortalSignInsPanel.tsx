@@ -9,6 +9,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { Session } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import { RowButton } from '../RowControls/RowControls';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
@@ -186,7 +187,7 @@ export function PortalSignInsPanel(props: {
       render: signIn =>
         !isThis(signIn) &&
         isOpen(signIn) && (
-          <Button
+          <RowButton
             size="small"
             variant="outlined"
             color="secondary"
@@ -194,7 +195,7 @@ export function PortalSignInsPanel(props: {
             onClick={() => setSigningOut(signIn)}
           >
             Sign out
-          </Button>
+          </RowButton>
         ),
     },
   ];

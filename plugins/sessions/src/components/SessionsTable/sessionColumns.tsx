@@ -6,7 +6,7 @@ import {
   formatDuration,
 } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
+import { RowButton } from '../RowControls/RowControls';
 import { ReportedChip } from './ReportedChip';
 import { ResourceCell } from './ResourceCell';
 import { SessionStatusChip } from './SessionStatusChip';
@@ -53,7 +53,7 @@ export function sessionColumns(options: {
     );
   const notMe = (session: Session) =>
     canReport(session) && (
-      <Button
+      <RowButton
         size="small"
         variant="outlined"
         aria-label={`Not me: report session on ${session.resourceName}`}
@@ -61,7 +61,7 @@ export function sessionColumns(options: {
         onClick={() => options.onReport(session)}
       >
         Not me
-      </Button>
+      </RowButton>
     );
   const person: TableColumn<Session>[] = options.showPerson
     ? [
@@ -169,7 +169,7 @@ export function sessionColumns(options: {
         <Box display="flex" justifyContent="flex-end" style={{ gap: 8 }}>
           {notMe(session)}
           {isOpen(session) && (
-            <Button
+            <RowButton
               size="small"
               variant="outlined"
               color="secondary"
@@ -177,7 +177,7 @@ export function sessionColumns(options: {
               onClick={() => options.onEnd(session)}
             >
               End
-            </Button>
+            </RowButton>
           )}
         </Box>
       ),
