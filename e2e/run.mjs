@@ -60,6 +60,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { OIDC_ISSUER, OIDC_PORT, startOidcProvider } from './oidcProvider.mjs';
 import { runOpenSshTest } from './openssh.mjs';
+import { runSudoTest } from './sudo.mjs';
 import { freshCode } from './totp.mjs';
 import { seriousViolations } from './accessibility.mjs';
 
@@ -576,6 +577,105 @@ async function offboardTest() {
   console.log('[e2e] offboarded: everything cut and the leaver locked');
 }
 
+/**
+ * The catalog pages: Jane's User page shows what she holds (sessions and a
+ * grant reported here, so the rows are known), and ending one there works;
+ * the Payments group's page lists Sam with what he holds, and offboarding
+ * him from it cuts it all. (He stays locked: the simulator's reports for
+ * him are refused one by one, and no later test needs him.)
+ */
+async function catalogTest() {
+  const stamp = Date.now();
+  const janeSession = `catalog-jane-${stamp}`;
+  const samSession = `catalog-sam-${stamp}`;
+  const janeGrant = `catalog-grant-${stamp}`;
+  await asConnector('sessions/start', {
+    source: 'ssh-bastion',
+    sessions: [
+      [janeSession, 'user:default/jane.doe'],
+      [samSession, 'user:default/sam.lee'],
+    ].map(([externalId, userRef]) => ({
+      externalId,
+      userRef,
+      resourceName: externalId,
+      resourceType: 'ssh',
+      device: 'ThinkPad X1',
+      ipAddress: '10.20.30.40',
+    })),
+  });
+  await asConnector('grants/report', {
+    source: 'priv-broker',
+    grants: [
+      {
+        externalId: janeGrant,
+        kind: 'device_admin',
+        userRef: 'user:default/jane.doe',
+        target: `lnx-catalog-${stamp}`,
+        targetType: 'device',
+        grantedBy: 'user:default/maria.manager',
+        reason: 'Driver update',
+        startsAt: new Date().toISOString(),
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    ],
+  });
+
+  await openSessionsPage();
+  await page.goto(`${APP}/catalog/default/user/jane.doe`);
+  await page.getByText('Access held', { exact: true }).waitFor();
+  const janeRow = page.getByRole('row').filter({ hasText: janeSession });
+  await janeRow.waitFor();
+  await page
+    .getByRole('row')
+    .filter({ hasText: `lnx-catalog-${stamp}` })
+    .waitFor();
+  await janeRow
+    .getByRole('button', { name: `End session on ${janeSession}` })
+    .waitFor();
+  console.log("[e2e] Jane's User page lists her session and grant, with End");
+  await screenshot(join(shots, 'catalog-user-card.png'));
+
+  await janeRow
+    .getByRole('button', { name: `End session on ${janeSession}` })
+    .click();
+  const dialog = page.getByRole('dialog', { name: 'End this session?' });
+  await dialog.getByText("jane.doe's SSH session").waitFor();
+  await dialog.getByRole('button', { name: 'End session' }).click();
+  const stepUpDialog = page.getByRole('dialog', { name: "Confirm it's you" });
+  // Ending someone else's session may ask for a code first.
+  const ended = page.getByText(`Ended jane.doe's session on ${janeSession}.`);
+  await stepUpDialog.or(ended).first().waitFor();
+  if (await stepUpDialog.isVisible()) await stepUp(stepUpDialog);
+  await ended.waitFor();
+  // Once the simulated connector confirms the cut, it is no longer held.
+  await janeRow.waitFor({ state: 'detached' });
+  console.log("[e2e] ended one of Jane's sessions from her User page");
+
+  await page.goto(`${APP}/catalog/default/group/payments`);
+  await page.getByText('Team access', { exact: true }).waitFor();
+  const sam = 'user:default/sam.lee';
+  // The member is linked by their catalog display name.
+  const samRow = page.getByRole('row').filter({ hasText: 'Sam Lee' });
+  await samRow.getByText(new RegExp(`${samSession} × 1`)).waitFor();
+  await samRow.getByLabel(`Select ${sam}`).check();
+  await screenshot(join(shots, 'catalog-group-card.png'));
+  await page.getByRole('button', { name: 'Offboard selected (1)' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Offboard this person?' });
+  await confirm
+    .getByRole('list', { name: 'What offboarding cuts' })
+    .getByText(sam)
+    .waitFor();
+  await confirm.getByRole('button', { name: 'Offboard', exact: true }).click();
+  const result = page.getByLabel(`Offboarded ${sam}`);
+  await stepUpDialog.or(result).first().waitFor();
+  if (await stepUpDialog.isVisible()) await stepUp(stepUpDialog);
+  await result
+    .getByText(new RegExp(`ended \\d+ sessions \\(.*${samSession}`))
+    .waitFor();
+  await samRow.getByText('Locked').waitFor();
+  console.log('[e2e] offboarded Sam from the Payments group page');
+}
+
 /** Test 5: the OpenSSH connector cuts a real SSH session on End. */
 /**
  * A guest token as a script gets one: a sign-in of its own, which (a new
@@ -638,6 +738,59 @@ async function openSshTest() {
   });
   writeFileSync(
     join(output, 'openssh-latency.json'),
+    JSON.stringify(latencies, null, 2),
+  );
+}
+
+/**
+ * Test 5b: the sudo connector gives a test user sudo with its grant command
+ * and takes it away on Revoke, 20 times, printing press-to-denied latency;
+ * then give-back, refusals and the expiry with the portal unreachable
+ * (e2e/sudo.mjs).
+ */
+async function sudoTest() {
+  const adminToken = await guestToken();
+  const asGuest = async (path, body) => {
+    const response = await fetch(`${API}${path}`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${adminToken}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${path}: ${await response.text()}`);
+    return response.json();
+  };
+  // Run alone (E2E_ONLY=sudo), the guest has no second factor yet: set one
+  // up as the Two-factor tab does.
+  if (!guestSecret) {
+    const { secret } = await asGuest('/mfa/enrol', {});
+    await asGuest('/mfa/activate', { code: await freshCode(secret) });
+    guestSecret = secret;
+  }
+  // Revoking someone else's grant asks for a step-up: a proof as the page
+  // would get one, and a new one before it is stale (5 minutes).
+  let proof;
+  let provedAt = 0;
+  const stepUpProof = async () => {
+    if (Date.now() - provedAt > 240_000) {
+      const code = await freshCode(guestSecret);
+      ({ proof } = await asGuest('/mfa/verify', { code }));
+      provedAt = Date.now();
+    }
+    return proof;
+  };
+  const latencies = await runSudoTest({
+    api: API,
+    // The e2e portal's guest is an admin (app-config.yaml).
+    adminToken,
+    stepUpProof,
+    connectorToken: 'dev-only-simulator-token-0123456789',
+    rounds: 20,
+  });
+  writeFileSync(
+    join(output, 'sudo-latency.json'),
     JSON.stringify(latencies, null, 2),
   );
 }
@@ -1838,7 +1991,9 @@ const allTests = [
   ['grants', revokeGrantsTest],
   ['connectors', connectorsTest],
   ['openssh', openSshTest],
+  ['sudo', sudoTest],
   ['offboard', offboardTest],
+  ['catalog', catalogTest],
   ['live-updates', liveUpdatesTest],
   ['idle-input', idleInputTest],
   ['idle-timeout', idleTimeoutTest],

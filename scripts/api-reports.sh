@@ -18,4 +18,5 @@ npx backstage-repo-tools api-reports "$@" \
   -o ae-wrong-input-file-type,ae-undocumented --validate-release-tags \
   plugins/sessions-common plugins/sessions-node plugins/sessions-backend \
   plugins/sessions plugins/auth-backend-module-sessions-guest-provider \
-  plugins/catalog-backend-module-sessions-group-owners
+  plugins/catalog-backend-module-sessions-group-owners \
+  plugins/scaffolder-backend-module-sessions

@@ -15,6 +15,7 @@ PACKAGES=(
   sessions-backend
   catalog-backend-module-sessions-group-owners
   auth-backend-module-sessions-guest-provider
+  scaffolder-backend-module-sessions
   sessions
 )
 

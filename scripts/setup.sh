@@ -28,13 +28,17 @@ fi
 
 # Debian packages the end-to-end tests use: chromium for the browser test,
 # openssh-server for the OpenSSH connector's test (its own sshd on a
-# loopback port; the package's service is not started).
+# loopback port; the package's service is not started), sudo for the sudo
+# connector's test (SKIP_SUDO=1 leaves it out).
 PACKAGES=""
 if [ "${SKIP_CHROMIUM:-}" != "1" ] && [ ! -x /usr/bin/chromium ]; then
   PACKAGES="$PACKAGES chromium"
 fi
 if [ "${SKIP_OPENSSH:-}" != "1" ] && [ ! -x /usr/sbin/sshd ]; then
   PACKAGES="$PACKAGES openssh-server"
+fi
+if [ "${SKIP_SUDO:-}" != "1" ] && [ ! -x /usr/bin/sudo ]; then
+  PACKAGES="$PACKAGES sudo"
 fi
 if [ -n "$PACKAGES" ]; then
   echo "[setup] installing Debian packages:$PACKAGES"

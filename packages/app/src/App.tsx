@@ -5,11 +5,19 @@ import {
   ActiveSessionsPage,
   PortalSignInWatcher,
 } from '@active-sessions/plugin-sessions';
+import {
+  CatalogEntityPage,
+  CatalogIndexPage,
+  catalogPlugin,
+} from '@backstage/plugin-catalog';
 import { NotificationsPage } from '@backstage/plugin-notifications';
+import { orgPlugin } from '@backstage/plugin-org';
+import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
 import { SignalsDisplay } from '@backstage/plugin-signals';
 import CssBaseline from '@material-ui/core/CssBaseline';
 import { Navigate, Route } from 'react-router-dom';
 import { apis } from './apis';
+import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
 import { PortalSignInPage } from './SignIn';
 
@@ -19,6 +27,17 @@ const app = createApp({
     // Guest sign-in, and OpenID Connect when configured (portal.signIn.oidc).
     SignInPage: PortalSignInPage,
   },
+  bindRoutes({ bind }) {
+    bind(catalogPlugin.externalRoutes, {
+      createComponent: scaffolderPlugin.routes.root,
+    });
+    bind(scaffolderPlugin.externalRoutes, {
+      registerComponent: catalogPlugin.routes.catalogIndex,
+    });
+    bind(orgPlugin.externalRoutes, {
+      catalogIndex: catalogPlugin.routes.catalogIndex,
+    });
+  },
 });
 
 const routes = (
@@ -26,6 +45,16 @@ const routes = (
     <Route path="/" element={<Navigate to="sessions" />} />
     <Route path="/sessions" element={<ActiveSessionsPage />} />
     <Route path="/notifications" element={<NotificationsPage />} />
+    {/* People and teams, with the access each holds (catalog/org.yaml). */}
+    <Route path="/catalog" element={<CatalogIndexPage />} />
+    <Route
+      path="/catalog/:namespace/:kind/:name"
+      element={<CatalogEntityPage />}
+    >
+      {entityPage}
+    </Route>
+    {/* Templates, such as offboarding (catalog/templates). */}
+    <Route path="/create" element={<ScaffolderPage />} />
   </FlatRoutes>
 );
 

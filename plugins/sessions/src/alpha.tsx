@@ -6,6 +6,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import {
   SessionsClient,
   StepUpBroker,
@@ -64,6 +65,32 @@ const activeSessionsPage = PageBlueprint.make({
   },
 });
 
+/** "Access held" on User pages: what the person holds right now. */
+const accessHeldCard = EntityCardBlueprint.make({
+  name: 'access-held',
+  params: {
+    filter: { kind: 'user' },
+    type: 'content',
+    loader: () =>
+      import('./components/EntityAccessCards').then(m => (
+        <m.EntityAccessHeldCard />
+      )),
+  },
+});
+
+/** "Team access" on Group pages: what each member holds; offboarding. */
+const teamAccessCard = EntityCardBlueprint.make({
+  name: 'team-access',
+  params: {
+    filter: { kind: 'group' },
+    type: 'content',
+    loader: () =>
+      import('./components/EntityAccessCards').then(m => (
+        <m.EntityTeamAccessCard />
+      )),
+  },
+});
+
 /**
  * The Active Sessions plugin for apps on the new frontend system.
  *
@@ -76,5 +103,12 @@ export default createFrontendPlugin({
   routes: {
     root: rootRouteRef,
   },
-  extensions: [activeSessionsPage, stepUpApi, sessionsApi, portalSignInWatcher],
+  extensions: [
+    activeSessionsPage,
+    stepUpApi,
+    sessionsApi,
+    portalSignInWatcher,
+    accessHeldCard,
+    teamAccessCard,
+  ],
 });

@@ -4,7 +4,12 @@
  *
  * @packageDocumentation
  */
-export { sessionsPlugin, ActiveSessionsPage } from './plugin';
+export {
+  sessionsPlugin,
+  ActiveSessionsPage,
+  EntityAccessHeldCard,
+  EntityTeamAccessCard,
+} from './plugin';
 export { PortalSignInWatcher } from './components/PortalSignIns/PortalSignInWatcher';
 export {
   sessionsApiRef,

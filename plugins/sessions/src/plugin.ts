@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -54,5 +55,42 @@ export const ActiveSessionsPage: () => JSX.Element = sessionsPlugin.provide(
     component: () =>
       import('./components/ActiveSessionsPage').then(m => m.ActiveSessionsPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * "Access held", for a User's catalog page: the person's open sessions and
+ * active grants as far as the viewer may see, End and Revoke where the
+ * policy allows, and Offboard for those who may.
+ *
+ * @public
+ */
+export const EntityAccessHeldCard: () => JSX.Element = sessionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityAccessHeldCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityAccessCards').then(
+          m => m.EntityAccessHeldCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * "Team access", for a Group's catalog page: what each member holds, with
+ * the teams below on request, and offboarding of the members ticked.
+ *
+ * @public
+ */
+export const EntityTeamAccessCard: () => JSX.Element = sessionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTeamAccessCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityAccessCards').then(
+          m => m.EntityTeamAccessCard,
+        ),
+    },
   }),
 );

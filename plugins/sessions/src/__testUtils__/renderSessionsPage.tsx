@@ -53,7 +53,10 @@ export async function renderSessionsPage(
           }),
         ],
         [permissionApiRef, mockApis.permission({ authorize })],
-        [identityApiRef, mockApis.identity({ token })],
+        [
+          identityApiRef,
+          mockApis.identity({ token, userEntityRef: 'user:default/jane.doe' }),
+        ],
         ...extraApis,
       ]}
     >

@@ -10,7 +10,9 @@ import {
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { makeStyles, Typography } from '@material-ui/core';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import CreateComponentIcon from '@material-ui/icons/AddCircleOutline';
 import DevicesIcon from '@material-ui/icons/Devices';
+import PeopleIcon from '@material-ui/icons/People';
 import SignOutIcon from '@material-ui/icons/ExitToApp';
 import MenuIcon from '@material-ui/icons/Menu';
 
@@ -24,7 +26,8 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
- * The portal frame: a sidebar with Active Sessions and signing out (the
+ * The portal frame: a sidebar with Active Sessions, the catalog's people
+ * and teams, templates, and signing out (the
  * provider's logout, which ends this browser's portal sign-in), and the page.
  */
 export const Root = ({ children }: PropsWithChildren<{}>) => {
@@ -43,6 +46,12 @@ export const Root = ({ children }: PropsWithChildren<{}>) => {
             to="sessions"
             text="Active Sessions"
           />
+          <SidebarItem
+            icon={PeopleIcon}
+            to="catalog?filters[kind]=user"
+            text="People"
+          />
+          <SidebarItem icon={CreateComponentIcon} to="create" text="Create" />
           <NotificationsSidebarItem />
         </SidebarGroup>
         <SidebarSpace />

@@ -23,6 +23,8 @@ export function ConfirmEndDialog(props: {
   warning: string;
   confirmLabel: string;
   busy: boolean;
+  /** The action cannot go ahead yet, such as while what it cuts loads. */
+  confirmDisabled?: boolean;
   error?: Error;
   onCancel: () => void;
   onConfirm: () => void;
@@ -59,7 +61,7 @@ export function ConfirmEndDialog(props: {
           variant="contained"
           color="secondary"
           onClick={props.onConfirm}
-          disabled={props.busy}
+          disabled={props.busy || props.confirmDisabled}
         >
           {props.confirmLabel}
         </Button>

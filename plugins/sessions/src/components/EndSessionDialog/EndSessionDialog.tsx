@@ -5,9 +5,17 @@ import {
   formatDuration,
 } from '@active-sessions/plugin-sessions-common';
 import { sessionsApiRef } from '../../api';
+import { useCurrentUserRef } from '../../hooks/useCurrentUserRef';
 import { useConfirmedAction } from '../../hooks/useConfirmedAction';
 import { ConfirmEndDialog } from '../ConfirmEndDialog/ConfirmEndDialog';
+import { entityRefName } from '../GrantsTable/entityRefName';
 import { resourceTypeLabel } from '../SessionsTable/resourceTypeLabel';
+
+/** `Your` for the signed-in person's own session, `jane.doe's` otherwise. */
+const whose = (session: Session, me: string | undefined, your: string) =>
+  !me || session.userRef.toLocaleLowerCase('en-US') === me
+    ? your
+    : `${entityRefName(session.userRef)}'s`;
 
 /**
  * Asks before ending one session, then ends it. Open while `session` is set.
@@ -20,12 +28,15 @@ export function EndSessionDialog(props: {
   const { session, onClose, onEnded } = props;
   const sessionsApi = useApi(sessionsApiRef);
   const alertApi = useApi(alertApiRef);
+  const me = useCurrentUserRef();
   const { shown, busy, error, confirm } = useConfirmedAction(
     session,
     async (toEnd: Session) => {
       const ended = await sessionsApi.endSession(toEnd.id);
       alertApi.post({
-        message: `Ended your session on ${toEnd.resourceName}.`,
+        message: `Ended ${whose(toEnd, me, 'your')} session on ${
+          toEnd.resourceName
+        }.`,
         severity: 'success',
         display: 'transient',
       });
@@ -40,8 +51,8 @@ export function EndSessionDialog(props: {
       description={
         shown && (
           <>
-            Your {resourceTypeLabel(shown.resourceType)} session on{' '}
-            <strong>{shown.resourceName}</strong>
+            {whose(shown, me, 'Your')} {resourceTypeLabel(shown.resourceType)}{' '}
+            session on <strong>{shown.resourceName}</strong>
             {shown.device ? ` from ${shown.device}` : ''}, open for{' '}
             {formatDuration(durationBetween(shown.startedAt, shown.endedAt))},
             will be disconnected.

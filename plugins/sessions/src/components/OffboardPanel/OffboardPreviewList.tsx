@@ -1,11 +1,7 @@
 import { OffboardPreview } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-
-const KIND_LABELS: Record<string, string> = {
-  device_admin: 'Device Admin',
-  timed_access: 'Timed Access',
-};
+import { grantKindLabel } from '../GrantsTable/grantKindLabel';
 
 const plural = (count: number, noun: string) =>
   `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -39,7 +35,7 @@ export function OffboardPreviewList(props: { preview: OffboardPreview[] }) {
               {plural(grants, 'grant')}
               {person.grants.length > 0 &&
                 ` (${person.grants
-                  .map(g => `${KIND_LABELS[g.kind] ?? g.kind} × ${g.count}`)
+                  .map(g => `${grantKindLabel(g.kind)} × ${g.count}`)
                   .join(', ')})`}
             </Typography>
           </Box>

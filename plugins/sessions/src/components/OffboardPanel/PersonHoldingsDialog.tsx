@@ -15,14 +15,10 @@ import { useId } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { sessionsApiRef } from '../../api';
 import { errorMessage } from '../errorMessage';
+import { grantKindLabel } from '../GrantsTable/grantKindLabel';
 
 /** How many of each the dialog lists; the People row has the totals. */
 const SHOWN = 50;
-
-const KIND_LABELS: Record<string, string> = {
-  device_admin: 'Device Admin',
-  timed_access: 'Timed Access',
-};
 
 const since = (iso: string) =>
   formatDuration(Date.now() - DateTime.fromISO(iso).toMillis());
@@ -100,9 +96,7 @@ export function PersonHoldingsDialog(props: {
           {grants.map(grant => (
             <ListItem key={grant.id} divider>
               <ListItemText
-                primary={`${KIND_LABELS[grant.kind] ?? grant.kind} · ${
-                  grant.target
-                }`}
+                primary={`${grantKindLabel(grant.kind)} · ${grant.target}`}
                 secondary={`expires ${DateTime.fromISO(
                   grant.expiresAt,
                 ).toRelative()}${

@@ -1,0 +1,2 @@
+export { EntityAccessHeldCard } from './EntityAccessHeldCard';
+export { EntityTeamAccessCard } from './EntityTeamAccessCard';
