@@ -676,6 +676,52 @@ async function catalogTest() {
   console.log('[e2e] offboarded Sam from the Payments group page');
 }
 
+/**
+ * The example offboarding template (catalog/templates/offboard.yaml) run
+ * from the portal's Create page in preview mode: the sessions:offboard step
+ * says what offboarding Jane would cut, and nothing is cut.
+ */
+async function templateTest() {
+  const stamp = Date.now();
+  const held = `template-jane-${stamp}`;
+  await asConnector('sessions/start', {
+    source: 'ssh-bastion',
+    sessions: [
+      {
+        externalId: held,
+        userRef: 'user:default/jane.doe',
+        resourceName: held,
+        resourceType: 'ssh',
+      },
+    ],
+  });
+  await openSessionsPage();
+  await page.goto(`${APP}/create`);
+  const card = page.getByRole('article').filter({ hasText: 'Offboard people' });
+  await card.getByRole('button', { name: 'Choose' }).click();
+  const people = page.getByRole('textbox', { name: /^People/ });
+  await people.fill('jane');
+  await page.getByRole('option', { name: /Jane Doe/ }).click();
+  await page
+    .getByRole('radio', { name: 'Preview what would be cut (changes nothing)' })
+    .check();
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+  const summary = page.getByText(
+    new RegExp(`user:default/jane\\.doe: \\d+ open sessions? \\(.*${held} ×1`),
+  );
+  await summary.waitFor();
+  console.log('[e2e] the offboarding template previews what Jane holds');
+  await screenshot(join(shots, 'offboard-template.png'));
+  const session = await fetch(
+    `${API}/sessions?user=user:default/jane.doe&q=${held}`,
+    { headers: { Authorization: `Bearer ${await guestToken()}` } },
+  ).then(res => res.json());
+  if (session.items?.[0]?.status !== 'active') {
+    throw new Error(`the preview changed ${held}: ${JSON.stringify(session)}`);
+  }
+}
+
 /** Test 5: the OpenSSH connector cuts a real SSH session on End. */
 /**
  * A guest token as a script gets one: a sign-in of its own, which (a new
@@ -1994,6 +2040,7 @@ const allTests = [
   ['sudo', sudoTest],
   ['offboard', offboardTest],
   ['catalog', catalogTest],
+  ['template', templateTest],
   ['live-updates', liveUpdatesTest],
   ['idle-input', idleInputTest],
   ['idle-timeout', idleTimeoutTest],

@@ -47,6 +47,15 @@ export const LEGACY_WATCHER = `<PortalSignInWatcher />`;
 export const LEGACY_ICON_IMPORT = `import DevicesIcon from '@material-ui/icons/Devices';`;
 export const LEGACY_SIDEBAR_ITEM = `<SidebarItem icon={DevicesIcon} to="sessions" text="Active Sessions" />`;
 
+/** The README's legacy catalog cards (components/catalog/EntityPage.tsx). */
+export const LEGACY_CARDS_IMPORT = `import { EntityAccessHeldCard, EntityTeamAccessCard } from '@active-sessions/plugin-sessions';`;
+export const LEGACY_USER_CARD = `<Grid item xs={12}>
+  <EntityAccessHeldCard />
+</Grid>`;
+export const LEGACY_GROUP_CARD = `<Grid item xs={12}>
+  <EntityTeamAccessCard />
+</Grid>`;
+
 /** Code as prettier may wrap it: no whitespace, no trailing commas. */
 const normalized = code => code.replace(/\s+/g, '').replace(/,([)\]}])/g, '$1');
 
@@ -68,6 +77,9 @@ export function stepsMissingFromReadme(readme) {
     LEGACY_WATCHER,
     LEGACY_ICON_IMPORT,
     LEGACY_SIDEBAR_ITEM,
+    LEGACY_CARDS_IMPORT,
+    LEGACY_USER_CARD,
+    LEGACY_GROUP_CARD,
   ].filter(line => !text.includes(normalized(line)));
 }
 
@@ -78,7 +90,7 @@ function edit(file, edits) {
     const match = typeof anchor === 'string' ? at >= 0 : anchor.test(text);
     if (!match) {
       throw new Error(
-        `README step "${what}": create-app's ${file} has no ${anchor} any more`,
+        `README step "${what}": create-app's ${file} has no ${anchor.description ?? anchor} any more`,
       );
     }
     text =
@@ -91,6 +103,30 @@ function edit(file, edits) {
 
 const after = line => anchor => `${anchor}\n${line}`;
 const before = line => anchor => `${line}\n${anchor}`;
+const indent = (code, spaces) =>
+  code.replace(/^/gm, ' '.repeat(spaces)).replace(/^ +$/gm, '');
+
+/**
+ * The end of the Overview's `<Grid container>` in `const <page> = (`, whose
+ * Overview has `<card />` (create-app's own card there): the README's card
+ * goes last, full width, below the template's half-width cards. Groups:
+ * 1 all before the end, 2 the end (the container's `</Grid>` and the
+ * route's end), 3 the container's indentation.
+ */
+const endOfOverviewGrid = (page, card) => {
+  // Anything, up to the end of the page's first route (the Overview).
+  const inRoute = String.raw`(?:(?!</EntityLayout\.Route>)[^])*?`;
+  return Object.assign(
+    new RegExp(
+      String.raw`(const ${page} = \(\s*<EntityLayout>\s*<EntityLayout\.Route path="/" title="Overview">\s*<Grid container${inRoute}<${card} />${inRoute})(\n( *)</Grid>\s*</EntityLayout\.Route>)`,
+    ),
+    {
+      description: `\`const ${page} = (\` with a first route "Overview" of a <Grid container> that has <${card} />`,
+    },
+  );
+};
+const lastInGrid = code => (_all, grid, end, indentation) =>
+  `${grid}\n${indent(code, indentation.length + 2)}${end}`;
 
 /** Applies every README step to the app at `appDir`; returns what it did. */
 export function applyReadmeSteps(appDir) {
@@ -155,8 +191,28 @@ export function applyReadmeSteps(appDir) {
       after(`        ${LEGACY_SIDEBAR_ITEM}`),
     ],
   ]);
+  edit(
+    join(appDir, 'packages/app-legacy/src/components/catalog/EntityPage.tsx'),
+    [
+      [
+        'import the cards',
+        `} from '@backstage/plugin-org';`,
+        after(LEGACY_CARDS_IMPORT),
+      ],
+      [
+        'add Access held to the User page',
+        endOfOverviewGrid('userPage', 'EntityUserProfileCard'),
+        lastInGrid(LEGACY_USER_CARD),
+      ],
+      [
+        'add Team access to the Group page',
+        endOfOverviewGrid('groupPage', 'EntityMembersListCard'),
+        lastInGrid(LEGACY_GROUP_CARD),
+      ],
+    ],
+  );
   done.push(
-    'packages/app-legacy: route, <PortalSignInWatcher /> in <AppRouter>, sidebar item',
+    'packages/app-legacy: route, <PortalSignInWatcher /> in <AppRouter>, sidebar item, <EntityAccessHeldCard /> on userPage, <EntityTeamAccessCard /> on groupPage',
   );
   return done;
 }

@@ -30,7 +30,11 @@
  *    dropped at the end) and the sessions plugin's migrations all ran; in
  *    Chromium, after guest sign-in, each app shows the Active Sessions nav
  *    item, the page and its tabs, and the portal sign-in watcher reports
- *    the tracked sign-in. Screenshots: e2e/output/fresh-app-*.png.
+ *    the tracked sign-in; then the guest's User page (user:default/guest of
+ *    create-app's examples) shows our "Access held" card and the guests
+ *    group's page "Team access", each with its table, not an error panel,
+ *    and offboarding on offer (create-app's allow-all policy). Screenshots:
+ *    e2e/output/fresh-app-{nfs,legacy}{,-user,-group}.png.
  *
  * Every wait is for a state (a URL answers, a selector appears), with a
  * deadline. Each phase prints its duration; the exit code is non-zero when
@@ -821,11 +825,40 @@ async function dropDatabases(prefix) {
 // ---------------------------------------------------------------- browser
 
 /**
+ * The guest's catalog entities in create-app's examples/org.yaml, with the
+ * card of ours each page shows. create-app's permission policy is
+ * allow-all (plugin-permission-backend-module-allow-all-policy), so the
+ * guest may read everything and offboard anyone: both cards show their
+ * tables and offer offboarding. (The guest signs in as
+ * user:development/guest, create-app's default, not the catalog's
+ * user:default/guest, so that page lists no tracked sign-in.)
+ */
+const ENTITY_CARDS = [
+  {
+    shot: 'user',
+    path: '/catalog/default/user/guest',
+    title: 'Access held',
+    refresh: 'Refresh access held',
+    check: accessHeldCard,
+  },
+  {
+    shot: 'group',
+    path: '/catalog/default/group/guests',
+    title: 'Team access',
+    refresh: 'Refresh team access',
+    check: teamAccessCard,
+  },
+];
+/** How long the catalog may take to ingest create-app's examples. */
+const CATALOG_TIMEOUT = 180_000;
+
+/**
  * Signs in as guest (if asked), opens Active Sessions from the nav and
  * clicks through its tabs; the portal sign-in watcher must report the
- * tracked sign-in.
+ * tracked sign-in. Then the guest's User and Group pages and our cards on
+ * them. Screenshots: <shots>.png, <shots>-user.png, <shots>-group.png.
  */
-async function browserCheck(browser, label, url, screenshotFile) {
+async function browserCheck(browser, label, url, shots) {
   const context = await browser.newContext({
     viewport: { width: 1400, height: 900 },
   });
@@ -838,78 +871,121 @@ async function browserCheck(browser, label, url, screenshotFile) {
     { timeout: STEP_TIMEOUT * 2 },
   );
   heartbeat.catch(() => {});
+  /** Runs one part; a failure is a FAIL line and a screenshot. */
+  const part = async (name, shot, fn) => {
+    try {
+      await fn(shot);
+      return true;
+    } catch (error) {
+      const failed = shot.replace(/\.png$/, '-failure.png');
+      await page.screenshot({ path: failed }).catch(() => {});
+      const where = `at ${page.url()}; screenshot ${failed}${pageErrors.length ? `; page errors: ${pageErrors.slice(0, 3).join(' | ')}` : ''}`;
+      // A failed must() has said what failed; this says where.
+      if (error.reported) log(`  (${where})`);
+      else
+        check(
+          `${label}: ${name}`,
+          false,
+          `${error.message.split('\n')[0]} (${where})`,
+        );
+      return false;
+    }
+  };
   try {
-    await page.goto(url);
-    const enter = page.getByRole('button', { name: 'Enter' });
-    // create-app's sidebars both end in Settings: once it is there, the
-    // whole nav is.
-    const settings = page.getByRole('link', { name: 'Settings', exact: true });
-    await enter.or(settings).first().waitFor();
-    if (await enter.isVisible()) {
-      await enter.click();
-      check(`${label}: guest sign-in page shown, signed in`, true);
-    }
-    await settings.first().waitFor();
-    const navItem = page.getByRole('link', { name: 'Active Sessions' });
-    const navItems = await navItem.count();
-    const nav = (
-      await page
-        .locator('nav')
-        .first()
-        .innerText()
-        .catch(() => '')
-    )
-      .replace(/\s+/g, ' ')
-      .trim();
-    if (
-      check(
-        `${label}: "Active Sessions" nav item`,
-        navItems > 0,
-        navItems ? '' : `the nav has: ${nav}`,
-      )
-    ) {
-      await navItem.first().click();
-    } else {
-      await page.goto(new URL('/sessions', url).href);
-    }
-    await page.waitForURL(/\/sessions(\?|#|$)/);
-    await page
-      .getByRole('heading', { name: 'Active Sessions' })
-      .first()
-      .waitFor();
-    check(`${label}: the page at /sessions`, true, page.url());
-    const tabs = page.getByRole('tab');
-    await tabs.first().waitFor();
-    const names = (await tabs.allInnerTexts()).map(text => text.trim());
-    for (let i = 0; i < names.length; i++) {
-      await tabs.nth(i).click();
-      await page.waitForFunction(
-        ([index]) =>
-          document
-            .querySelectorAll('[role=tab]')
-            [index]?.getAttribute('aria-selected') === 'true',
-        [i],
+    const signedIn = await part(
+      'sign-in and the Active Sessions page',
+      `${shots}.png`,
+      async screenshotFile => {
+        await page.goto(url);
+        const enter = page.getByRole('button', { name: 'Enter' });
+        // create-app's sidebars both end in Settings: once it is there, the
+        // whole nav is.
+        const settings = page.getByRole('link', {
+          name: 'Settings',
+          exact: true,
+        });
+        await enter.or(settings).first().waitFor();
+        if (await enter.isVisible()) {
+          await enter.click();
+          check(`${label}: guest sign-in page shown, signed in`, true);
+        }
+        await settings.first().waitFor();
+        const navItem = page.getByRole('link', { name: 'Active Sessions' });
+        const navItems = await navItem.count();
+        const nav = (
+          await page
+            .locator('nav')
+            .first()
+            .innerText()
+            .catch(() => '')
+        )
+          .replace(/\s+/g, ' ')
+          .trim();
+        if (
+          check(
+            `${label}: "Active Sessions" nav item`,
+            navItems > 0,
+            navItems ? '' : `the nav has: ${nav}`,
+          )
+        ) {
+          await navItem.first().click();
+        } else {
+          await page.goto(new URL('/sessions', url).href);
+        }
+        await page.waitForURL(/\/sessions(\?|#|$)/);
+        await page
+          .getByRole('heading', { name: 'Active Sessions' })
+          .first()
+          .waitFor();
+        check(`${label}: the page at /sessions`, true, page.url());
+        const tabs = page.getByRole('tab');
+        await tabs.first().waitFor();
+        const names = (await tabs.allInnerTexts()).map(text => text.trim());
+        for (let i = 0; i < names.length; i++) {
+          await tabs.nth(i).click();
+          await page.waitForFunction(
+            ([index]) =>
+              document
+                .querySelectorAll('[role=tab]')
+                [index]?.getAttribute('aria-selected') === 'true',
+            [i],
+          );
+        }
+        await tabs.first().click();
+        check(`${label}: tabs`, names.length > 0, names.join(', '));
+        const beat = await heartbeat.catch(() => undefined);
+        check(
+          `${label}: PortalSignInWatcher reports the tracked guest sign-in`,
+          Boolean(beat),
+          beat
+            ? `${beat.method()} ${new URL(beat.url()).pathname}`
+            : 'no /api/sessions/portal/heartbeat request',
+        );
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: screenshotFile, animations: 'disabled' });
+        log(`  screenshot ${screenshotFile}`);
+      },
+    );
+    if (!signedIn) return;
+    for (const entity of ENTITY_CARDS) {
+      await part(
+        `"${entity.title}" on ${entity.path}`,
+        `${shots}-${entity.shot}.png`,
+        async screenshotFile => {
+          const card = await openEntityCard(page, label, url, entity);
+          await entity.check(card, label);
+          // The legacy app scrolls inside its content, not the document:
+          // the card in the middle of the viewport, with the page around it.
+          await card.evaluate(el => el.scrollIntoView({ block: 'center' }));
+          await page.mouse.move(0, 0);
+          await page.screenshot({
+            path: screenshotFile,
+            animations: 'disabled',
+          });
+          log(`  screenshot ${screenshotFile}`);
+        },
       );
     }
-    await tabs.first().click();
-    check(`${label}: tabs`, names.length > 0, names.join(', '));
-    const beat = await heartbeat.catch(() => undefined);
-    check(
-      `${label}: PortalSignInWatcher reports the tracked guest sign-in`,
-      Boolean(beat),
-      beat
-        ? `${beat.method()} ${new URL(beat.url()).pathname}`
-        : 'no /api/sessions/portal/heartbeat request',
-    );
-    await page.mouse.move(0, 0);
-    await page.screenshot({ path: screenshotFile, animations: 'disabled' });
-    log(`  screenshot ${screenshotFile}`);
-  } catch (error) {
-    const failed = screenshotFile.replace(/\.png$/, '-failure.png');
-    await page.screenshot({ path: failed }).catch(() => {});
-    throw new Error(
-      `${label}: ${error.message.split('\n')[0]} (at ${page.url()}; screenshot ${failed}${pageErrors.length ? `; page errors: ${pageErrors.slice(0, 3).join(' | ')}` : ''})`,
-    );
   } finally {
     check(
       `${label}: no uncaught errors in the page`,
@@ -918,6 +994,118 @@ async function browserCheck(browser, label, url, screenshotFile) {
     );
     await context.close();
   }
+}
+
+/**
+ * Opens an entity's page, again while the catalog has not ingested it yet,
+ * and waits for our card on it; returns the card.
+ */
+async function openEntityCard(page, label, url, { path, title, refresh }) {
+  const deadline = Date.now() + CATALOG_TIMEOUT;
+  const heading = page.getByText(title, { exact: true });
+  const notFound = page.getByText(
+    /Entity not found|There is no .* with the requested/,
+  );
+  for (let attempt = 1; ; attempt++) {
+    await page.goto(new URL(path, url).href);
+    try {
+      await heading.or(notFound).first().waitFor();
+    } catch {
+      const headings = (await page.getByRole('heading').allInnerTexts())
+        .map(text => text.trim())
+        .filter(Boolean);
+      throw new Error(
+        `no "${title}" card on ${path} within ${secs(STEP_TIMEOUT)}; the page's headings: ${headings.join(', ') || 'none'}`,
+      );
+    }
+    if (await heading.count()) break;
+    if (Date.now() > deadline)
+      throw new Error(
+        `${path}: not in the catalog after ${secs(CATALOG_TIMEOUT)} (${attempt} tries)`,
+      );
+    // The catalog's first ingestion of examples/org.yaml is still under way.
+    await page.waitForTimeout(1_000);
+  }
+  check(`${label}: "${title}" card on ${path}`, true);
+  // The card (an InfoCard; production builds have no readable class
+  // names): the parent of its header, which has the title and the card's
+  // own Refresh button.
+  return heading
+    .first()
+    .locator(
+      `xpath=ancestor::*[.//button[@aria-label="${refresh}"]][1]/parent::*`,
+    );
+}
+
+/**
+ * "Access held" on the guest's User page: its two tables, not its error
+ * panel, and (allow-all) Offboard.
+ */
+async function accessHeldCard(card, label) {
+  const error = card.getByText('Could not load the access this person holds');
+  const sessions = card.getByText(/^Open sessions \(\d+\+?\)$/);
+  const grants = card.getByText(/^Active grants \(\d+\+?\)$/);
+  await error.or(sessions).first().waitFor();
+  const problem = (await error.count())
+    ? (await card.innerText()).replace(/\s+/g, ' ').slice(0, 300)
+    : '';
+  must(
+    `${label}: "Access held" lists the guest's access (no error panel)`,
+    !problem,
+    problem,
+  );
+  await grants.waitFor();
+  const emptySessions = await card.getByText('No open sessions.').count();
+  check(
+    `${label}: "Access held" tables`,
+    true,
+    `${await sessions.innerText()}${emptySessions ? ' ("No open sessions.")' : ''}, ${await grants.innerText()}`,
+  );
+  const offboard = card.getByRole('button', { name: 'Offboard', exact: true });
+  const offered = await offboard
+    .waitFor({ timeout: 15_000 })
+    .then(() => true)
+    .catch(() => false);
+  check(
+    `${label}: "Access held" offers Offboard (create-app's allow-all policy)`,
+    offered,
+    offered ? '' : 'no Offboard button',
+  );
+}
+
+/**
+ * "Team access" on the guests group's page: the guest as its member with a
+ * tick (allow-all lets the guest offboard), not the error panel or the
+ * "shown to people who may offboard" note.
+ */
+async function teamAccessCard(card, label) {
+  const error = card.getByText('Could not load what this team holds');
+  const refused = card.getByText('shown to people who may offboard them', {
+    exact: false,
+  });
+  const guestRow = card.getByRole('row').filter({
+    has: card.page().getByRole('link', { name: 'guest', exact: true }),
+  });
+  await error.or(refused).or(guestRow).first().waitFor();
+  const problem =
+    (await error.count()) || (await refused.count())
+      ? (await card.innerText()).replace(/\s+/g, ' ').slice(0, 300)
+      : '';
+  must(
+    `${label}: "Team access" lists the guests group's member (no error panel, not refused)`,
+    !problem,
+    problem,
+  );
+  const row = (await guestRow.first().innerText()).replace(/\s+/g, ' ').trim();
+  check(`${label}: "Team access" row of the guest`, true, row);
+  const tick = card.getByLabel('Select user:default/guest');
+  const offboard = card.getByRole('button', { name: 'Offboard selected (0)' });
+  await offboard.waitFor();
+  check(
+    `${label}: "Team access" offers offboarding: a tick for the guest, "Offboard selected (0)" disabled until ticked`,
+    (await tick.count()) === 1 && (await offboard.isDisabled()),
+    `tick: ${await tick.count()}, button disabled: ${await offboard.isDisabled()}`,
+  );
 }
 
 // ---------------------------------------------------------------- main
@@ -1289,16 +1477,12 @@ async function main() {
       ],
     });
     try {
-      for (const [label, url, shot] of [
-        ['new frontend system app', `${base}/`, 'fresh-app-nfs.png'],
-        [
-          'legacy app',
-          `http://localhost:${legacyPort}/`,
-          'fresh-app-legacy.png',
-        ],
+      for (const [label, url, shots] of [
+        ['new frontend system app', `${base}/`, 'fresh-app-nfs'],
+        ['legacy app', `http://localhost:${legacyPort}/`, 'fresh-app-legacy'],
       ]) {
         try {
-          await browserCheck(browser, label, url, join(OUTPUT, shot));
+          await browserCheck(browser, label, url, join(OUTPUT, shots));
         } catch (error) {
           check(label, false, error.message);
         }

@@ -12,6 +12,10 @@ import {
   ProfileInfoApi,
   SessionApi,
 } from '@backstage/core-plugin-api';
+import {
+  ScmIntegrationsApi,
+  scmIntegrationsApiRef,
+} from '@backstage/integration-react';
 
 /**
  * Sign-in through the backend's `oidc` provider (packages/backend's
@@ -23,6 +27,12 @@ export const oidcAuthApiRef: ApiRef<
 > = createApiRef({ id: 'auth.oidc' });
 
 export const apis: AnyApiFactory[] = [
+  // The Scaffolder's pages need it, even for templates that touch no SCM.
+  createApiFactory({
+    api: scmIntegrationsApiRef,
+    deps: { configApi: configApiRef },
+    factory: ({ configApi }) => ScmIntegrationsApi.fromConfig(configApi),
+  }),
   createApiFactory({
     api: oidcAuthApiRef,
     deps: {

@@ -397,8 +397,8 @@ describe('sessions:offboard through the scaffolder backend', () => {
     expect(res.body.output.text[0].content).toBe(
       [
         'Preview, nothing was changed. Offboarding 2 people would cut:',
-        `- ${JANE}: 3 open sessions (db-1 ×2, web-1 ×1); 2 active grants (device_admin ×1, timed_access ×1)`,
-        `- ${BOB}: 1 open session (db-1 ×1); 1 active grant (device_admin ×1)`,
+        `- ${JANE}: 3 open sessions (db-1 ×2, web-1 ×1); 2 active grants (Device Admin ×1, Timed Access ×1)`,
+        `- ${BOB}: 1 open session (db-1 ×1); 1 active grant (Device Admin ×1)`,
       ].join('\n'),
     );
     const log = JSON.stringify(res.body.log);
@@ -427,7 +427,7 @@ describe('sessions:offboard through the scaffolder backend', () => {
     expect(task.output.mode).toBe('preview');
     expect(task.output.results).toBeUndefined();
     expect(task.output.text[0].content).toContain(
-      `- ${BOB}: 1 open session (db-1 ×1); 1 active grant (device_admin ×1)`,
+      `- ${BOB}: 1 open session (db-1 ×1); 1 active grant (Device Admin ×1)`,
     );
     expect(await portal.holdings(BOB)).toEqual({
       sessions: 1,

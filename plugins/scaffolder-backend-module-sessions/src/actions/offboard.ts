@@ -44,6 +44,12 @@ const plural = (count: number, noun: string) =>
 const persons = (count: number) =>
   count === 1 ? '1 person' : `${count} people`;
 
+/** Grant kinds as the Active Sessions page names them. */
+const KIND_LABELS: Record<string, string> = {
+  device_admin: 'Device Admin',
+  timed_access: 'Timed Access',
+};
+
 const tally = (items: Array<{ name: string; count: number }>) =>
   items.map(({ name, count }) => `${name} ×${count}`).join(', ');
 
@@ -64,7 +70,12 @@ function describePreview(preview: OffboardPreview): string {
     }`,
     `${plural(grants, 'active grant')}${
       grants
-        ? ` (${tally(preview.grants.map(g => ({ name: g.kind, count: g.count })))})`
+        ? ` (${tally(
+            preview.grants.map(g => ({
+              name: KIND_LABELS[g.kind] ?? g.kind,
+              count: g.count,
+            })),
+          )})`
         : ''
     }`,
   ];

@@ -102,7 +102,23 @@ export function EntityTeamAccessCard() {
       title="Team access"
       subheader="Open sessions and active grants of each member, as far as you may see"
       action={
-        <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+        <Tooltip title="Refresh">
+          <IconButton aria-label="Refresh team access" onClick={reload}>
+            <RefreshIcon />
+          </IconButton>
+        </Tooltip>
+      }
+    >
+      {/* Only who may offboard sees the members' holdings. */}
+      {offboards && (
+        <Box
+          display="flex"
+          flexWrap="wrap"
+          alignItems="center"
+          justifyContent="space-between"
+          mb={1}
+          style={{ gap: 8 }}
+        >
           <FormControlLabel
             control={
               <Switch
@@ -113,27 +129,19 @@ export function EntityTeamAccessCard() {
             }
             label="Include sub-teams"
           />
-          {offboards && (
-            <Button
-              variant="outlined"
-              color="secondary"
-              disabled={!selection.someSelected}
-              onClick={() => {
-                setResults(undefined);
-                setOffboarding(selection.selectedIds);
-              }}
-            >
-              Offboard selected ({selection.selectedIds.length})
-            </Button>
-          )}
-          <Tooltip title="Refresh">
-            <IconButton aria-label="Refresh team access" onClick={reload}>
-              <RefreshIcon />
-            </IconButton>
-          </Tooltip>
+          <Button
+            variant="outlined"
+            color="secondary"
+            disabled={!selection.someSelected}
+            onClick={() => {
+              setResults(undefined);
+              setOffboarding(selection.selectedIds);
+            }}
+          >
+            Offboard selected ({selection.selectedIds.length})
+          </Button>
         </Box>
-      }
-    >
+      )}
       {results && <OffboardResultList results={results} />}
       {content}
       <PersonHoldingsDialog

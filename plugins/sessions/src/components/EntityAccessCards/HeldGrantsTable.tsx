@@ -1,4 +1,5 @@
 import { Table, TableColumn } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
 import {
   AccessGrant,
   grantRevokePermission,
@@ -74,14 +75,18 @@ export function HeldGrantsTable(props: {
     },
   ];
   return (
-    <Table<AccessGrant>
-      title={`Active grants (${props.grants.length}${props.more ? '+' : ''})`}
-      options={{ ...PLAIN_TABLE_OPTIONS, toolbar: true }}
-      columns={columns}
-      // Flat inside the card: no second shadow.
-      style={{ boxShadow: 'none' }}
-      data={props.grants}
-      localization={{ body: { emptyDataSourceMessage: 'No active grants.' } }}
-    />
+    <div>
+      <Typography variant="h6" component="h3">
+        {`Active grants (${props.grants.length}${props.more ? '+' : ''})`}
+      </Typography>
+      <Table<AccessGrant>
+        options={PLAIN_TABLE_OPTIONS}
+        columns={columns}
+        // Flat inside the card: no second shadow.
+        style={{ boxShadow: 'none' }}
+        data={props.grants}
+        localization={{ body: { emptyDataSourceMessage: 'No active grants.' } }}
+      />
+    </div>
   );
 }

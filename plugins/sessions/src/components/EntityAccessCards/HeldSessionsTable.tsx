@@ -1,4 +1,5 @@
 import { Table, TableColumn } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
 import {
   Session,
   sessionTerminatePermission,
@@ -68,14 +69,18 @@ export function HeldSessionsTable(props: {
     },
   ];
   return (
-    <Table<Session>
-      title={`Open sessions (${props.sessions.length}${props.more ? '+' : ''})`}
-      options={{ ...PLAIN_TABLE_OPTIONS, toolbar: true }}
-      columns={columns}
-      // Flat inside the card: no second shadow.
-      style={{ boxShadow: 'none' }}
-      data={props.sessions}
-      localization={{ body: { emptyDataSourceMessage: 'No open sessions.' } }}
-    />
+    <div>
+      <Typography variant="h6" component="h3">
+        {`Open sessions (${props.sessions.length}${props.more ? '+' : ''})`}
+      </Typography>
+      <Table<Session>
+        options={PLAIN_TABLE_OPTIONS}
+        columns={columns}
+        // Flat inside the card: no second shadow.
+        style={{ boxShadow: 'none' }}
+        data={props.sessions}
+        localization={{ body: { emptyDataSourceMessage: 'No open sessions.' } }}
+      />
+    </div>
   );
 }
