@@ -148,6 +148,12 @@ function explain(error: unknown, actor: string): Error {
   );
 }
 
+/** A refusal (4xx): the API refuses before it changes anything. */
+const isRefusal = (error: unknown) =>
+  error instanceof SessionsApiError &&
+  error.statusCode >= 400 &&
+  error.statusCode < 500;
+
 /**
  * A result as the step outputs (and checkpoints) it: plain JSON with
  * exactly the documented fields.
@@ -251,7 +257,7 @@ export function createSessionsOffboardAction(options: {
     try {
       return await sessions.offboard(credentials, people);
     } catch (error) {
-      if (!isStepUpRequired(error)) throw explain(error, actor);
+      if (!isStepUpRequired(error)) throw await afterFailure(run, error);
       if (!stepUpCode?.trim()) {
         throw new StepUpCodeError(
           `Active Sessions asks ${actor} for a fresh two-factor code to offboard people (${
@@ -280,8 +286,51 @@ export function createSessionsOffboardAction(options: {
     try {
       return await sessions.offboard(credentials, people, proof);
     } catch (error) {
-      throw explain(error, actor);
+      throw await afterFailure(run, error);
     }
+  }
+
+  /**
+   * The error for a failed offboarding. A refusal changed nothing; any
+   * other failure (a 5xx, the connection lost) may come after the backend
+   * offboarded some of the people, one after another: say who is locked
+   * now, so nobody reads "nothing changed" over a half-done offboarding.
+   */
+  async function afterFailure(
+    run: {
+      credentials: BackstageCredentials<BackstageUserPrincipal>;
+      people: string[];
+    },
+    error: unknown,
+  ): Promise<Error> {
+    const actor = run.credentials.principal.userEntityRef;
+    if (isRefusal(error)) return explain(error, actor);
+    const cause =
+      error instanceof SessionsApiError
+        ? `${error.statusCode} ${error.apiMessage}`
+        : (error as Error).message;
+    let state: string;
+    try {
+      const now = await sessions.preview(run.credentials, run.people);
+      const locked = now.filter(p => p.locked).map(p => p.userRef);
+      const open = now.filter(p => !p.locked).map(p => p.userRef);
+      state = [
+        locked.length
+          ? `Locked now (what they hold may be only partly cut): ${locked.join(
+              ', ',
+            )}.`
+          : 'Nobody is locked.',
+        open.length ? `Not offboarded: ${open.join(', ')}.` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+    } catch {
+      state =
+        'Whether anyone was offboarded is unknown: check People in Active Sessions.';
+    }
+    return new Error(
+      `Offboarding failed part-way (${cause}). ${state} Run the template again: offboarding someone already locked finishes cutting what they hold.`,
+    );
   }
 
   return createTemplateAction({

@@ -326,6 +326,30 @@ describe('Access held (User pages)', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('offers no Offboard for a person the viewer may not lock', async () => {
+    serveJane();
+    await renderCard(jane, <EntityAccessHeldCard />, {
+      deny: [{ name: 'sessions.user.lock', resourceRef: JANE }],
+    });
+    expect(await screen.findByText('bastion-prod-2')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Offboard' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it("offers no Offboard on the viewer's own page", async () => {
+    serveJane();
+    const maria: Entity = {
+      ...jane,
+      metadata: { name: 'maria.manager', namespace: 'default' },
+    };
+    await renderCard(maria, <EntityAccessHeldCard />);
+    expect(await screen.findByText('Open sessions (0)')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Offboard' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('says so when the backend cannot be reached', async () => {
     server.use(
       http.get(`${API}/sessions`, () => HttpResponse.error()),
@@ -404,6 +428,29 @@ describe('Team access (Group pages)', () => {
     );
     expect(screen.getByText('maria.manager')).toBeInTheDocument();
     expect(previews.at(-1)).toEqual([MARIA]);
+  });
+
+  it('offboards at most 50 people at once, as the API takes them', async () => {
+    const { previews } = serveOffboarding();
+    const many = Array.from(
+      { length: 51 },
+      (_, i) => `user:default/person-${String(i).padStart(2, '0')}`,
+    );
+    await renderCard(group('big-team', many), <EntityTeamAccessCard />);
+    await screen.findByText('person-50');
+    // Two previews: 50 and 1.
+    expect(previews.map(chunk => chunk.length)).toEqual([50, 1]);
+    await userEvent.click(
+      screen.getByLabelText('Select everyone you may offboard'),
+    );
+    expect(
+      screen.getByRole('button', { name: 'Offboard selected (51)' }),
+    ).toBeDisabled();
+    expect(screen.getByText('At most 50 people at once.')).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText(`Select ${many[0]}`));
+    expect(
+      screen.getByRole('button', { name: 'Offboard selected (50)' }),
+    ).toBeEnabled();
   });
 
   it('tells a viewer who may not offboard, and asks the backend nothing', async () => {

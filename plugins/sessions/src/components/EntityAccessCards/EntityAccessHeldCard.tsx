@@ -7,6 +7,7 @@ import {
   AccessGrant,
   OffboardResult,
   Session,
+  userLockPermission,
   userOffboardPermission,
 } from '@active-sessions/plugin-sessions-common';
 import Box from '@material-ui/core/Box';
@@ -18,6 +19,7 @@ import Skeleton from '@material-ui/lab/Skeleton';
 import { useCallback, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { sessionsApiRef } from '../../api';
+import { useCurrentUserRef } from '../../hooks/useCurrentUserRef';
 import { useReloadOnChange } from '../../hooks/useReloadOnChange';
 import { EndSessionDialog } from '../EndSessionDialog/EndSessionDialog';
 import { OffboardResultList } from '../OffboardPanel/OffboardResultList';
@@ -60,9 +62,17 @@ export function EntityAccessHeldCard() {
     return { sessions, grants };
   }, [sessionsApi, userRef, reloadKey]);
 
+  // Offboarding this person needs both: offboarding at all, and locking
+  // them in particular (a manager may lock only the people they manage).
   const { allowed: offboards } = usePermission({
     permission: userOffboardPermission,
   });
+  const { allowed: locksThem } = usePermission({
+    permission: userLockPermission,
+    resourceRef: userRef,
+  });
+  // Nobody is offered to lock themselves out.
+  const isMe = useCurrentUserRef() === userRef;
   const [ending, setEnding] = useState<Session>();
   const [revoking, setRevoking] = useState<AccessGrant>();
   const [offboarding, setOffboarding] = useState<string[]>();
@@ -102,7 +112,7 @@ export function EntityAccessHeldCard() {
       subheader="Sessions and elevated grants open right now, as far as you may see"
       action={
         <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-          {offboards && (
+          {offboards && locksThem && !isMe && (
             <Button
               variant="outlined"
               color="secondary"

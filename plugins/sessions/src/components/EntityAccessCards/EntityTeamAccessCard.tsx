@@ -27,7 +27,7 @@ import { OffboardPeopleDialog } from './OffboardPeopleDialog';
 import { TeamAccessTable } from './TeamAccessTable';
 import { useGroupMembers } from './useGroupMembers';
 
-/** The most people one offboarding preview takes (the API's limit). */
+/** The most people one offboarding (or its preview) takes: the API's limit. */
 const PER_REQUEST = 50;
 
 /**
@@ -65,6 +65,7 @@ export function EntityTeamAccessCard() {
     [held.value],
   );
   const selection = useSelection(selectable);
+  const tooMany = selection.selectedIds.length > PER_REQUEST;
   const [details, setDetails] = useState<string>();
   const [offboarding, setOffboarding] = useState<string[]>();
   const [results, setResults] = useState<OffboardResult[]>();
@@ -129,10 +130,15 @@ export function EntityTeamAccessCard() {
             }
             label="Include sub-teams"
           />
+          {tooMany && (
+            <Typography variant="body2" color="error">
+              At most {PER_REQUEST} people at once.
+            </Typography>
+          )}
           <Button
             variant="outlined"
             color="secondary"
-            disabled={!selection.someSelected}
+            disabled={!selection.someSelected || tooMany}
             onClick={() => {
               setResults(undefined);
               setOffboarding(selection.selectedIds);

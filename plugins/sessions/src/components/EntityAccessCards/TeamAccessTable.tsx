@@ -25,7 +25,15 @@ export function TeamAccessTable(props: {
   const { selection } = props;
   const columns: TableColumn<OffboardPreview>[] = [
     {
-      title: '',
+      title: (
+        <RowCheckbox
+          size="small"
+          checked={selection.allSelected}
+          indeterminate={selection.someSelected && !selection.allSelected}
+          onChange={selection.toggleAll}
+          inputProps={{ 'aria-label': 'Select everyone you may offboard' }}
+        />
+      ),
       width: '48px',
       render: person =>
         person.mayOffboard && (
