@@ -6,19 +6,22 @@
 // grant, work after it, and fail again once Revoke is pressed: 20 times, to
 // measure press-to-denied latency. A running `sudo sleep` is ended by the
 // revoke; a give-back ends the grant too; bad input (an unknown user, a name
-// that is sudoers syntax, root, a system account, durations out of range, a
-// rule visudo refuses) is refused with a message and changes nothing;
-// orders for grants the grant command did not make are refused, and a
-// restarted agent reading every order again removes nothing. Last, the
-// expiry: with the portal unreachable for the agent, an expired grant is
-// taken away on the host (rule removed, `sudo sleep` ended) and reported
-// once the portal is back; and with the agent stopped, sudo itself refuses
-// after the expiry (the rule's NOTAFTER).
+// that is sudoers syntax, root, a system account, nobody, a catalog user the
+// configuration does not give, durations out of range, a rule visudo
+// refuses, a configuration file others can write) is refused with a message
+// and changes nothing, and the caller's ACTIVE_SESSIONS_* variables count
+// for nothing; orders for grants the grant command did not make are
+// refused, and a restarted agent reading every order again removes
+// nothing. Last, the expiry: with the portal unreachable for the agent, an
+// expired grant is taken away on the host (rule removed, `sudo sleep`
+// ended) and reported once the portal is back; and with the agent stopped,
+// sudo itself refuses after the expiry (the rule's NOTAFTER).
 //
 // Needs root (a test user, /etc/sudoers.d) and Debian's sudo, whose
 // /etc/sudoers reads /etc/sudoers.d; scripts/setup.sh installs it.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   mkdtempSync,
   readFileSync,
@@ -198,21 +201,29 @@ async function startHost(options) {
   const dir = mkdtempSync(join(tmpdir(), 'active-sessions-sudo-'));
   const state = join(dir, 'state');
   const env = join(dir, 'sudo.env');
-  writeFileSync(
-    env,
-    [
-      `ACTIVE_SESSIONS_URL=http://127.0.0.1:${proxy.port()}${backend.pathname}`,
-      `ACTIVE_SESSIONS_TOKEN=${options.connectorToken}`,
-      `ACTIVE_SESSIONS_SOURCE=${SOURCE}`,
-      `ACTIVE_SESSIONS_RESOURCE=${RESOURCE}`,
-      `ACTIVE_SESSIONS_STATE=${state}`,
-      // So that an expiry is seen within the test's wait.
-      `ACTIVE_SESSIONS_MIN_DURATION=${MIN_DURATION}`,
-      '',
-    ].join('\n'),
-    // It holds the token: root only, as the README says.
-    { mode: 0o600 },
-  );
+  let variants = 0;
+  /** A configuration file: this test's settings and `extra` lines. */
+  const writeConfig = (path, extra = []) => {
+    writeFileSync(
+      path,
+      [
+        `ACTIVE_SESSIONS_URL=http://127.0.0.1:${proxy.port()}${backend.pathname}`,
+        `ACTIVE_SESSIONS_TOKEN=${options.connectorToken}`,
+        `ACTIVE_SESSIONS_SOURCE=${SOURCE}`,
+        `ACTIVE_SESSIONS_RESOURCE=${RESOURCE}`,
+        `ACTIVE_SESSIONS_STATE=${state}`,
+        // So that an expiry is seen within the test's wait.
+        `ACTIVE_SESSIONS_MIN_DURATION=${MIN_DURATION}`,
+        ...extra,
+        '',
+      ].join('\n'),
+      // It holds the token and names what runs as root: root's alone, as
+      // the README says (the test runs as root).
+      { mode: 0o600 },
+    );
+    return path;
+  };
+  writeConfig(env);
 
   const agentLog = [];
   let agent;
@@ -256,12 +267,25 @@ async function startHost(options) {
         return { status: error.code, output: String(error.stdout) };
       }
     },
-    /** The grant command with `args` (and extra environment): status, output, id. */
-    async grant(args, extraEnv = {}) {
+    /**
+     * Another configuration file beside the agent's, with `extra` lines
+     * and `mode`.
+     */
+    configWith(extra, mode = 0o600) {
+      const path = writeConfig(join(dir, `sudo-${++variants}.env`), extra);
+      chmodSync(path, mode);
+      return path;
+    },
+    /**
+     * The grant command with `args` (with the agent's configuration file
+     * unless `config` names another, and `env` added to its environment):
+     * status, output, id.
+     */
+    async grant(args, { env: extraEnv = {}, config = env } = {}) {
       try {
         const { stdout, stderr } = await run(
           process.execPath,
-          [GRANT, '--config', env, ...args],
+          [GRANT, '--config', config, ...args],
           { env: { ...process.env, ...extraEnv } },
         );
         const match = /^granted (sudo-[0-9a-f]{16}): .* until (\S+) /m.exec(
@@ -286,8 +310,8 @@ async function startHost(options) {
       }
     },
     /** A grant that must succeed. */
-    async granted(args) {
-      const result = await this.grant(args);
+    async granted(args, options) {
+      const result = await this.grant(args, options);
       if (result.status !== 0)
         throw new Error(`grant.mjs ${args.join(' ')}: ${result.stderr}`);
       return result;
@@ -481,6 +505,16 @@ export async function runSudoTest(options) {
       ['root', { user: 'root' }, /root needs no grant/],
       ['a system account', { user: 'daemon' }, /daemon is a system account/],
       [
+        'nobody',
+        { user: 'nobody' },
+        /nobody is not a person's account \(uid 65534/,
+      ],
+      [
+        'a catalog user the configuration does not give',
+        { 'user-ref': 'user:default/someone-else' },
+        /--user-ref user:default\/someone-else is not the catalog user the configuration gives asess-sudo-e2e \(user:default\/asess-sudo-e2e\)/,
+      ],
+      [
         'a duration under the minimum',
         { duration: '4s' },
         /duration 4s is out of range: from 5s to 1d/,
@@ -494,15 +528,24 @@ export async function runSudoTest(options) {
       ['an empty reason', { reason: '   ' }, /the reason is empty/],
       [
         'a rule visudo refuses',
-        { env: { ACTIVE_SESSIONS_SUDO_COMMANDS: 'systemctl restart nginx' } },
+        {
+          config: host.configWith([
+            'ACTIVE_SESSIONS_SUDO_COMMANDS=systemctl restart nginx',
+          ]),
+        },
         /the sudoers rule fails visudo -c:\n.*expected a fully-qualified path name/,
+      ],
+      [
+        'a configuration file others can write',
+        { config: host.configWith([], 0o622) },
+        /sudo-\d+\.env is writable by group or others: the configuration names the programs this command runs as root/,
       ],
     ];
     for (const [what, change, message] of refusals) {
-      const { env, ...args } = { ...base, ...change };
+      const { config, ...args } = { ...base, ...change };
       const result = await host.grant(
         Object.entries(args).flatMap(([key, value]) => [`--${key}`, value]),
-        env,
+        { config },
       );
       if (result.status !== 1 || !message.test(result.stderr))
         throw new Error(
@@ -529,18 +572,29 @@ export async function runSudoTest(options) {
     );
 
     // A grant, with a reason that is sudoers syntax: it is the portal's
-    // text, and never gets into the rule.
+    // text, and never gets into the rule. Whoever runs the grant command
+    // sets its environment: that counts for nothing (this visudo, portal
+    // and directory would fail the grant).
     const reason = `e2e: INC-1\n${UNIX_USER} ALL=(ALL) NOPASSWD: ALL\n#include /tmp/x`;
-    const first = await host.granted([
-      '--user',
-      UNIX_USER,
-      '--duration',
-      '1h',
-      '--reason',
-      reason,
-      '--granted-by',
-      'e2e approval #1',
-    ]);
+    const first = await host.granted(
+      [
+        '--user',
+        UNIX_USER,
+        '--duration',
+        '1h',
+        '--reason',
+        reason,
+        '--granted-by',
+        'e2e approval #1',
+      ],
+      {
+        env: {
+          ACTIVE_SESSIONS_VISUDO: '/bin/false',
+          ACTIVE_SESSIONS_URL: 'http://127.0.0.1:9/api/sessions',
+          ACTIVE_SESSIONS_SUDOERS_DIR: '/nonexistent',
+        },
+      },
+    );
     if (!(await sudoWorks()))
       throw new Error('sudo -n true fails after the grant');
     const rule = readFileSync(first.dropIn, 'utf8');
@@ -571,7 +625,7 @@ export async function runSudoTest(options) {
         );
     }
     log(
-      `granted ${first.id}: sudo -n true works; the portal lists it until ${firstGrant.expiresAt}; the reason is not in the rule`,
+      `granted ${first.id} (ACTIVE_SESSIONS_* of the caller's environment ignored): sudo -n true works; the portal lists it until ${firstGrant.expiresAt}; the reason is not in the rule`,
     );
 
     // A running `sudo sleep` ends with the grant.
@@ -637,17 +691,25 @@ export async function runSudoTest(options) {
     if (denied.p99 > 2000)
       throw new Error(`press-to-denied p99 is ${denied.p99} ms, over 2000 ms`);
 
-    // Given back by its holder (the admin holds this one).
-    const held = await host.granted([
-      '--user',
-      UNIX_USER,
-      '--duration',
-      '1h',
-      '--reason',
-      'e2e: give back',
-      '--user-ref',
-      adminRef,
-    ]);
+    // Given back by its holder (the admin holds this one: the configuration
+    // maps the test user to the admin's catalog user).
+    const held = await host.granted(
+      [
+        '--user',
+        UNIX_USER,
+        '--duration',
+        '1h',
+        '--reason',
+        'e2e: give back',
+        '--user-ref',
+        adminRef,
+      ],
+      {
+        config: host.configWith([
+          `ACTIVE_SESSIONS_USER_REFS=${UNIX_USER}=${adminRef}`,
+        ]),
+      },
+    );
     if (!(await sudoWorks()))
       throw new Error('sudo -n true fails after the grant');
     const heldGrant = await listed(held.id, adminRef);

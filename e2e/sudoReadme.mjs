@@ -1,8 +1,9 @@
 /*
  * What the sudo connector's README tells a sysadmin, checked against the
  * connector itself: the install lines copy every file the agent and the
- * grant command load, the settings table names every variable they read,
- * and the service runs the agent with the configuration file.
+ * grant command load and make the configuration root's alone, the settings
+ * table names every variable they read, and the service runs the agent
+ * with the configuration file.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ export function sudoReadmeProblems(connectorDir) {
   const installed = new Set(
     [
       ...readme.matchAll(
-        /^install -m \d+ (.+) \/usr\/local\/lib\/active-sessions-sudo\/$/gm,
+        /^install (?:-[og] \S+ )*-m \d+ (.+) \/usr\/local\/lib\/active-sessions-sudo\/$/gm,
       ),
     ].flatMap(([, files]) => files.split(/\s+/)),
   );
@@ -63,6 +64,14 @@ export function sudoReadmeProblems(connectorDir) {
     )
   )
     problems.push('the systemd unit does not run the agent with sudo.env');
+  // The grant command refuses a configuration that is not root's alone.
+  if (
+    !/^chown root:root \/etc\/active-sessions\/sudo\.env$/m.test(readme) ||
+    !/^chmod 600 \/etc\/active-sessions\/sudo\.env$/m.test(readme)
+  )
+    problems.push(
+      'the install lines do not make sudo.env root-owned, mode 600',
+    );
   if (!readme.includes('@includedir /etc/sudoers.d'))
     problems.push('the README does not ask for @includedir /etc/sudoers.d');
   return problems;

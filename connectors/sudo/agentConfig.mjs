@@ -1,23 +1,76 @@
-// The sudo connector's settings: an environment file (KEY=value lines),
-// overridden by ACTIVE_SESSIONS_* variables. The grant command and the
-// agent read the same file.
-import { existsSync, readFileSync } from 'node:fs';
+// The sudo connector's settings: an environment file (KEY=value lines).
+// The grant command runs as root the programs it names, reports where it
+// says and writes the rules it shapes, so it is read only when root owns
+// it and nobody else can change it or a directory above it, and nothing
+// from the environment counts for the grant command (whoever runs it,
+// through sudo or SSH, could set that). The agent, started by root
+// (systemd's Environment=), also takes ACTIVE_SESSIONS_* variables over it.
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { MAX_GRANT_MS, formatDuration, parseDuration } from './grants.mjs';
+import { dirname } from 'node:path';
+import {
+  MAX_GRANT_MS,
+  formatDuration,
+  isUserRef,
+  parseDuration,
+  userNameProblem,
+} from './grants.mjs';
 
 export const DEFAULT_CONFIG_FILE = '/etc/active-sessions/sudo.env';
 
-function readEnvFile(path) {
-  const values = {};
-  if (existsSync(path)) {
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      const match = /^\s*(?:export\s+)?([A-Z_]+)=(.*)$/.exec(line);
-      if (match)
-        values[match[1]] = match[2].trim().replace(/^(['"])(.*)\1$/, '$2');
-    }
+/**
+ * Why the file at `path` might not be root's own, or undefined when only
+ * root (`ownerUid`) can have written it: a regular file of root's, not
+ * writable by group or others, in directories of root's that only root
+ * can change — or that are sticky (/tmp), where nobody else can rename or
+ * remove root's entries. Links are followed: the file and directories
+ * checked are those that are read. `real` is the path to read.
+ */
+export function fileTrustProblem(path, { ownerUid = 0 } = {}) {
+  let real;
+  try {
+    real = realpathSync(path);
+  } catch (error) {
+    return { problem: `${path}: ${error.message}` };
   }
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('ACTIVE_SESSIONS_')) values[key] = value;
+  const owner = ownerUid === 0 ? 'root' : `uid ${ownerUid}`;
+  try {
+    return ownedBy(real, ownerUid, owner);
+  } catch (error) {
+    return { real, problem: `${real}: ${error.message}` };
+  }
+}
+
+function ownedBy(real, ownerUid, owner) {
+  const stat = lstatSync(real);
+  if (!stat.isFile()) return { real, problem: `${real} is not a file` };
+  if (stat.uid !== ownerUid)
+    return { real, problem: `${real} is not owned by ${owner}` };
+  if ((stat.mode & 0o022) !== 0)
+    return { real, problem: `${real} is writable by group or others` };
+  for (let dir = dirname(real); ; dir = dirname(dir)) {
+    const above = lstatSync(dir);
+    if (above.uid !== ownerUid && above.uid !== 0)
+      return {
+        real,
+        problem: `${dir} (a directory above ${real}) is not owned by ${owner}`,
+      };
+    if ((above.mode & 0o022) !== 0 && (above.mode & 0o1000) === 0)
+      return {
+        real,
+        problem: `${dir} (a directory above ${real}) is writable by group or others`,
+      };
+    if (dir === dirname(dir)) break;
+  }
+  return { real };
+}
+
+function parseEnvFile(text) {
+  const values = {};
+  for (const line of text.split('\n')) {
+    const match = /^\s*(?:export\s+)?([A-Z_]+)=(.*)$/.exec(line);
+    if (match)
+      values[match[1]] = match[2].trim().replace(/^(['"])(.*)\1$/, '$2');
   }
   return values;
 }
@@ -29,12 +82,27 @@ const hostId = () =>
     .replace(/[^a-z0-9-]/g, '-');
 
 /**
- * The settings, with their defaults. `missing` names the required ones not
- * set and `problems` the values that make no sense: the agent and the grant
- * command refuse to start on either, the check reports them.
+ * The settings of file `path` (with `environment`'s ACTIVE_SESSIONS_*
+ * variables over it), with their defaults. `fileProblem` says why the
+ * file was not read, `missing` names the required settings not set and
+ * `problems` the values that make no sense: the agent and the grant
+ * command refuse to start on any, the check reports them. `ownerUid`: the
+ * file's owner, root but in tests.
  */
-export function readConfig(path = DEFAULT_CONFIG_FILE) {
-  const values = readEnvFile(path);
+export function readConfig(
+  path = DEFAULT_CONFIG_FILE,
+  { environment = {}, ownerUid = 0 } = {},
+) {
+  const fileExists = existsSync(path);
+  const trust = fileExists ? fileTrustProblem(path, { ownerUid }) : {};
+  // A file root's alone: not a single value of it otherwise.
+  const values =
+    fileExists && !trust.problem
+      ? parseEnvFile(readFileSync(trust.real, 'utf8'))
+      : {};
+  for (const [key, value] of Object.entries(environment)) {
+    if (key.startsWith('ACTIVE_SESSIONS_')) values[key] = value;
+  }
   const problems = [];
   const duration = (key, fallback) => {
     const text = values[key] ?? fallback;
@@ -86,9 +154,23 @@ export function readConfig(path = DEFAULT_CONFIG_FILE) {
     problems.push(
       `ACTIVE_SESSIONS_SOURCE=${source} is not a connector id (lower-case letters, digits, dashes)`,
     );
+  // Unix user → catalog user, where the name is not the catalog's:
+  // `jane=user:default/jane.doe, bob=user:people/bob`.
+  const userRefs = new Map();
+  for (const entry of (values.ACTIVE_SESSIONS_USER_REFS ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
+    const [name, ref = ''] = entry.split(/=(.*)/s);
+    if (userNameProblem(name) || !isUserRef(ref.toLowerCase()))
+      problems.push(
+        `ACTIVE_SESSIONS_USER_REFS: ${entry} is not <unix user>=user:<namespace>/<name>`,
+      );
+    else userRefs.set(name, ref.toLowerCase());
+  }
   return {
     file: path,
-    fileExists: existsSync(path),
+    fileExists,
+    fileProblem: trust.problem,
     url: values.ACTIVE_SESSIONS_URL,
     token: values.ACTIVE_SESSIONS_TOKEN,
     missing: ['ACTIVE_SESSIONS_URL', 'ACTIVE_SESSIONS_TOKEN'].filter(
@@ -97,6 +179,7 @@ export function readConfig(path = DEFAULT_CONFIG_FILE) {
     problems,
     source,
     namespace: namespace.toLowerCase(),
+    userRefs,
     resource: values.ACTIVE_SESSIONS_RESOURCE ?? hostname(),
     sudoersDir: values.ACTIVE_SESSIONS_SUDOERS_DIR ?? '/etc/sudoers.d',
     state: values.ACTIVE_SESSIONS_STATE ?? '/var/lib/active-sessions/sudo',

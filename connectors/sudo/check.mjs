@@ -1,7 +1,8 @@
 // `agent.mjs --check [file]`: what the sudo connector sees on this host,
 // one line per item, OK or PROBLEM; exits 1 when there is a problem. For a
 // sysadmin after installing, and whenever a grant does not behave.
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { RETRY_EVERY_MS } from './agentCore.mjs';
 import {
   directoryProblem,
   dropInState,
@@ -43,7 +44,11 @@ export async function runCheck(config) {
   };
 
   if (!config.fileExists) problem(`no configuration file ${config.file}`);
-  else if ((lstatSync(config.file).mode & 0o077) !== 0)
+  else if (config.fileProblem)
+    problem(
+      `${config.fileProblem}: not read (the grant command runs as root what it names; chown root:root, chmod 600, and root's directories)`,
+    );
+  else if ((statSync(config.file).mode & 0o077) !== 0)
     problem(
       `${config.file} is readable by others: it holds the token (chmod 600)`,
     );
@@ -107,10 +112,31 @@ export async function runCheck(config) {
     ok(`${records.length} grant(s) recorded in ${config.state}`);
     for (const record of records) {
       const line = `  ${record.externalId}: ${record.user} until ${record.expiresAt}`;
+      if (record.revoked) {
+        if (record.revoked.outcome === 'failed')
+          problem(
+            `${line}, revoked, but ${record.revoked.message} (tried again every ${RETRY_EVERY_MS / 1000} s)`,
+          );
+        else
+          console.log(
+            `NOTE     ${line}, revoked (${record.revoked.outcome}), acknowledgement not yet recorded`,
+          );
+        continue;
+      }
       if (record.ended) {
         console.log(
           `NOTE     ${line}, ended (${record.ended.why}), not yet reported`,
         );
+        continue;
+      }
+      if (record.ending) {
+        problem(
+          `${line}, ${record.ending.why}, but ${record.ending.message} (tried again every ${RETRY_EVERY_MS / 1000} s)`,
+        );
+        continue;
+      }
+      if (record.state === 'pending') {
+        console.log(`NOTE     ${line}, being granted`);
         continue;
       }
       const dropIn = dropInState(config.sudoersDir, record.externalId);

@@ -15,7 +15,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, normalize } from 'node:path';
 
 /** The drop-ins' file-name prefix; sudo skips names with a dot, so has none. */
 export const DROP_IN_PREFIX = 'active-sessions-';
@@ -46,6 +46,12 @@ export function userNameProblem(name) {
     return `not a valid user name: ${JSON.stringify(name)} (lower-case letters, digits, _ . -, at most 32)`;
   return undefined;
 }
+
+/** A catalog user's entity ref as the portal keeps it (lower-case). */
+export const isUserRef = ref =>
+  typeof ref === 'string' &&
+  ref.length <= 255 &&
+  /^user:[a-z0-9_.-]+\/[a-z0-9_.@-]+$/.test(ref);
 
 /** `30s`, `15m`, `2h`, `1d`, `1h30m` → milliseconds; undefined otherwise. */
 export function parseDuration(text) {
@@ -193,7 +199,31 @@ export function removeDropIn(dir, id) {
   return state;
 }
 
+/**
+ * Where the grant command writes grant `id`'s rule before it is in force:
+ * beside the drop-ins, with a dot, which sudo skips.
+ */
+export const tempDropInPath = (dir, id) =>
+  join(dir, `.${basename(dropInPath(dir, id))}.tmp`);
+
+/** Removes grant `id`'s rule not yet in force, if it is ours. */
+export function removeTempDropIn(dir, id) {
+  const path = tempDropInPath(dir, id);
+  try {
+    const stat = lstatSync(path);
+    if (isOwnFile(stat) && parseDropIn(readFileSync(path, 'utf8'))?.id === id)
+      rmSync(path, { force: true });
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
+}
+
 // ---- records: /var/lib/active-sessions/sudo/grants/<id>.json -------------
+//
+// A record is `pending` from before the grant is reported until its rule is
+// in place (`installed`); `revoked` (an order took it: kept, with the
+// outcome, until the portal has the acknowledgement) and `ended` (the
+// clock took it: kept until the portal has the end) are tombstones.
 
 const recordsDir = state => join(state, 'grants');
 const recordPath = (state, id) => {
@@ -281,6 +311,13 @@ export function visudo(visudoPath, args) {
   }
 }
 
-/** Whether `visudo -c`'s output says it parsed `path` (is it included?). */
+/**
+ * Whether `visudo -c`'s output says it parsed `path` (is it included?).
+ * visudo names a file as the include line spells its directory, so
+ * `@includedir /etc/sudoers.d/` gives `/etc/sudoers.d//<file>`.
+ */
 export const visudoParsed = (output, path) =>
-  output.split('\n').some(line => line.trim() === `${path}: parsed OK`);
+  output.split('\n').some(line => {
+    const match = /^(.+): parsed OK$/.exec(line.trim());
+    return match !== null && normalize(match[1]) === normalize(path);
+  });

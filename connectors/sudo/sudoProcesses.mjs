@@ -100,41 +100,64 @@ function selfAndAncestors(table, pid) {
 
 /**
  * The running sudo of a user (`{ name, uid }`): the sudo processes they
- * started (program `sudoPaths`, real uid theirs), the processes carrying
- * the environment sudo gave their commands (SUDO_USER and SUDO_UID both
- * theirs), and everything under either. Never init, nor `self` (the agent)
- * and its ancestors. `environmentOf` reads /proc unless a test passes one.
+ * started (program `sudoPaths`, real uid theirs) and everything under them
+ * (their commands, a root shell and what it runs); and the processes
+ * carrying the environment sudo gave their commands (SUDO_USER and
+ * SUDO_UID both theirs) with what is below them that is theirs too — that
+ * carries it as well, or runs as root or as the user. Below a daemon
+ * started through sudo runs other people's work (a login through an sshd
+ * the user restarted: its session runs as that person, with an environment
+ * of its own): that, and whatever is under it, is left alone. Never init,
+ * nor `self` (the agent) and its ancestors, nor what is under them.
+ * `environmentOf` reads /proc unless a test passes one.
  */
 export function sudoProcessesOf(
   table,
   user,
   { sudoPaths, self = process.pid, environmentOf = sudoEnvironmentOf },
 ) {
-  const roots = new Set();
+  const children = new Map();
   for (const entry of table.values()) {
-    if (sudoPaths.includes(entry.executable) && entry.realUid === user.uid)
-      roots.add(entry.pid);
-    else {
-      const environment = environmentOf(entry.pid);
-      if (
-        environment.user === user.name &&
-        environment.uid === String(user.uid)
-      )
-        roots.add(entry.pid);
-    }
-  }
-  const found = [];
-  for (const entry of table.values()) {
-    for (let at = entry.pid, seen = 0; at > 1 && seen < 4096; seen++) {
-      if (roots.has(at)) {
-        found.push(entry);
-        break;
-      }
-      at = table.get(at)?.ppid ?? 0;
-    }
+    if (!children.has(entry.ppid)) children.set(entry.ppid, []);
+    children.get(entry.ppid).push(entry);
   }
   const spared = selfAndAncestors(table, self);
-  return found.filter(entry => entry.pid !== 1 && !spared.has(entry.pid));
+  for (const below = [...(children.get(self) ?? [])]; below.length > 0;) {
+    const entry = below.pop();
+    if (spared.has(entry.pid)) continue;
+    spared.add(entry.pid);
+    below.push(...(children.get(entry.pid) ?? []));
+  }
+  const carries = entry => {
+    const environment = environmentOf(entry.pid);
+    return (
+      environment.user === user.name && environment.uid === String(user.uid)
+    );
+  };
+  const found = new Map();
+  /** `root` and what is below it that `admits`, through admitted ones only. */
+  const take = (root, admits) => {
+    const stack = [root];
+    while (stack.length > 0) {
+      const entry = stack.pop();
+      if (found.has(entry.pid) || entry.pid <= 1 || spared.has(entry.pid))
+        continue;
+      found.set(entry.pid, entry);
+      for (const child of children.get(entry.pid) ?? [])
+        if (admits(child)) stack.push(child);
+    }
+  };
+  for (const entry of table.values())
+    if (sudoPaths.includes(entry.executable) && entry.realUid === user.uid)
+      take(entry, () => true);
+  for (const entry of table.values())
+    if (!found.has(entry.pid) && carries(entry))
+      take(
+        entry,
+        child =>
+          child.realUid === 0 || child.realUid === user.uid || carries(child),
+      );
+  return [...found.values()];
 }
 
 /** Sends `signal` to each process still the one that was found. */
@@ -154,7 +177,8 @@ export function signalEach(processes, signal) {
  * deadline passes: SIGTERM first (sudo passes it on to its command),
  * SIGKILL after the grace period, looking again each round for what forked
  * meanwhile. `done` only when nothing is left; `failed` naming each
- * survivor (`pid (command)`) otherwise, or the error a signal raised.
+ * survivor (`pid (command)`, and as `survivors`) otherwise, or the error a
+ * signal raised.
  */
 export async function endProcesses(
   survivors,
@@ -185,6 +209,11 @@ export async function endProcesses(
       message: `still running after ${deadlineMs / 1000} s: ${processes
         .map(p => `${p.pid} (${p.command})`)
         .join(', ')}`,
+      survivors: processes.map(({ pid, startTicks, command }) => ({
+        pid,
+        startTicks,
+        command,
+      })),
     };
   }
   return { outcome: 'done' };

@@ -27,8 +27,11 @@ import {
   readRecord,
   removeDropIn,
   removeRecord,
+  removeTempDropIn,
   sudoHasNotAfter,
+  tempDropInPath,
   userNameProblem,
+  visudoParsed,
   writeRecord,
   ensureStateDir,
 } from '../grants.mjs';
@@ -314,4 +317,47 @@ test('records: by id only, naming that id, in a directory of the owner only', ()
   ensureStateDir(unsafe);
   execFileSync('chmod', ['777', unsafe]);
   assert.throws(() => ensureStateDir(unsafe), /writable by others/);
+});
+
+test('visudo -c parsed the drop-in, however its include line spells the directory', () => {
+  const path = `/etc/sudoers.d/active-sessions-${ID}`;
+  const output = (dir, name = `active-sessions-${ID}`) =>
+    `/etc/sudoers: parsed OK\n${dir}${name}: parsed OK\n`;
+  assert.ok(visudoParsed(output('/etc/sudoers.d/'), path));
+  // `@includedir /etc/sudoers.d/`: visudo names it with two slashes.
+  assert.ok(visudoParsed(output('/etc/sudoers.d//'), path));
+  assert.ok(
+    visudoParsed(
+      output('/etc/sudoers.d/'),
+      '/etc/sudoers.d//' + path.split('/').pop(),
+    ),
+  );
+  assert.ok(!visudoParsed(output('/etc/other.d/'), path));
+  assert.ok(
+    !visudoParsed(output('/etc/sudoers.d/', `active-sessions-${ID}.tmp`), path),
+  );
+  assert.ok(!visudoParsed(`${path}: syntax error\n`, path));
+});
+
+test('the rule not yet in force: a dot-file beside the drop-ins, removed only if ours', () => {
+  const dir = mkdtempSync(join(scratch, 'temp.d-'));
+  const path = tempDropInPath(dir, ID);
+  assert.equal(path, join(dir, `.active-sessions-${ID}.tmp`));
+  removeTempDropIn(dir, ID); // absent: nothing to do
+  writeFileSync(path, 'jane ALL=(ALL) ALL\n');
+  removeTempDropIn(dir, ID);
+  assert.ok(existsSync(path), 'not the grant command’s: left alone');
+  writeFileSync(
+    path,
+    dropInText({
+      id: ID,
+      user: 'jane',
+      expiresAt: EXPIRES,
+      commands: 'ALL',
+      askPassword: false,
+      notAfter: true,
+    }),
+  );
+  removeTempDropIn(dir, ID);
+  assert.equal(existsSync(path), false);
 });

@@ -93,6 +93,71 @@ test('sudo under another path counts only when configured', () => {
   );
 });
 
+test("below a daemon started with sudo: what is root's, the user's or carries their sudo — not other people's sessions", () => {
+  // `sudo service ssh restart` on a host without systemd: sshd runs on as
+  // root with jane's sudo environment, and bob logs in through it.
+  const daemon = table([
+    { pid: 1, ppid: 0, realUid: 0, executable: '/sbin/init' },
+    { pid: 50, ppid: 1, realUid: 0, executable: '/usr/sbin/sshd' },
+    { pid: 51, ppid: 50, realUid: 33, executable: '/usr/sbin/helper' }, // a worker as www-data
+    { pid: 52, ppid: 50, realUid: 0, executable: '/usr/sbin/sshd' }, // bob's connection
+    { pid: 53, ppid: 52, realUid: 1002, executable: '/usr/bin/bash' }, // bob's shell
+    { pid: 54, ppid: 53, realUid: 1002, executable: '/usr/bin/vim' },
+    { pid: 55, ppid: 53, realUid: 1002, executable: SUDO }, // bob's own sudo
+    { pid: 56, ppid: 55, realUid: 0, executable: '/usr/bin/top' },
+    { pid: 57, ppid: 50, realUid: 1001, executable: '/usr/bin/bash' }, // jane's, no variables
+    { pid: 58, ppid: 57, realUid: 0, executable: '/usr/bin/sleep' },
+    { pid: 59, ppid: 51, realUid: 0, executable: '/usr/bin/sh' }, // under the worker
+    { pid: 70, ppid: 1, realUid: 1003, executable: '/usr/bin/sleep' }, // jane's `sudo -u carol`
+  ]);
+  const environment = {
+    50: { user: 'jane', uid: '1001' },
+    52: { user: 'jane', uid: '1001' }, // inherited from the daemon
+    56: { user: 'bob', uid: '1002' },
+    70: { user: 'jane', uid: '1001' },
+  };
+  const found = sudoProcessesOf(daemon, jane, {
+    sudoPaths: [SUDO],
+    self: 999,
+    environmentOf: pid => environment[pid] ?? {},
+  }).map(entry => entry.pid);
+  assert.deepEqual(
+    found.sort((a, b) => a - b),
+    [50, 52, 57, 58, 70],
+  );
+  // Bob's sudo is bob's.
+  assert.deepEqual(
+    sudoProcessesOf(
+      daemon,
+      { name: 'bob', uid: 1002 },
+      {
+        sudoPaths: [SUDO],
+        self: 999,
+        environmentOf: pid => environment[pid] ?? {},
+      },
+    )
+      .map(entry => entry.pid)
+      .sort((a, b) => a - b),
+    [55, 56],
+  );
+});
+
+test('never what runs under the agent', () => {
+  const agentTree = table([
+    { pid: 1, ppid: 0, realUid: 0, executable: '/sbin/init' },
+    { pid: 100, ppid: 1, realUid: 0, executable: '/usr/bin/node' },
+    { pid: 101, ppid: 100, realUid: 0, executable: '/usr/sbin/visudo' },
+  ]);
+  assert.deepEqual(
+    sudoProcessesOf(agentTree, jane, {
+      sudoPaths: [SUDO],
+      self: 100,
+      environmentOf: () => ({ user: 'jane', uid: '1001' }),
+    }),
+    [],
+  );
+});
+
 function fakeProcesses(processes) {
   let clock = 0;
   const alive = new Map(processes.map(p => [p.pid, p]));
@@ -136,6 +201,7 @@ test('a command ignoring SIGTERM gets SIGKILL; what survives the deadline is nam
   assert.deepEqual(result, {
     outcome: 'failed',
     message: 'still running after 1 s: 21 (stuck)',
+    survivors: [{ pid: 21, startTicks: undefined, command: 'stuck' }],
   });
   assert.ok(host.sent.includes('SIGKILL 20'));
 });
