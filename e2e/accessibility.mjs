@@ -10,6 +10,18 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
  * check to part of the page (an open dialog).
  */
 export async function seriousViolations(page, include) {
+  // A dialog still fading in is half transparent: axe would measure the
+  // contrast of its text against the backdrop. Wait for transitions to end
+  // (not for endless ones, such as a progress bar).
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every(
+        animation =>
+          animation.playState !== 'running' ||
+          animation.effect?.getTiming().iterations === Infinity,
+      ),
+  );
   let builder = new AxeBuilder({ page }).withTags(TAGS);
   if (include) builder = builder.include(include);
   const { violations } = await builder.analyze();

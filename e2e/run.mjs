@@ -710,7 +710,8 @@ async function templateTest() {
   const summary = page.getByText(
     new RegExp(`user:default/jane\\.doe: \\d+ open sessions? \\(.*${held} ×1`),
   );
-  await summary.waitFor();
+  // The output card says it; the task log says it too.
+  await summary.first().waitFor();
   console.log('[e2e] the offboarding template previews what Jane holds');
   await screenshot(join(shots, 'offboard-template.png'));
   const session = await fetch(

@@ -78,7 +78,7 @@ describe('sessions:offboard when the backend fails part-way', () => {
       }),
     });
     const ctx = createMockActionContext({
-      input: { people: [JANE, BOB], mode: 'offboard' },
+      input: { people: [JANE, BOB], mode: 'offboard' as const },
       getInitiatorCredentials: async () =>
         mockCredentials.user('user:default/maria'),
     });
