@@ -16,6 +16,7 @@ import { sessionsApiRef } from '../../api';
 import { errorMessage } from '../errorMessage';
 import { PersonHoldingsDialog } from './PersonHoldingsDialog';
 import { PLAIN_TABLE_OPTIONS } from '../tableOptions';
+import { RefreshingBar } from '../RefreshingBar';
 
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -61,50 +62,51 @@ export function PeopleCard(props: {
     body = <Progress />;
   } else {
     body = (
-      <Table<PersonSummary>
-        data={rows}
-        isLoading={searching}
-        options={PLAIN_TABLE_OPTIONS}
-        columns={[
-          { title: 'Person', field: 'userRef' },
-          { title: 'Open sessions', field: 'openSessions' },
-          { title: 'Active grants', field: 'activeGrants' },
-          {
-            title: '',
-            align: 'right',
-            render: person => (
-              <>
-                <Button
-                  size="small"
-                  aria-label={`Open ${person.userRef}`}
-                  onClick={() => setOpened(person.userRef)}
-                >
-                  Open
-                </Button>{' '}
-                {person.mayOffboard ? (
+      <RefreshingBar active={searching}>
+        <Table<PersonSummary>
+          data={rows}
+          options={PLAIN_TABLE_OPTIONS}
+          columns={[
+            { title: 'Person', field: 'userRef' },
+            { title: 'Open sessions', field: 'openSessions' },
+            { title: 'Active grants', field: 'activeGrants' },
+            {
+              title: '',
+              align: 'right',
+              render: person => (
+                <>
                   <Button
                     size="small"
-                    variant="outlined"
-                    aria-label={`Add ${person.userRef} to offboarding`}
-                    onClick={() => props.onPick(person.userRef)}
+                    aria-label={`Open ${person.userRef}`}
+                    onClick={() => setOpened(person.userRef)}
                   >
-                    Add
-                  </Button>
-                ) : (
-                  <Tooltip title="Not among the people you may offboard">
-                    <span>
-                      <Button size="small" variant="outlined" disabled>
-                        Add
-                      </Button>
-                    </span>
-                  </Tooltip>
-                )}
-              </>
-            ),
-          },
-        ]}
-        emptyContent={<div style={{ padding: 16 }}>Nobody matches.</div>}
-      />
+                    Open
+                  </Button>{' '}
+                  {person.mayOffboard ? (
+                    <Button
+                      size="small"
+                      variant="outlined"
+                      aria-label={`Add ${person.userRef} to offboarding`}
+                      onClick={() => props.onPick(person.userRef)}
+                    >
+                      Add
+                    </Button>
+                  ) : (
+                    <Tooltip title="Not among the people you may offboard">
+                      <span>
+                        <Button size="small" variant="outlined" disabled>
+                          Add
+                        </Button>
+                      </span>
+                    </Tooltip>
+                  )}
+                </>
+              ),
+            },
+          ]}
+          emptyContent={<div style={{ padding: 16 }}>Nobody matches.</div>}
+        />
+      </RefreshingBar>
     );
   }
   return (

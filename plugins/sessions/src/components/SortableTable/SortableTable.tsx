@@ -19,6 +19,7 @@ import {
   isSortField,
   nextSort,
 } from './tableSort';
+import { RefreshingBar } from '../RefreshingBar';
 
 interface HeaderSort {
   spec: SortSpec;
@@ -172,7 +173,8 @@ const SORTABLE_COMPONENTS = { Header: SortableHeader };
  * that is one of `spec.fields`: the table does not sort its rows itself
  * (keep `options.sorting` off), it shows `sort` and reports a header click
  * as the sort wanted next. Whoever holds the rows sorts them: the backend
- * for a paged list, the browser only for a list it holds whole.
+ * for a paged list, the browser only for a list it holds whole. While
+ * `isLoading` the rows stay and a named bar runs over them.
  */
 export function SortableTable<T extends object, F extends string>(
   props: TableProps<T> & {
@@ -181,7 +183,7 @@ export function SortableTable<T extends object, F extends string>(
     onSortChange: (sort: TableSort<F>) => void;
   },
 ) {
-  const { spec, sort, onSortChange, ...tableProps } = props;
+  const { spec, sort, onSortChange, isLoading, ...tableProps } = props;
   const headerSort = useMemo<HeaderSort>(
     () => ({
       spec,
@@ -194,7 +196,9 @@ export function SortableTable<T extends object, F extends string>(
   );
   return (
     <HeaderSortContext.Provider value={headerSort}>
-      <Table<T> {...tableProps} components={SORTABLE_COMPONENTS} />
+      <RefreshingBar active={!!isLoading}>
+        <Table<T> {...tableProps} components={SORTABLE_COMPONENTS} />
+      </RefreshingBar>
     </HeaderSortContext.Provider>
   );
 }
