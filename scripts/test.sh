@@ -2,8 +2,8 @@
 # The one test command (`npm test`, also what .ci/run calls): installs what is
 # missing, runs every package's tests (the backend's on SQLite, PostgreSQL and
 # MySQL/MariaDB), builds and packs the packages and installs them into a new
-# Backstage app, the browser test against a running portal and the fault
-# suite, then prints one closing line with the totals.
+# Backstage app, the browser test against a running portal, the benchmark's
+# small run and the fault suite, then prints one closing line with the totals.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-version.sh
@@ -61,6 +61,15 @@ node e2e/run.mjs 2>&1 | tee e2e/output/e2e.log
 e2e_status=${PIPESTATUS[0]}
 echo "[test] browser test took $((SECONDS - began)) s"
 
+# The benchmark's small run (bench/run.mjs, BENCH_GUARD=1): fails when the
+# list, the stats, ingest or the sweep is past its target at 5k and 50k
+# sessions on PostgreSQL. Before the fault suite, which restarts PostgreSQL.
+echo "[test] benchmark guard"
+began=$SECONDS
+BENCH_GUARD=1 node bench/run.mjs 2>&1 | tee e2e/output/bench-guard.log
+bench_status=${PIPESTATUS[0]}
+echo "[test] benchmark guard took $((SECONDS - began)) s"
+
 # The fault suite: two replicas on PostgreSQL, killed connections, a
 # PostgreSQL restart, a SIGKILLed replica (README, "What survives what").
 # Last, because it restarts the PostgreSQL server the other tests use.
@@ -85,12 +94,14 @@ faults_passed=$([ "$faults_status" = 0 ] && echo 1 || echo 0)
 packages_passed=$([ "$packages_status" = 0 ] && echo 1 || echo 0)
 install_passed=$([ "$install_status" = 0 ] && echo 1 || echo 0)
 tree_passed=$([ "$tree_status" = 0 ] && echo 1 || echo 0)
-parts_passed=$((faults_passed + packages_passed + install_passed + tree_passed))
+bench_passed=$([ "$bench_status" = 0 ] && echo 1 || echo 0)
+parts_passed=$((faults_passed + packages_passed + install_passed + tree_passed + bench_passed))
 passed=$(($(count '^Tests:' "$unit_log" passed) + $(node_test_count pass) + $(count '^e2e:' e2e/output/e2e.log passed) + parts_passed))
-failed=$(($(count '^Tests:' "$unit_log" failed) + $(node_test_count fail) + $(count '^e2e:' e2e/output/e2e.log failed) + 4 - parts_passed))
+failed=$(($(count '^Tests:' "$unit_log" failed) + $(node_test_count fail) + $(count '^e2e:' e2e/output/e2e.log failed) + 5 - parts_passed))
 if [ "$unit_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 if [ "$connectors_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 if [ "$e2e_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 echo "tests: $passed passed, $failed failed"
 [ "$unit_status" = 0 ] && [ "$connectors_status" = 0 ] && [ "$e2e_status" = 0 ] && [ "$faults_status" = 0 ] &&
-  [ "$packages_status" = 0 ] && [ "$install_status" = 0 ] && [ "$tree_status" = 0 ]
+  [ "$packages_status" = 0 ] && [ "$install_status" = 0 ] && [ "$tree_status" = 0 ] &&
+  [ "$bench_status" = 0 ]

@@ -32,6 +32,7 @@ import { HistoryRetention } from './services/HistoryRetention';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { IdleWarnings } from './services/IdleWarnings';
+import { KnexIdleWarningStore } from './database/KnexIdleWarningStore';
 import { AnomalyAlerts } from './services/AnomalyAlerts';
 import { ReportAlerts } from './services/ReportAlerts';
 import { AnomalyDetector } from './services/AnomalyDetector';
@@ -71,6 +72,8 @@ import { CapabilitiesService } from './services/CapabilitiesService';
 import { SessionSweeper } from './services/SessionSweeper';
 import { PersonalTimeoutsService } from './services/PersonalTimeoutsService';
 import { KnexPersonalTimeoutStore } from './database/KnexPersonalTimeoutStore';
+
+const IDLE_WARNINGS_TASK = 'sessions-idle-warnings';
 
 /**
  * Active Sessions backend: stores sessions that connectors report, lets
@@ -157,6 +160,7 @@ export const sessionsPlugin = createBackendPlugin({
           permissions: deps.permissions,
         });
         const idleWarnings = new IdleWarnings({
+          store: new KnexIdleWarningStore(db),
           notifications: deps.notifications,
           message: settings.idleWarningMessage,
           disconnectAfterMs: settings.disconnectAfterMs,
@@ -170,8 +174,14 @@ export const sessionsPlugin = createBackendPlugin({
           logger,
           deps.auditor,
           Date.now,
-          // Queued, not awaited: the sweep's claim is not held for them.
-          async sessions => idleWarnings.enqueue(sessions),
+          // Sent by their own task, not inside the sweep's claim: start it.
+          () => {
+            Promise.resolve()
+              .then(() => deps.scheduler.triggerTask(IDLE_WARNINGS_TASK))
+              .catch(() => {
+                // Running already: it reads what this sweep owes too.
+              });
+          },
         );
         await deps.scheduler.scheduleTask({
           id: 'sessions-sweep',
@@ -183,6 +193,20 @@ export const sessionsPlugin = createBackendPlugin({
           scope: 'global',
           fn: async () => {
             await sweeper.run();
+          },
+        });
+
+        // The warnings sweeps owe, one notification per person, from the
+        // database; on a schedule too, so none waits on a lost trigger.
+        await deps.scheduler.scheduleTask({
+          id: IDLE_WARNINGS_TASK,
+          frequency: { seconds: 30 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 10 },
+          scope: 'global',
+          fn: async () => {
+            // Ends its run before the claim does; the next goes on.
+            await idleWarnings.run(Date.now() + 4 * 60_000);
           },
         });
 

@@ -63,6 +63,7 @@ import {
 
 const SESSIONS = 'sessions';
 const EVENTS = 'session_events';
+const IDLE_WARNINGS_DUE = 'idle_warnings_due';
 
 type SessionRow = {
   id: string;
@@ -596,23 +597,43 @@ export class KnexSessionStore implements SessionStore {
         { event_type: 'idle', from_status: 'active', to_status: 'idle' },
         { actor, reason: null, created_at: at },
       );
-      const warned = await this.transition(
-        trx,
-        query =>
+      // The warnings are owed in this transaction and sent after it, one
+      // per person: a backend that stops in between loses none of them.
+      const warned = await transitionMarked(trx, {
+        table: SESSIONS,
+        where: query =>
           quietPast(
             query.where('status', 'idle').whereNull('idle_warned_at'),
             'warn',
             at,
             limits,
           ),
-        { idle_warned_at: at },
-        { event_type: 'idle_warning', from_status: 'idle', to_status: 'idle' },
-        { actor, reason: null, created_at: at },
-      );
+        patch: { idle_warned_at: at },
+        history: {
+          table: EVENTS,
+          columns: {
+            session_id: fromRow('id'),
+            event_type: 'idle_warning',
+            from_status: 'idle',
+            to_status: 'idle',
+            actor,
+            reason: null,
+            created_at: at,
+          },
+        },
+        afterChange: (trx2, marker) =>
+          insertPerMarkedRow(trx2, SESSIONS, marker, {
+            table: IDLE_WARNINGS_DUE,
+            columns: {
+              session_id: fromRow('id'),
+              user_ref: fromRow('user_ref'),
+              warned_at: at,
+            },
+          }),
+      });
       return {
         idled: idled.length,
-        warned: warned.length,
-        warnedSessions: warned.map(toSession),
+        warned: warned.count,
         timedOut: timedOut.length,
         expired: expired.length,
         noCode: noCode.length,

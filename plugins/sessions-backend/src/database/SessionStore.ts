@@ -152,9 +152,8 @@ export interface SweepCutoffs {
 
 export interface SweepCounts {
   idled: number;
+  /** Sessions warned: their warnings wait in the idle warning store. */
   warned: number;
-  /** The sessions warned by this sweep, to tell their owners. */
-  warnedSessions: Session[];
   timedOut: number;
   expired: number;
   /** Portal sign-ins ended because their code did not come in time. */

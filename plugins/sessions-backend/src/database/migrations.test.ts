@@ -401,10 +401,47 @@ describe('migrations', () => {
       ]);
     });
 
-    it('20261208000000_personal_timeouts keeps one choice per person, goes down and up again', async () => {
+    it('20261209000000_idle_warnings_due keeps what the sweep owes, per person, and goes down and up again', async () => {
       const knex = await databases.init(databaseId as TestDatabaseId);
       await knex.migrate.latest({ directory: migrationsDir });
-      expect(migrationFiles.at(-1)).toBe('20261208000000_personal_timeouts.js');
+      expect(migrationFiles.at(-1)).toBe('20261209000000_idle_warnings_due.js');
+      const owed = (sessionId: string, userRef: string) => ({
+        session_id: sessionId,
+        user_ref: userRef,
+        warned_at: Date.UTC(2026, 11, 9),
+      });
+      await knex('idle_warnings_due').insert([
+        owed('00000000-0000-4000-8000-000000000001', 'user:default/jörg'),
+        owed('00000000-0000-4000-8000-000000000002', 'user:default/jörg'),
+      ]);
+      expect(
+        (
+          await knex('idle_warnings_due')
+            .where('user_ref', 'user:default/jörg')
+            .orderBy('id')
+            .select()
+        ).map(row => [row.session_id, Number(row.warned_at)]),
+      ).toEqual([
+        ['00000000-0000-4000-8000-000000000001', Date.UTC(2026, 11, 9)],
+        ['00000000-0000-4000-8000-000000000002', Date.UTC(2026, 11, 9)],
+      ]);
+
+      await migrateDownOnce(knex);
+      expect(await knex.schema.hasTable('idle_warnings_due')).toBe(false);
+      await migrateUpOnce(knex);
+      expect(await knex('idle_warnings_due').select()).toEqual([]);
+    });
+
+    it('20261208000000_personal_timeouts keeps one choice per person, goes down and up again', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      while (
+        !(await knex.schema.hasTable('knex_migrations')) ||
+        !(await knex('knex_migrations')
+          .where('name', '20261208000000_personal_timeouts.js')
+          .first())
+      ) {
+        await migrateUpOnce(knex);
+      }
       const choice = (idle: number) => ({
         user_ref: 'user:default/jane',
         idle_after_ms: idle,

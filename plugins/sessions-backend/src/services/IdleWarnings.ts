@@ -1,22 +1,30 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import {
-  Session,
-  idleWarningText,
-} from '@active-sessions/plugin-sessions-common';
+import { idleWarningText } from '@active-sessions/plugin-sessions-common';
+import { DueIdleWarning, IdleWarningStore } from '../database/IdleWarningStore';
 
 /** Notifications in flight at once. */
 const PARALLEL_SENDS = 8;
+/** Due rows read per round: a few hundred people at a time. */
+const ROWS_PER_ROUND = 1_000;
+/** Sessions named in one notification; the rest are counted. */
+const LISTED = 10;
 
 /**
- * Tells people, through Backstage notifications, that an idle session of
- * theirs is about to be disconnected. The sweep warns each idle stretch of
- * a session once; without the notifications backend the page's banner
- * still says it.
+ * Sends the idle warnings the sweep decided on, through Backstage
+ * notifications: one per person per sweep, naming their sessions. The sweep
+ * writes what it owes in its own transaction; this reads it afterwards,
+ * apart from the sweep's cluster-wide claim, and deletes what it sent. A
+ * backend that stops midway loses nothing: the next run sends the rest, and
+ * what was sent but not yet deleted goes out again under the same scope,
+ * which the notifications backend updates instead of adding. A session used
+ * again or ended since its warning is left out; without the notifications
+ * backend the page's banner still warns.
  */
 export class IdleWarnings {
   constructor(
     private readonly options: {
+      store: IdleWarningStore;
       notifications: NotificationService;
       message: string;
       /** The portal's disconnect time, for everyone who chose none. */
@@ -27,67 +35,77 @@ export class IdleWarnings {
       ) => Promise<Map<string, number>>;
       logger: LoggerService;
       now?: () => number;
+      /** Due rows read per round. */
+      rowsPerRound?: number;
     },
   ) {}
 
-  private readonly queue: Session[] = [];
-  private draining?: Promise<void>;
-
   /**
-   * Queues warnings and returns at once: the sweep holds its cluster-wide
-   * claim while it runs, and thousands of notifications take minutes. A
-   * process that stops loses what it had queued; the page's banner still
-   * warns.
+   * Sends what is due, round by round, until nothing is or `stopAt` (epoch
+   * ms) has passed. A person whose notification failed is tried again on
+   * the next run, not in this one.
    */
-  enqueue(sessions: Session[]): void {
-    this.queue.push(...sessions);
-    this.draining ??= this.drain().finally(() => {
-      this.draining = undefined;
-    });
-  }
-
-  /** Resolves once every queued warning was sent or failed. */
-  async drained(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
-  private async drain() {
+  async run(stopAt = Infinity): Promise<{ people: number; failed: number }> {
+    const { store, logger } = this.options;
     const began = Date.now();
-    let count = 0;
-    while (this.queue.length) {
-      const batch = this.queue.splice(0);
-      count += batch.length;
-      await this.send(batch);
+    const tried = new Set<string>();
+    let afterId = 0;
+    let people = 0;
+    let sessions = 0;
+    let failed = 0;
+    while (Date.now() < stopAt) {
+      const { warnings, lastId } = await store.readDue(
+        afterId,
+        this.options.rowsPerRound ?? ROWS_PER_ROUND,
+      );
+      if (lastId === afterId) break;
+      afterId = lastId;
+      const fresh = warnings.filter(warning => {
+        const key = `${warning.userRef}\n${warning.warnedAt}`;
+        if (tried.has(key)) return false;
+        tried.add(key);
+        return true;
+      });
+      const chosen = await this.chosenDisconnectAfter(
+        fresh.map(warning => warning.userRef),
+      );
+      const done: number[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < fresh.length) {
+          const warning = fresh[next++];
+          if (warning.sessions.length > 0) {
+            const disconnectAfterMs =
+              chosen.get(warning.userRef) ?? this.options.disconnectAfterMs;
+            if (!(await this.send(warning, disconnectAfterMs))) {
+              failed += 1;
+              continue;
+            }
+            people += 1;
+            sessions += warning.sessions.length;
+          }
+          done.push(...warning.rowIds);
+        }
+      };
+      await Promise.all(Array.from({ length: PARALLEL_SENDS }, worker));
+      await store.remove(done);
     }
-    this.options.logger.info(
-      `Idle warnings: sent ${count} in ${Date.now() - began} ms`,
-    );
-  }
-
-  async send(sessions: Session[]): Promise<void> {
-    // A few at a time: a first sweep after an outage can warn thousands,
-    // and one by one the sweep would wait minutes for them.
-    let next = 0;
-    const chosen = await this.chosenDisconnectAfter(sessions);
-    const worker = async () => {
-      while (next < sessions.length) {
-        const session = sessions[next++];
-        await this.sendOne(
-          session,
-          chosen.get(session.userRef) ?? this.options.disconnectAfterMs,
-        );
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL_SENDS }, worker));
+    if (people + failed > 0) {
+      logger.info(
+        `Idle warnings: sent ${sessions} to ${people} people in ${
+          Date.now() - began
+        } ms${failed ? `, ${failed} failed and wait for the next run` : ''}`,
+      );
+    }
+    return { people, failed };
   }
 
   /** Without them, each warning still goes out, with the portal's time. */
-  private async chosenDisconnectAfter(sessions: Session[]) {
+  private async chosenDisconnectAfter(userRefs: string[]) {
     try {
       return (
-        (await this.options.chosenDisconnectAfter?.(
-          sessions.map(session => session.userRef),
-        )) ?? new Map<string, number>()
+        (await this.options.chosenDisconnectAfter?.(userRefs)) ??
+        new Map<string, number>()
       );
     } catch (error) {
       this.options.logger.warn(
@@ -97,28 +115,48 @@ export class IdleWarnings {
     }
   }
 
-  private async sendOne(session: Session, disconnectAfterMs: number) {
+  private async send(warning: DueIdleWarning, disconnectAfterMs: number) {
     const now = (this.options.now ?? Date.now)();
-    const cutAt = Date.parse(session.lastActivityAt) + disconnectAfterMs;
-    const minutes = Math.ceil((cutAt - now) / 60_000);
+    const lines = warning.sessions
+      .map(session => {
+        const cutAt = session.lastActivityAt + disconnectAfterMs;
+        return { session, minutes: Math.ceil((cutAt - now) / 60_000) };
+      })
+      .sort((a, b) => a.minutes - b.minutes)
+      .map(({ session, minutes }) =>
+        idleWarningText(this.options.message, session, minutes),
+      );
+    const keep =
+      lines.length === 1
+        ? 'Use the session to keep it, or end it from Active Sessions if it is not yours.'
+        : 'Use them to keep them, or end them from Active Sessions if they are not yours.';
+    const listed = lines.slice(0, LISTED);
+    if (lines.length > LISTED) {
+      listed.push(`… and ${lines.length - LISTED} more.`);
+    }
     try {
       await this.options.notifications.send({
-        recipients: { type: 'entity', entityRef: session.userRef },
+        recipients: { type: 'entity', entityRef: warning.userRef },
         payload: {
-          title: idleWarningText(this.options.message, session, minutes),
+          title:
+            lines.length === 1
+              ? lines[0]
+              : `${lines.length} idle sessions of yours are about to be disconnected`,
           description:
-            'Use the session to keep it, or end it from Active Sessions if it is not yours.',
+            lines.length === 1 ? keep : `${listed.join('\n')}\n${keep}`,
           link: '/sessions',
           severity: 'high',
           topic: 'Idle sessions',
-          // One notification per idle stretch, even if sent again.
-          scope: `idle-warning:${session.id}:${session.idleWarnedAt}`,
+          // One notification per person and sweep, even if sent again.
+          scope: `idle-warning:${warning.userRef}:${warning.warnedAt}`,
         },
       });
+      return true;
     } catch (error) {
       this.options.logger.warn(
-        `Could not send the idle warning for session ${session.id}: ${error}`,
+        `Could not send the idle warning to ${warning.userRef}: ${error}`,
       );
+      return false;
     }
   }
 }

@@ -1,5 +1,4 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import { Session } from '@active-sessions/plugin-sessions-common';
 import { SessionStore } from '../database/SessionStore';
 import { SessionsSettings } from '../config';
 
@@ -25,10 +24,8 @@ export class SessionSweeper {
     private readonly logger: LoggerService,
     private readonly auditor: AuditorService,
     private readonly now: () => number = Date.now,
-    /** Tells owners of sessions this sweep warned. */
-    private readonly warn: (
-      sessions: Session[],
-    ) => Promise<void> = async () => {},
+    /** Told when this sweep owes warnings: whoever sends them may start. */
+    private readonly onWarned: () => void = () => {},
   ) {}
 
   async run() {
@@ -44,9 +41,7 @@ export class SessionSweeper {
       // People who chose their own times are swept by them.
       personal: this.settings.personalTimeouts,
     });
-    if (counts.warnedSessions.length > 0) {
-      await this.warn(counts.warnedSessions);
-    }
+    if (counts.warned > 0) this.onWarned();
     if (counts.endedIds.length > 0) {
       const audit = await this.auditor.createEvent({
         eventId: 'session-end',
