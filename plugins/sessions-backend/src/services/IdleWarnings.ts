@@ -49,10 +49,8 @@ export class IdleWarnings {
     const { store, logger } = this.options;
     const began = Date.now();
     const tried = new Set<string>();
+    const total = { people: 0, sessions: 0, failed: 0 };
     let afterId = 0;
-    let people = 0;
-    let sessions = 0;
-    let failed = 0;
     while (Date.now() < stopAt) {
       const { warnings, lastId } = await store.readDue(
         afterId,
@@ -66,38 +64,52 @@ export class IdleWarnings {
         tried.add(key);
         return true;
       });
-      const chosen = await this.chosenDisconnectAfter(
-        fresh.map(warning => warning.userRef),
-      );
-      const done: number[] = [];
-      let next = 0;
-      const worker = async () => {
-        while (next < fresh.length) {
-          const warning = fresh[next++];
-          if (warning.sessions.length > 0) {
-            const disconnectAfterMs =
-              chosen.get(warning.userRef) ?? this.options.disconnectAfterMs;
-            if (!(await this.send(warning, disconnectAfterMs))) {
-              failed += 1;
-              continue;
-            }
-            people += 1;
-            sessions += warning.sessions.length;
-          }
-          done.push(...warning.rowIds);
-        }
-      };
-      await Promise.all(Array.from({ length: PARALLEL_SENDS }, worker));
-      await store.remove(done);
+      const round = await this.sendAll(fresh);
+      total.people += round.people;
+      total.sessions += round.sessions;
+      total.failed += round.failed;
     }
-    if (people + failed > 0) {
+    if (total.people + total.failed > 0) {
       logger.info(
-        `Idle warnings: sent ${sessions} to ${people} people in ${
+        `Idle warnings: sent ${total.sessions} to ${total.people} people in ${
           Date.now() - began
-        } ms${failed ? `, ${failed} failed and wait for the next run` : ''}`,
+        } ms${
+          total.failed
+            ? `, ${total.failed} failed and wait for the next run`
+            : ''
+        }`,
       );
     }
-    return { people, failed };
+    return { people: total.people, failed: total.failed };
+  }
+
+  /** One notification per warning, a few at once; deletes what went out. */
+  private async sendAll(warnings: DueIdleWarning[]) {
+    const chosen = await this.chosenDisconnectAfter(
+      warnings.map(warning => warning.userRef),
+    );
+    const counts = { people: 0, sessions: 0, failed: 0 };
+    const done: number[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < warnings.length) {
+        const warning = warnings[next++];
+        if (warning.sessions.length > 0) {
+          const disconnectAfterMs =
+            chosen.get(warning.userRef) ?? this.options.disconnectAfterMs;
+          if (!(await this.send(warning, disconnectAfterMs))) {
+            counts.failed += 1;
+            continue;
+          }
+          counts.people += 1;
+          counts.sessions += warning.sessions.length;
+        }
+        done.push(...warning.rowIds);
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_SENDS }, worker));
+    await this.options.store.remove(done);
+    return counts;
   }
 
   /** Without them, each warning still goes out, with the portal's time. */
