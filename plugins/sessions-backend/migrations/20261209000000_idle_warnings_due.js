@@ -22,6 +22,8 @@ exports.up = async function up(knex) {
       .notNullable()
       .comment("The sweep's time, epoch ms: one notification per person each");
     table.index(['user_ref', 'warned_at'], 'idle_warnings_due_person_idx');
+    // The sweep finds its own rows by its time.
+    table.index(['warned_at'], 'idle_warnings_due_warned_idx');
   });
 };
 

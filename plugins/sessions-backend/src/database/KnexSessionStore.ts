@@ -10,6 +10,7 @@ import {
   transitionMarked,
   fromRow,
   insertPerMarkedRow,
+  insertPerRow,
   whereAfter,
   whereContains,
   whereCriteria,
@@ -597,22 +598,82 @@ export class KnexSessionStore implements SessionStore {
         { event_type: 'idle', from_status: 'active', to_status: 'idle' },
         { actor, reason: null, created_at: at },
       );
-      // The warnings are owed in this transaction and sent after it, one
-      // per person: a backend that stops in between loses none of them.
-      const warned = await transitionMarked(trx, {
-        table: SESSIONS,
-        where: query =>
-          quietPast(
-            query.where('status', 'idle').whereNull('idle_warned_at'),
-            'warn',
-            at,
-            limits,
-          ),
-        patch: { idle_warned_at: at },
-        history: {
+      const warned = await this.warn(trx, at, actor, limits);
+      return {
+        idled: idled.length,
+        warned,
+        timedOut: timedOut.length,
+        expired: expired.length,
+        noCode: noCode.length,
+        endedIds: [...expired, ...timedOut, ...noCode],
+      };
+    });
+  }
+
+  /**
+   * Marks idle sessions quiet past the warning time as warned, and owes
+   * their owners a warning, sent after this transaction, one per person:
+   * a backend that stops in between loses none. Owed first, marked after,
+   * by this sweep's time: the mark then changes no indexed column, so
+   * PostgreSQL updates the rows in place (HOT), several times faster than
+   * a transition marker would.
+   */
+  private async warn(
+    trx: Knex.Transaction,
+    at: number,
+    actor: string,
+    limits: QuietLimits,
+  ): Promise<number> {
+    await insertPerRow(
+      trx,
+      SESSIONS,
+      query =>
+        quietPast(
+          query.where('status', 'idle').whereNull('idle_warned_at'),
+          'warn',
+          at,
+          limits,
+        ),
+      {
+        table: IDLE_WARNINGS_DUE,
+        columns: {
+          session_id: fromRow('id'),
+          user_ref: fromRow('user_ref'),
+          warned_at: at,
+        },
+      },
+    );
+    const owed = () =>
+      trx(IDLE_WARNINGS_DUE).where('warned_at', at).select('session_id');
+    const warned = await trx(SESSIONS)
+      .whereIn('id', owed())
+      .where('status', 'idle')
+      .whereNull('idle_warned_at')
+      .update({ idle_warned_at: at });
+    // A session another transaction moved on in between is not owed.
+    await trx(IDLE_WARNINGS_DUE)
+      .where('warned_at', at)
+      .whereNotExists(
+        trx(SESSIONS)
+          .whereRaw('??.?? = ??.??', [
+            SESSIONS,
+            'id',
+            IDLE_WARNINGS_DUE,
+            'session_id',
+          ])
+          .where(`${SESSIONS}.idle_warned_at`, at)
+          .select(trx.raw('1')),
+      )
+      .delete();
+    if (warned > 0) {
+      await insertPerRow(
+        trx,
+        IDLE_WARNINGS_DUE,
+        query => query.where('warned_at', at),
+        {
           table: EVENTS,
           columns: {
-            session_id: fromRow('id'),
+            session_id: fromRow('session_id'),
             event_type: 'idle_warning',
             from_status: 'idle',
             to_status: 'idle',
@@ -621,25 +682,9 @@ export class KnexSessionStore implements SessionStore {
             created_at: at,
           },
         },
-        afterChange: (trx2, marker) =>
-          insertPerMarkedRow(trx2, SESSIONS, marker, {
-            table: IDLE_WARNINGS_DUE,
-            columns: {
-              session_id: fromRow('id'),
-              user_ref: fromRow('user_ref'),
-              warned_at: at,
-            },
-          }),
-      });
-      return {
-        idled: idled.length,
-        warned: warned.count,
-        timedOut: timedOut.length,
-        expired: expired.length,
-        noCode: noCode.length,
-        endedIds: [...expired, ...timedOut, ...noCode],
-      };
-    });
+      );
+    }
+    return warned;
   }
 
   /** The columns of a session ended now, and by when its cut is due. */

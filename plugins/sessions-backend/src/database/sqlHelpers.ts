@@ -145,6 +145,21 @@ export async function insertPerMarkedRow(
   marker: string,
   history: { table: string; columns: Record<string, HistoryValue> },
 ) {
+  await insertPerRow(
+    trx,
+    source,
+    query => query.where('transition_id', marker),
+    history,
+  );
+}
+
+/** {@link insertPerMarkedRow} for the rows of `source` that `where` picks. */
+export async function insertPerRow(
+  trx: Knex.Transaction,
+  source: string,
+  where: (query: Knex.QueryBuilder) => void,
+  history: { table: string; columns: Record<string, HistoryValue> },
+) {
   // PostgreSQL cannot type a bare parameter in a SELECT list.
   const text = trx.client.config.client === 'pg' ? '?::text' : '?';
   const names = Object.keys(history.columns);
@@ -165,7 +180,7 @@ export async function insertPerMarkedRow(
         ...names,
       ]),
     )
-    .insert(trx(source).where('transition_id', marker).select(values));
+    .insert(trx(source).modify(where).select(values));
 }
 
 /**
