@@ -21,8 +21,8 @@
  * Environment: BENCH_SIZES (default 10000,100000,1000000), BENCH_REQUESTS,
  * BENCH_PG_HOST/PORT/USER (default 127.0.0.1, 5432, postgres).
  *
- * `npm run bench:guard` (BENCH_GUARD=1) is the small run CI makes: 5k and
- * 50k sessions, 150 requests a figure, in about a minute; it exits 1 when
+ * `npm run bench:guard` (BENCH_GUARD=1) is the small run CI makes: 20k and
+ * 200k sessions, 150 requests a figure, in about a minute; it exits 1 when
  * a figure is past its target (see GUARDS), so a change that makes the
  * list, the stats, ingest or the sweep several times slower fails CI.
  */
@@ -46,7 +46,7 @@ const knexFactory = require('knex');
 
 const GUARD = process.env.BENCH_GUARD === '1';
 const SIZES = (
-  process.env.BENCH_SIZES ?? (GUARD ? '5000,50000' : '10000,100000,1000000')
+  process.env.BENCH_SIZES ?? (GUARD ? '20000,200000' : '10000,100000,1000000')
 )
   .split(',')
   .map(Number);

@@ -62,7 +62,7 @@ e2e_status=${PIPESTATUS[0]}
 echo "[test] browser test took $((SECONDS - began)) s"
 
 # The benchmark's small run (bench/run.mjs, BENCH_GUARD=1): fails when the
-# list, the stats, ingest or the sweep is past its target at 5k and 50k
+# list, the stats, ingest or the sweep is past its target at 20k and 200k
 # sessions on PostgreSQL. Before the fault suite, which restarts PostgreSQL.
 echo "[test] benchmark guard"
 began=$SECONDS
