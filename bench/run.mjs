@@ -3,9 +3,9 @@
  * `npm run bench`: how the Active Sessions backend scales, on the local
  * PostgreSQL through its HTTP API. It starts the portal backend on port
  * 7027 with bench/app-config.bench.yaml, fills the plugin's database with
- * 10k, 100k and 1M sessions (SQL straight into the table: seeding is not
- * what is measured), and at each size measures, over BENCH_REQUESTS
- * requests each (default 300):
+ * 10k, 100k, 1M and 10M sessions (SQL straight into the table: seeding is
+ * not what is measured; from 1M on 100,000 of them live), and at each size
+ * measures, over BENCH_REQUESTS requests each (default 300):
  *   - the list (50 rows, by last activity) for one user and for all users
  *     (the guest is an admin), with and without a status filter;
  *   - the stats, for one user and for all users;
@@ -13,9 +13,11 @@
  * At the largest size also:
  *   - activity ingest through the API (batches of 500, two clients) against
  *     a raw knex UPDATE of the same rows, in the same run;
- *   - the idle sweep with 10% of the sessions due against one raw SQL
- *     UPDATE of the same rows; a tenth of the people chose their own idle
- *     and disconnect times (sessions.personalTimeouts).
+ *   - retention deleting a day of history while everyone's list is paged;
+ *   - the idle sweep with a tenth of the sessions (at most 100,000) due
+ *     against one raw SQL UPDATE of the same rows; a tenth of the people
+ *     chose their own idle and disconnect times (sessions.personalTimeouts);
+ *     and the idle warnings that sweep owes, sent by their own task.
  * It prints one table (and writes bench/output/results.json).
  *
  * Environment: BENCH_SIZES (default 10000,100000,1000000), BENCH_REQUESTS,
@@ -46,7 +48,8 @@ const knexFactory = require('knex');
 
 const GUARD = process.env.BENCH_GUARD === '1';
 const SIZES = (
-  process.env.BENCH_SIZES ?? (GUARD ? '20000,200000' : '10000,100000,1000000')
+  process.env.BENCH_SIZES ??
+  (GUARD ? '20000,200000' : '10000,100000,1000000,10000000')
 )
   .split(',')
   .map(Number);
@@ -61,6 +64,7 @@ const API = 'http://localhost:7027/api/sessions';
 const CONNECTOR_TOKEN = 'dev-only-simulator-token-0123456789';
 const GUEST = 'user:development/guest';
 const USERS = 10_000; // every 10,000th session is the guest's
+const LIVE_UNTIL = 500_000; // sessions past this one are all history
 const BATCH = 500;
 const output = join(root, 'bench', 'output');
 mkdirSync(output, { recursive: true });
@@ -202,11 +206,14 @@ async function resetDatabase() {
 }
 
 /**
- * Sessions n in [from, to): 20% open (15% active in the last 4 minutes, 5%
- * idle, quiet for 6 to 20 minutes, so the sweep owes warnings for most of
- * them; started in the last 6 hours), 80% history. Users cycle
- * through 10,000; the guest has the first 200 and every 10,000th, so their
- * pages are full (50 rows) at every size.
+ * Sessions n in [from, to): of the first 500,000, 20% open (15% active in
+ * the last 4 minutes, 5% idle, quiet for 6 to 20 minutes, so the sweep owes
+ * warnings for most of them; started in the last 6 hours), 80% history;
+ * every later one history, so from 1M on 100,000 are live, as in a company
+ * of 100,000 people whose history grows with retention. History ended
+ * within the last 30 days. Users cycle through 10,000; the guest has the
+ * first 200 and every 10,000th, so their pages are full (50 rows) at every
+ * size.
  */
 async function seed(from, to) {
   const now = Date.now();
@@ -227,18 +234,19 @@ async function seed(from, to) {
         (ARRAY['ssh','rdp','web','portal'])[1 + n % 4],
         'bench', 'b' || n, 'laptop-' || (n % 1000),
         '10.' || (n % 250) || '.' || (n / 250 % 250) || '.1', 'Berlin, DE',
-        CASE WHEN (n / 3) % 20 < 3 THEN 'active'
-             WHEN (n / 3) % 20 = 3 THEN 'idle'
+        CASE WHEN k < 3 THEN 'active'
+             WHEN k = 3 THEN 'idle'
              ELSE 'disconnected' END,
-        CASE WHEN (n / 3) % 20 < 4 THEN ${now} - (n % 21600) * 1000
+        CASE WHEN k < 4 THEN ${now} - (n % 21600) * 1000
              ELSE ${now} - (n % 43200) * 60000 END,
-        CASE WHEN (n / 3) % 20 < 3 THEN ${now} - (n % 240) * 1000
-             WHEN (n / 3) % 20 = 3 THEN ${now} - 360000 - (n % 840) * 1000
+        CASE WHEN k < 3 THEN ${now} - (n % 240) * 1000
+             WHEN k = 3 THEN ${now} - 360000 - (n % 840) * 1000
              ELSE ${now} - (n % 43200) * 60000 + 3600000 END,
-        CASE WHEN (n / 3) % 20 < 4 THEN NULL
+        CASE WHEN k < 4 THEN NULL
              ELSE ${now} - (n % 43200) * 60000 + 3600000 END,
-        CASE WHEN (n / 3) % 20 < 4 THEN NULL ELSE 'user' END
-      FROM generate_series(?::bigint, ?::bigint) AS n
+        CASE WHEN k < 4 THEN NULL ELSE 'user' END
+      FROM (SELECT n, CASE WHEN n < ${LIVE_UNTIL} THEN (n / 3) % 20 ELSE 19 END AS k
+            FROM generate_series(?::bigint, ?::bigint) AS n) AS numbered
       RETURNING status, started_at)
       INSERT INTO session_total_deltas (status, open_count, started_at_sum)
       SELECT status, count(*), sum(started_at) FROM inserted
@@ -331,8 +339,73 @@ async function measureIngest() {
   return { rows: rows.length, apiRate, rawRate, ratio: apiRate / rawRate };
 }
 
+/**
+ * Retention deleting a day of history (a hundredth of the table, as with
+ * 100 days kept) while people page: everyone's list, p95 measured while the
+ * retention task runs against p95 right before it.
+ */
+async function measureRetention(size) {
+  const day = Math.round(size / 100);
+  const longAgo = Date.now() - 91 * 86_400_000; // past the 90 days kept
+  await db.raw(
+    `UPDATE sessions SET started_at = ?, last_activity_at = ?, ended_at = ?
+     WHERE id IN (SELECT id FROM sessions WHERE status = 'disconnected'
+                  ORDER BY id LIMIT ?)`,
+    [longAgo - 3_600_000, longAgo, longAgo, day],
+  );
+  await db.raw('VACUUM (ANALYZE) sessions');
+  await db.raw('CHECKPOINT');
+  const path = LISTS.find(([name]) => name === 'list, all users')[1];
+  const quiet = await latency(path);
+  const before = backendLog().length;
+  await call('/.backstage/scheduler/v1/tasks/sessions-retention/trigger', {
+    method: 'POST',
+  });
+  // Paged all along; counted while the scheduler says the task runs.
+  const running = async () =>
+    (await call('/.backstage/scheduler/v1/tasks')).tasks.find(
+      task => task.taskId === 'sessions-retention',
+    )?.taskState?.status === 'running';
+  const times = [];
+  let done;
+  const deadline = Date.now() + 1_800_000;
+  while (!done && Date.now() < deadline) {
+    const now = await running();
+    for (let i = 0; i < 10; i += 1) {
+      const start = process.hrtime.bigint();
+      await call(path);
+      if (now) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    // Over once it logged its count and is no longer seen running.
+    if (!now) {
+      done = backendLog()
+        .slice(before)
+        .match(/Retention deleted (\d+) sessions.* in (\d+) ms/);
+    }
+  }
+  if (!done) throw new Error('retention did not finish in 30 minutes');
+  times.sort((a, b) => a - b);
+  // NaN when it ended before a request saw it run (a small table).
+  const at = p =>
+    times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)] ?? NaN;
+  return {
+    deleted: Number(done[1]),
+    retentionMs: Number(done[2]),
+    quiet,
+    during: {
+      p50: at(0.5),
+      p95: at(0.95),
+      p99: at(0.99),
+      requests: times.length,
+    },
+    ratio: at(0.95) / quiet.p95,
+  };
+}
+
 async function measureSweep(size) {
-  const due = Math.round(size / 10);
+  // A tenth of the table, at most every live session (100,000 from 1M on):
+  // a sweep after an outage.
+  const due = Math.min(Math.round(size / 10), 100_000);
   const old = Date.now() - 3_600_000;
   // Every tenth person chose their own times, short enough that their due
   // sessions end too: the sweep takes both its paths over the same rows.
@@ -461,7 +534,7 @@ async function measureSweep(size) {
 
 // ------------------------------------------------------------------ report
 
-function table(bySize, ingest, sweep) {
+function table(bySize, ingest, sweep, retention) {
   const lines = [];
   const sizes = Object.keys(bySize);
   const label = n => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
@@ -486,6 +559,11 @@ function table(bySize, ingest, sweep) {
   if (ingest) {
     lines.push(
       `Activity ingest at ${label(Number(sizes.at(-1)))}: ${ingest.rows} rows, API ${ingest.apiRate.toFixed(0)} rows/s, raw knex ${ingest.rawRate.toFixed(0)} rows/s, ratio ${ingest.ratio.toFixed(2)} (target ≥ 0.5)`,
+    );
+  }
+  if (retention) {
+    lines.push(
+      `Retention at ${label(Number(sizes.at(-1)))}: deleted ${retention.deleted} sessions of history in ${retention.retentionMs} ms; everyone's list meanwhile p50 / p95 / p99 ${retention.during.p50.toFixed(1)} / ${retention.during.p95.toFixed(1)} / ${retention.during.p99.toFixed(1)} ms over ${retention.during.requests} requests, against p95 ${retention.quiet.p95.toFixed(1)} ms just before: ratio ${retention.ratio.toFixed(2)} (target ≤ 2)`,
     );
   }
   if (sweep) {
@@ -573,12 +651,14 @@ try {
   }
   const ingest = await measureIngest();
   log(`ingest: ratio ${ingest.ratio.toFixed(2)}`);
+  const retention = GUARD ? undefined : await measureRetention(SIZES.at(-1));
+  if (retention) log(`retention: list p95 ratio ${retention.ratio.toFixed(2)}`);
   const sweep = await measureSweep(SIZES.at(-1));
   log(`sweep: ratio ${sweep.ratio.toFixed(2)}`);
   const machine = `${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM, PostgreSQL ${
     (await db.raw('show server_version')).rows[0].server_version
   }, Node ${process.version}`;
-  const report = `Machine: ${machine}\n\n${table(bySize, ingest, sweep)}`;
+  const report = `Machine: ${machine}\n\n${table(bySize, ingest, sweep, retention)}`;
   const results = {
     first: bySize[SIZES[0]],
     last: bySize[SIZES.at(-1)],
@@ -598,7 +678,19 @@ try {
   }
   writeFileSync(
     join(output, 'results.json'),
-    JSON.stringify({ machine, bySize, ingest, sweep, guards }, null, 2),
+    JSON.stringify(
+      {
+        machine,
+        date: new Date().toISOString(),
+        bySize,
+        ingest,
+        retention,
+        sweep,
+        guards,
+      },
+      null,
+      2,
+    ),
   );
   console.log(`\n${report}\n`);
   for (const guard of guards) {

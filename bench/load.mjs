@@ -1,0 +1,358 @@
+#!/usr/bin/env node
+/*
+ * `npm run bench:load`: the Active Sessions backend under a mixed workload,
+ * on one replica and then on two on the same PostgreSQL database.
+ *
+ * It starts the portal backend on port 7037 with bench/app-config.load.yaml
+ * (databases prefixed sessions_load_, dropped at start; the sweep every
+ * 30 s on its own schedule), seeds 100k live sessions spread over 20
+ * connector sources plus ended history (SQL, as bench/run.mjs does), and
+ * runs the workload of bench/loadWorkload.mjs for BENCH_LOAD_SECONDS after
+ * a warm-up: 20 connectors heartbeating every live session every 30 s and
+ * following their order feeds, 50 readers paging lists and reading stats
+ * (closed loops: they take what the backend can give), and the guest
+ * ending its sessions at a steady rate, each timed until its connector's
+ * acknowledgement was accepted. Each phase also adds sessions that went
+ * quiet, so the sweep idles, warns and disconnects some as it runs. Then
+ * it starts a second replica on port 7038 with the same config and runs
+ * the same workload spread across both.
+ *
+ * It prints one table (and writes bench/output/load.json): p50/p95/p99 of
+ * the list and the stats, End → order seen → acknowledged, the requests
+ * served per second, and the ratio two replicas / one.
+ *
+ * Environment: BENCH_LOAD_SECONDS (measured seconds a phase, default 150),
+ * BENCH_LOAD_WARMUP (seconds, default 15), BENCH_LOAD_SESSIONS (live,
+ * default 100000), BENCH_LOAD_HISTORY (ended, default 200000),
+ * BENCH_LOAD_QUIET (gone quiet, a phase, default 2000), BENCH_LOAD_READERS
+ * (default 50), BENCH_LOAD_ENDS_PER_SECOND (default 2), BENCH_PG_HOST/PORT/
+ * USER (default 127.0.0.1, 5432, postgres).
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  cpuSeconds,
+  knexFactory,
+  percentiles,
+  PG,
+  portInUse,
+  root,
+  signIn,
+  sleep,
+  startBackend,
+  waitFor,
+  waitForHealth,
+} from './backend.mjs';
+import {
+  dropDatabases,
+  guestLiveIds,
+  liveBySource,
+  seedQuiet,
+  seedSessions,
+} from './loadSeed.mjs';
+import { Metrics, Workload } from './loadWorkload.mjs';
+
+const env = process.env;
+const SECONDS = Number(env.BENCH_LOAD_SECONDS ?? 150);
+const WARMUP = Number(env.BENCH_LOAD_WARMUP ?? 15);
+const LIVE = Number(env.BENCH_LOAD_SESSIONS ?? 100_000);
+const HISTORY = Number(env.BENCH_LOAD_HISTORY ?? 200_000);
+const QUIET = Number(env.BENCH_LOAD_QUIET ?? 2000);
+const READERS = Number(env.BENCH_LOAD_READERS ?? 50);
+const ENDS_PER_SECOND = Number(env.BENCH_LOAD_ENDS_PER_SECOND ?? 2);
+/** As many as bench/app-config.load.yaml declares. */
+const SOURCES = 20;
+const PORTS = [7037, 7038];
+const PREFIX = 'sessions_load_';
+/** How long Ends sent while measuring may take to be acknowledged after. */
+const DRAIN_MS = 15_000;
+
+const output = join(root, 'bench', 'output');
+mkdirSync(output, { recursive: true });
+const config = join(root, 'bench', 'app-config.load.yaml');
+const log = (...args) => console.log('[bench:load]', ...args);
+const seconds = since => ((performance.now() - since) / 1000).toFixed(0);
+
+// ------------------------------------------------------------- processes
+
+const replicas = [];
+function startReplica(index) {
+  const replica = startBackend({
+    port: PORTS[index],
+    configs: [config],
+    logPath: join(output, `load-replica-${index + 1}.log`),
+    env: { BENCH_LOAD_PORT: String(PORTS[index]) },
+  });
+  replicas.push(replica);
+  return replica;
+}
+
+/** CPU seconds so far of each replica, of PostgreSQL and of this script. */
+function cpuSample() {
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') {
+        postgres += cpuSeconds(pid);
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const { user, system } = process.cpuUsage();
+  return {
+    backends: replicas.map(replica => cpuSeconds(replica.pid())),
+    postgres,
+    load: (user + system) / 1e6,
+  };
+}
+
+// ----------------------------------------------------------------- phases
+
+/** What the sweep (a global task: one replica at a time) logged, by replica. */
+function sweepRuns(marks) {
+  return replicas.map((replica, i) => {
+    const text = replica.log().slice(marks[i] ?? 0);
+    const runs = [...text.matchAll(/Session sweep: (.*) in (\d+) ms/g)];
+    return { runs: runs.length, ms: runs.map(match => Number(match[2])) };
+  });
+}
+
+async function runPhase(workload, db, token, tag) {
+  await seedQuiet(db, { count: QUIET, sources: SOURCES, tag });
+  await db.raw('ANALYZE sessions');
+  const pool = (await guestLiveIds(db)).sort(() => Math.random() - 0.5);
+  const metrics = new Metrics();
+  workload.start({
+    apis: replicas.map(replica => replica.api),
+    token,
+    metrics,
+    pool,
+  });
+  await sleep(WARMUP * 1000);
+  const marks = replicas.map(replica => replica.log().length);
+  const cpuBefore = cpuSample();
+  const began = performance.now();
+  metrics.measuring = true;
+  await sleep(SECONDS * 1000);
+  metrics.measuring = false;
+  const elapsed = (performance.now() - began) / 1000;
+  const cpuAfter = cpuSample();
+  workload.stopEnds();
+  await waitFor(() => workload.waiting === 0, 'acknowledgements', DRAIN_MS)
+    // Reported as not acknowledged.
+    .catch(() => {});
+  const unacknowledged = workload.waiting;
+  await workload.stop();
+  workload.pending.clear();
+  return summarize(metrics, {
+    elapsed,
+    unacknowledged,
+    cpu: {
+      backends: cpuAfter.backends.map(
+        (after, i) => (after - cpuBefore.backends[i]) / elapsed,
+      ),
+      postgres: (cpuAfter.postgres - cpuBefore.postgres) / elapsed,
+      load: (cpuAfter.load - cpuBefore.load) / elapsed,
+    },
+    sweep: sweepRuns(marks),
+  });
+}
+
+const READS = ['list', 'stats'];
+
+function summarize(metrics, extra) {
+  const of = kind => [...(metrics.times.get(kind) ?? [])];
+  const latencies = {};
+  for (const kind of metrics.times.keys())
+    latencies[kind] = percentiles(of(kind));
+  // Both scopes together, and each apart.
+  for (const read of READS) {
+    latencies[read] = percentiles([
+      ...of(`${read}, all users`),
+      ...of(`${read}, one user`),
+    ]);
+  }
+  const served = kind => latencies[kind]?.count ?? 0;
+  const perSecond = n => n / extra.elapsed;
+  const requestKinds = [
+    'list, all users',
+    'list, one user',
+    'stats, all users',
+    'stats, one user',
+    'heartbeat',
+    'feed read',
+    'ack',
+    'start',
+    'End',
+  ];
+  return {
+    seconds: extra.elapsed,
+    latencies,
+    readsPerSecond: perSecond(served('list') + served('stats')),
+    requestsPerSecond: perSecond(
+      requestKinds.reduce((sum, kind) => sum + served(kind), 0),
+    ),
+    heartbeatRowsPerSecond: perSecond(
+      metrics.counts.get('heartbeat rows') ?? 0,
+    ),
+    ordersAcknowledged: metrics.counts.get('orders') ?? 0,
+    unacknowledged: extra.unacknowledged,
+    errors: Object.fromEntries(metrics.errors),
+    cpu: extra.cpu,
+    sweep: extra.sweep,
+  };
+}
+
+// ------------------------------------------------------------------ report
+
+const ms = value => (Number.isFinite(value) ? value.toFixed(0) : '–');
+const triple = l => (l ? `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)}` : '–');
+
+function table(phases) {
+  const rows = [
+    ['list (50 rows), ms p50 / p95 / p99', p => triple(p.latencies.list)],
+    ['stats, ms p50 / p95 / p99', p => triple(p.latencies.stats)],
+    ['End request, ms', p => triple(p.latencies.End)],
+    [
+      'End → order seen by connector, ms',
+      p => triple(p.latencies['End → order seen']),
+    ],
+    [
+      'End → acknowledged, ms (goal p99 ≤ 1000)',
+      p => triple(p.latencies['End → acknowledged']),
+    ],
+    [
+      'Ends timed / not acknowledged',
+      p =>
+        `${p.latencies['End → acknowledged']?.count ?? 0} / ${p.unacknowledged}`,
+    ],
+    ['heartbeat batch (500), ms', p => triple(p.latencies.heartbeat)],
+    [
+      'heartbeat lag behind schedule, ms',
+      p => triple(p.latencies['heartbeat lag']),
+    ],
+    [
+      'heartbeated rows/s (100k per 30 s: 3333)',
+      p => p.heartbeatRowsPerSecond.toFixed(0),
+    ],
+    ['order acknowledgement, ms', p => triple(p.latencies.ack)],
+    ['orders acknowledged (Ends and sweep)', p => String(p.ordersAcknowledged)],
+    ['reads/s (list + stats)', p => p.readsPerSecond.toFixed(1)],
+    ['requests/s served, all kinds', p => p.requestsPerSecond.toFixed(1)],
+    ['sweep runs (by replica)', p => p.sweep.map(s => s.runs).join(' + ')],
+    ['sweep run ms, max', p => ms(Math.max(...p.sweep.flatMap(s => s.ms)))],
+    [
+      'CPU cores: backends / PostgreSQL / load',
+      p =>
+        `${p.cpu.backends.map(c => c.toFixed(2)).join(' + ')} / ${p.cpu.postgres.toFixed(2)} / ${p.cpu.load.toFixed(2)}`,
+    ],
+    [
+      'errors',
+      p =>
+        Object.entries(p.errors)
+          .map(([kind, e]) => `${kind}: ${e.count}`)
+          .join(', ') || '0',
+    ],
+  ];
+  const names = Object.keys(phases);
+  return [
+    `| measure | ${names.join(' | ')} |`,
+    `| --- | ${names.map(() => '---').join(' | ')} |`,
+    ...rows.map(
+      ([name, cell]) =>
+        `| ${name} | ${names.map(n => cell(phases[n])).join(' | ')} |`,
+    ),
+  ].join('\n');
+}
+
+// -------------------------------------------------------------------- main
+
+const admin = knexFactory({
+  client: 'pg',
+  connection: { ...PG, database: 'postgres' },
+  pool: { min: 0, max: 1 },
+});
+let db;
+const runBegan = performance.now();
+try {
+  for (const port of PORTS) {
+    if (portInUse(port)) throw new Error(`port ${port} is in use`);
+  }
+  log(`dropped ${await dropDatabases(admin, PREFIX)} databases of ${PREFIX}`);
+  let began = performance.now();
+  const first = startReplica(0);
+  await waitForHealth(first);
+  log(`replica 1 up in ${seconds(began)} s`);
+  db = knexFactory({
+    client: 'pg',
+    connection: { ...PG, database: `${PREFIX}sessions` },
+    pool: { min: 0, max: 2 },
+  });
+  began = performance.now();
+  await seedSessions(db, { live: LIVE, history: HISTORY, sources: SOURCES });
+  await db.raw('VACUUM (ANALYZE) sessions');
+  log(
+    `seeded ${LIVE} live and ${HISTORY} ended sessions in ${seconds(began)} s`,
+  );
+  const token = await signIn(first.base);
+  const workload = new Workload({
+    live: await liveBySource(db),
+    readers: READERS,
+    endsPerSecond: ENDS_PER_SECOND,
+  });
+  const phases = {};
+  log(`one replica: ${WARMUP} s warm-up, ${SECONDS} s measured`);
+  phases['1 replica'] = await runPhase(workload, db, token, 1);
+  log(`one replica: ${phases['1 replica'].readsPerSecond.toFixed(1)} reads/s`);
+
+  began = performance.now();
+  await waitForHealth(startReplica(1));
+  log(`replica 2 up in ${seconds(began)} s`);
+  // The first phase's heartbeats left dead rows: start the second even.
+  await db.raw('VACUUM (ANALYZE) sessions');
+  log(`two replicas: ${WARMUP} s warm-up, ${SECONDS} s measured`);
+  phases['2 replicas'] = await runPhase(workload, db, token, 2);
+  log(
+    `two replicas: ${phases['2 replicas'].readsPerSecond.toFixed(1)} reads/s`,
+  );
+
+  const [one, two] = Object.values(phases);
+  const ratio = {
+    reads: two.readsPerSecond / one.readsPerSecond,
+    requests: two.requestsPerSecond / one.requestsPerSecond,
+    listP99: two.latencies.list.p99 / one.latencies.list.p99,
+    statsP99: two.latencies.stats.p99 / one.latencies.stats.p99,
+  };
+  const machine = `${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM, PostgreSQL ${
+    (await db.raw('show server_version')).rows[0].server_version
+  }, Node ${process.version}`;
+  const settings = {
+    seconds: SECONDS,
+    warmup: WARMUP,
+    live: LIVE,
+    history: HISTORY,
+    quietPerPhase: QUIET,
+    connectors: SOURCES,
+    readers: READERS,
+    endsPerSecond: ENDS_PER_SECOND,
+  };
+  const duration = (performance.now() - runBegan) / 1000;
+  writeFileSync(
+    join(output, 'load.json'),
+    JSON.stringify({ machine, settings, duration, phases, ratio }, null, 2),
+  );
+  console.log(
+    `\nMachine: ${machine}\nWorkload: ${LIVE} live sessions over ${SOURCES} connectors heartbeating every 30 s, ${READERS} closed-loop readers, ${ENDS_PER_SECOND} Ends/s, sweep every 30 s; ${SECONDS} s measured per phase after ${WARMUP} s warm-up\n\n${table(phases)}\n`,
+  );
+  console.log(
+    `Two replicas / one: reads/s ×${ratio.reads.toFixed(2)}, all requests/s ×${ratio.requests.toFixed(2)} (goal ≥ 1.6 at the same p99); list p99 ×${ratio.listP99.toFixed(2)}, stats p99 ×${ratio.statsP99.toFixed(2)}`,
+  );
+  log(`done in ${duration.toFixed(0)} s`);
+} finally {
+  for (const replica of replicas) await replica.stop();
+  await db?.destroy();
+  await admin.destroy();
+}
