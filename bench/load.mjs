@@ -28,7 +28,7 @@
  * (default 50), BENCH_LOAD_ENDS_PER_SECOND (default 2), BENCH_PG_HOST/PORT/
  * USER (default 127.0.0.1, 5432, postgres).
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -89,23 +89,26 @@ function startReplica(index) {
   return replica;
 }
 
-/** CPU seconds so far of each replica, of PostgreSQL and of this script. */
+/**
+ * CPU seconds so far: each replica's server, this script, and the whole
+ * machine (busy time of all CPUs, /proc/stat). PostgreSQL is counted as
+ * the rest: its connection processes come and go with the pools, taking
+ * their counts with them.
+ */
 function cpuSample() {
-  let postgres = 0;
-  for (const pid of readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') {
-        postgres += cpuSeconds(pid);
-      }
-    } catch {
-      // gone meanwhile
-    }
-  }
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait rest.
+  const busy =
+    ticks.slice(0, 8).reduce((sum, n) => sum + n, 0) - ticks[3] - ticks[4];
   const { user, system } = process.cpuUsage();
   return {
     backends: replicas.map(replica => cpuSeconds(replica.pid())),
-    postgres,
     load: (user + system) / 1e6,
+    machine: busy / 100,
   };
 }
 
@@ -154,8 +157,8 @@ async function runPhase(workload, db, token, tag) {
       backends: cpuAfter.backends.map(
         (after, i) => (after - cpuBefore.backends[i]) / elapsed,
       ),
-      postgres: (cpuAfter.postgres - cpuBefore.postgres) / elapsed,
       load: (cpuAfter.load - cpuBefore.load) / elapsed,
+      machine: (cpuAfter.machine - cpuBefore.machine) / elapsed,
     },
     sweep: sweepRuns(marks),
   });
@@ -243,11 +246,14 @@ function table(phases) {
     ['reads/s (list + stats)', p => p.readsPerSecond.toFixed(1)],
     ['requests/s served, all kinds', p => p.requestsPerSecond.toFixed(1)],
     ['sweep runs (by replica)', p => p.sweep.map(s => s.runs).join(' + ')],
-    ['sweep run ms, max', p => ms(Math.max(...p.sweep.flatMap(s => s.ms)))],
+    ['sweep run, ms (max)', p => ms(Math.max(...p.sweep.flatMap(s => s.ms)))],
     [
-      'CPU cores: backends / PostgreSQL / load',
-      p =>
-        `${p.cpu.backends.map(c => c.toFixed(2)).join(' + ')} / ${p.cpu.postgres.toFixed(2)} / ${p.cpu.load.toFixed(2)}`,
+      `CPU cores busy: backends / load / rest (PostgreSQL…) / all ${cpus().length}`,
+      p => {
+        const backends = p.cpu.backends.reduce((sum, c) => sum + c, 0);
+        const rest = p.cpu.machine - backends - p.cpu.load;
+        return `${p.cpu.backends.map(c => c.toFixed(2)).join(' + ')} / ${p.cpu.load.toFixed(2)} / ${rest.toFixed(2)} / ${p.cpu.machine.toFixed(2)}`;
+      },
     ],
     [
       'errors',

@@ -78,5 +78,45 @@ describe('SessionSweeper', () => {
       await sweeper.run();
       expect(auditor.createEvent).toHaveBeenCalledTimes(1);
     });
+
+    it('audits every session a large sweep ends, a thousand to a record', async () => {
+      const { store } = await migratedStore(
+        databases,
+        databaseId as TestDatabaseId,
+      );
+      const now = Date.UTC(2026, 5, 1, 12, 0);
+      const abandoned = Array.from({ length: 2500 }, () =>
+        newSession({
+          startedAt: now - 60 * MINUTE,
+          lastActivityAt: now - 31 * MINUTE,
+        }),
+      );
+      await store.insertSessions(abandoned, 'test');
+      const auditor = mockServices.auditor.mock();
+      await new SessionSweeper(
+        store,
+        settings,
+        mockServices.logger.mock(),
+        auditor,
+        () => now,
+      ).run();
+
+      const records = auditor.createEvent.mock.calls.map(([event]) => event);
+      expect(
+        records.map(event => [
+          event.eventId,
+          event.meta?.part,
+          event.meta?.parts,
+          (event.meta?.sessionIds as string[]).length,
+        ]),
+      ).toEqual([
+        ['session-end', 1, 3, 1000],
+        ['session-end', 2, 3, 1000],
+        ['session-end', 3, 3, 500],
+      ]);
+      expect(
+        records.flatMap(event => event.meta?.sessionIds as string[]).sort(),
+      ).toEqual(abandoned.map(session => session.id).sort());
+    });
   });
 });

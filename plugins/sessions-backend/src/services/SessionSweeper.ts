@@ -5,6 +5,9 @@ import { SessionsSettings } from '../config';
 /** Recorded as the actor of the changes the sweep makes. */
 export const SWEEP_ACTOR = 'sessions:sweep';
 
+/** Session ids in one audit record of a sweep. */
+const AUDITED_PER_RECORD = 1000;
+
 /**
  * The scheduled sweep: idles quiet sessions, warns, and disconnects those
  * past their idle timeout or max lifetime, in set-based statements; each
@@ -42,13 +45,22 @@ export class SessionSweeper {
       personal: this.settings.personalTimeouts,
     });
     if (counts.warned > 0) this.onWarned();
-    if (counts.endedIds.length > 0) {
+    // Every ended id is audited, a thousand to a record: a sweep after an
+    // outage ends 100,000, and one record would be a 4 MB log line, past
+    // what most log pipelines take.
+    const parts = Math.ceil(counts.endedIds.length / AUDITED_PER_RECORD);
+    for (let part = 0; part < parts; part += 1) {
       const audit = await this.auditor.createEvent({
         eventId: 'session-end',
         severityLevel: 'low',
         meta: {
           actionType: 'sweep',
-          sessionIds: counts.endedIds,
+          sessionIds: counts.endedIds.slice(
+            part * AUDITED_PER_RECORD,
+            (part + 1) * AUDITED_PER_RECORD,
+          ),
+          part: part + 1,
+          parts,
           idleTimeouts: counts.timedOut,
           maxLifetimes: counts.expired,
           noSecondFactor: counts.noCode,
