@@ -5,10 +5,12 @@
  * and latency percentiles.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { gunzipSync } from 'node:zlib';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,11 +30,13 @@ export const CONNECTOR_TOKEN = 'dev-only-simulator-token-0123456789';
 export const sleep = (ms, signal) =>
   new Promise(resolve => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
   });
 
 export async function waitFor(check, what, timeoutMs = 240_000) {
@@ -54,7 +58,9 @@ export async function waitFor(check, what, timeoutMs = 240_000) {
  * configs' ${VARIABLES}; BENCH_PG_* are always set.
  */
 export function startBackend({ port, configs, logPath, env = {} }) {
-  const logFile = createWriteStream(logPath);
+  // The child writes its log itself: piped through this process, every
+  // request's log line would cost the load generator too.
+  const logFd = openSync(logPath, 'w');
   const child = spawn(
     'npx',
     [
@@ -77,11 +83,10 @@ export function startBackend({ port, configs, logPath, env = {} }) {
         ...env,
       },
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', logFd, logFd],
     },
   );
-  child.stdout.pipe(logFile);
-  child.stderr.pipe(logFile);
+  closeSync(logFd);
   const exited = new Promise(resolve => child.once('exit', resolve));
   const base = `http://localhost:${port}`;
   return {
@@ -145,20 +150,59 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * Keep-alive connections without a limit; node:http, not fetch: it costs
+ * the load generator, which shares the CPUs with what it measures, about
+ * half as much per request.
+ */
+const agent = new http.Agent({ keepAlive: true });
+
 /** One call; the parsed JSON body, or an HttpError for a status ≥ 400. */
-export async function call(url, { token, method = 'GET', body, signal } = {}) {
-  const res = await fetch(url, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-    signal,
+export function call(url, { token, method = 'GET', body, signal } = {}) {
+  const payload = body ? JSON.stringify(body) : undefined;
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        signal,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          // As browsers do: the backend compresses what it sends.
+          'Accept-Encoding': 'gzip',
+          ...(payload
+            ? {
+                'Content-Type': 'application/json',
+                'Content-Length': Buffer.byteLength(payload),
+              }
+            : {}),
+        },
+      },
+      res => {
+        const chunks = [];
+        res.on('data', data => chunks.push(data));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            let raw = Buffer.concat(chunks);
+            if (res.headers['content-encoding'] === 'gzip')
+              raw = gunzipSync(raw);
+            const text = raw.toString('utf8');
+            if (res.statusCode >= 400) {
+              reject(new HttpError(method, url, res.statusCode, text));
+            } else {
+              resolve(text ? JSON.parse(text) : undefined);
+            }
+          } catch (error) {
+            reject(error);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
   });
-  const text = await res.text();
-  if (!res.ok) throw new HttpError(method, url, res.status, text);
-  return text ? JSON.parse(text) : undefined;
 }
 
 /** Nearest-rank percentiles of `times` (ms), which it sorts. */

@@ -31,7 +31,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import {
   cpuSeconds,
   knexFactory,
@@ -114,6 +114,34 @@ function cpuSample() {
 
 // ----------------------------------------------------------------- phases
 
+/**
+ * Samples the plugin database's connections twice a second until `signal`:
+ * how many run a statement and how many are open (each replica's pool
+ * holds up to 10, knex's default), to tell waiting on the pool from
+ * waiting on the CPU.
+ */
+async function sampleConnections(admin, signal) {
+  const active = [];
+  const open = [];
+  while (!signal.aborted) {
+    const { rows } = await admin.raw(
+      `SELECT count(*) FILTER (WHERE state = 'active') AS active,
+              count(*) AS open
+       FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()`,
+      [`${PREFIX}sessions`],
+    );
+    active.push(Number(rows[0].active));
+    open.push(Number(rows[0].open));
+    await sleep(500, signal);
+  }
+  const mean = values => values.reduce((sum, n) => sum + n, 0) / values.length;
+  return {
+    activeMean: mean(active),
+    activeMax: Math.max(...active),
+    openMax: Math.max(...open),
+  };
+}
+
 /** What the sweep (a global task: one replica at a time) logged, by replica. */
 function sweepRuns(marks) {
   return replicas.map((replica, i) => {
@@ -139,8 +167,15 @@ async function runPhase(workload, db, token, tag) {
   const cpuBefore = cpuSample();
   const began = performance.now();
   metrics.measuring = true;
+  // A busy load generator would add its own delay to every figure.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const sampling = new AbortController();
+  const connections = sampleConnections(admin, sampling.signal);
   await sleep(SECONDS * 1000);
   metrics.measuring = false;
+  loopDelay.disable();
+  sampling.abort();
   const elapsed = (performance.now() - began) / 1000;
   const cpuAfter = cpuSample();
   workload.stopEnds();
@@ -161,6 +196,12 @@ async function runPhase(workload, db, token, tag) {
       machine: (cpuAfter.machine - cpuBefore.machine) / elapsed,
     },
     sweep: sweepRuns(marks),
+    connections: await connections,
+    loopDelayMs: {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    },
   });
 }
 
@@ -191,13 +232,18 @@ function summarize(metrics, extra) {
     'start',
     'End',
   ];
+  const requestsPerSecond = perSecond(
+    requestKinds.reduce((sum, kind) => sum + served(kind), 0),
+  );
   return {
     seconds: extra.elapsed,
     latencies,
     readsPerSecond: perSecond(served('list') + served('stats')),
-    requestsPerSecond: perSecond(
-      requestKinds.reduce((sum, kind) => sum + served(kind), 0),
-    ),
+    requestsPerSecond,
+    // What a replica serves per core it gets: flat when nothing but CPU
+    // holds the replicas back.
+    requestsPerBackendCore:
+      requestsPerSecond / extra.cpu.backends.reduce((sum, c) => sum + c, 0),
     heartbeatRowsPerSecond: perSecond(
       metrics.counts.get('heartbeat rows') ?? 0,
     ),
@@ -205,6 +251,8 @@ function summarize(metrics, extra) {
     unacknowledged: extra.unacknowledged,
     errors: Object.fromEntries(metrics.errors),
     cpu: extra.cpu,
+    connections: extra.connections,
+    loadLoopDelayMs: extra.loopDelayMs,
     sweep: extra.sweep,
   };
 }
@@ -242,9 +290,14 @@ function table(phases) {
       p => p.heartbeatRowsPerSecond.toFixed(0),
     ],
     ['order acknowledgement, ms', p => triple(p.latencies.ack)],
+    ['new session in place of a cut one, ms', p => triple(p.latencies.start)],
     ['orders acknowledged (Ends and sweep)', p => String(p.ordersAcknowledged)],
     ['reads/s (list + stats)', p => p.readsPerSecond.toFixed(1)],
     ['requests/s served, all kinds', p => p.requestsPerSecond.toFixed(1)],
+    [
+      'requests/s per busy backend core',
+      p => p.requestsPerBackendCore.toFixed(0),
+    ],
     ['sweep runs (by replica)', p => p.sweep.map(s => s.runs).join(' + ')],
     ['sweep run, ms (max)', p => ms(Math.max(...p.sweep.flatMap(s => s.ms)))],
     [
@@ -254,6 +307,16 @@ function table(phases) {
         const rest = p.cpu.machine - backends - p.cpu.load;
         return `${p.cpu.backends.map(c => c.toFixed(2)).join(' + ')} / ${p.cpu.load.toFixed(2)} / ${rest.toFixed(2)} / ${p.cpu.machine.toFixed(2)}`;
       },
+    ],
+    [
+      'plugin DB connections: running a statement, mean / max; open, max',
+      ({ connections: c }) =>
+        `${c.activeMean.toFixed(1)} / ${c.activeMax} ; ${c.openMax}`,
+    ],
+    [
+      "load generator's event-loop delay, ms p50 / p99 / max",
+      ({ loadLoopDelayMs: d }) =>
+        `${d.p50.toFixed(0)} / ${d.p99.toFixed(0)} / ${d.max.toFixed(0)}`,
     ],
     [
       'errors',
@@ -288,6 +351,11 @@ try {
     if (portInUse(port)) throw new Error(`port ${port} is in use`);
   }
   log(`dropped ${await dropDatabases(admin, PREFIX)} databases of ${PREFIX}`);
+  // Anything else on the machine skews both phases: say how busy it was.
+  const idleBefore = cpuSample();
+  await sleep(3000);
+  const busyBefore = (cpuSample().machine - idleBefore.machine) / 3;
+  log(`machine busy before start: ${busyBefore.toFixed(2)} CPUs`);
   let began = performance.now();
   const first = startReplica(0);
   await waitForHealth(first);
@@ -331,6 +399,10 @@ try {
     requests: two.requestsPerSecond / one.requestsPerSecond,
     listP99: two.latencies.list.p99 / one.latencies.list.p99,
     statsP99: two.latencies.stats.p99 / one.latencies.stats.p99,
+    perBackendCore: two.requestsPerBackendCore / one.requestsPerBackendCore,
+    // The most any second replica could add here: all the CPUs over what
+    // the machine was busy with for one.
+    cpuCeiling: cpus().length / one.cpu.machine,
   };
   const machine = `${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM, PostgreSQL ${
     (await db.raw('show server_version')).rows[0].server_version
@@ -348,13 +420,17 @@ try {
   const duration = (performance.now() - runBegan) / 1000;
   writeFileSync(
     join(output, 'load.json'),
-    JSON.stringify({ machine, settings, duration, phases, ratio }, null, 2),
+    JSON.stringify(
+      { machine, busyBefore, settings, duration, phases, ratio },
+      null,
+      2,
+    ),
   );
   console.log(
-    `\nMachine: ${machine}\nWorkload: ${LIVE} live sessions over ${SOURCES} connectors heartbeating every 30 s, ${READERS} closed-loop readers, ${ENDS_PER_SECOND} Ends/s, sweep every 30 s; ${SECONDS} s measured per phase after ${WARMUP} s warm-up\n\n${table(phases)}\n`,
+    `\nMachine: ${machine}; busy ${busyBefore.toFixed(2)} CPUs before the run\nWorkload: ${LIVE} live sessions over ${SOURCES} connectors heartbeating every 30 s, ${READERS} closed-loop readers, ${ENDS_PER_SECOND} Ends/s, sweep every 30 s; ${SECONDS} s measured per phase after ${WARMUP} s warm-up\n\n${table(phases)}\n`,
   );
   console.log(
-    `Two replicas / one: reads/s ×${ratio.reads.toFixed(2)}, all requests/s ×${ratio.requests.toFixed(2)} (goal ≥ 1.6 at the same p99); list p99 ×${ratio.listP99.toFixed(2)}, stats p99 ×${ratio.statsP99.toFixed(2)}`,
+    `Two replicas / one: reads/s ×${ratio.reads.toFixed(2)}, all requests/s ×${ratio.requests.toFixed(2)} (goal ≥ 1.6 at the same p99); list p99 ×${ratio.listP99.toFixed(2)}, stats p99 ×${ratio.statsP99.toFixed(2)}; requests per busy backend core ×${ratio.perBackendCore.toFixed(2)}. With one replica the machine was busy ${one.cpu.machine.toFixed(2)} of its ${cpus().length} CPUs: at most ×${ratio.cpuCeiling.toFixed(2)} more CPU to give to anything.`,
   );
   log(`done in ${duration.toFixed(0)} s`);
 } finally {

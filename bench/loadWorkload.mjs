@@ -72,6 +72,7 @@ export class Workload {
     /** Ends waiting for their acknowledgement: session id → times. */
     this.pending = new Map();
     this.started = 0;
+    this.replacing = [];
   }
 
   /** Runs every actor against `apis` until stop(); `pool`: ids to End. */
@@ -105,7 +106,8 @@ export class Workload {
   async stop() {
     this.abort.abort();
     await Promise.allSettled(this.running);
-    await Promise.allSettled(this.ending ?? []);
+    await Promise.allSettled([...(this.ending ?? []), ...this.replacing]);
+    this.replacing = [];
   }
 
   /** One timed call; undefined (and an error counted) when it failed. */
@@ -134,7 +136,7 @@ export class Workload {
         await sleepUntil(due, signal);
         if (signal.aborted) return;
         // Late when the previous batch took longer than its share.
-        this.metrics.add('heartbeat lag', performance.now() - due);
+        this.metrics.add('heartbeat lag', Math.max(0, performance.now() - due));
         const result = await this.timed(
           'heartbeat',
           `${api}/connector/sessions/activity`,
@@ -214,7 +216,10 @@ export class Workload {
             replaced.push(userRef);
           }
         }
-        if (replaced.length) await this.replace(connector, api, replaced);
+        // People sign in again on their own time, not the feed's.
+        if (replaced.length) {
+          this.replacing.push(this.replace(connector, api, replaced));
+        }
       }
       connector.cursor = page.cursor;
     }

@@ -9,14 +9,20 @@ export BACKSTAGE_TEST_DISABLE_DOCKER=1
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-$PGHOST_URL}"
 
 # backend-test-utils wants a user with a password in the MySQL URL; the local
-# MariaDB has root without one, so create a dedicated test user once.
+# MariaDB has root without one, so create a dedicated test user. It gets only
+# what the tests need: everything on the databases backend-test-utils makes
+# (named db<32 hex digits>), and PROCESS to read information_schema.innodb_trx
+# (lateCommits.test.ts watches a transaction wait for a lock) — not the rest
+# of the developer's server. Earlier versions of this script granted all on
+# *.*; the REVOKE takes that back.
 if [ -z "${BACKSTAGE_TEST_DATABASE_MYSQL8_CONNECTION_STRING:-}" ]; then
   if command -v mariadb >/dev/null 2>&1 &&
     mariadb -uroot -h"$MYSQL_HOST" -e "
       CREATE USER IF NOT EXISTS 'backstage'@'%' IDENTIFIED BY 'backstage';
       CREATE USER IF NOT EXISTS 'backstage'@'localhost' IDENTIFIED BY 'backstage';
-      GRANT ALL PRIVILEGES ON *.* TO 'backstage'@'%' WITH GRANT OPTION;
-      GRANT ALL PRIVILEGES ON *.* TO 'backstage'@'localhost' WITH GRANT OPTION;
+      REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'backstage'@'%', 'backstage'@'localhost';
+      GRANT ALL PRIVILEGES ON \`db%\`.* TO 'backstage'@'%', 'backstage'@'localhost';
+      GRANT PROCESS ON *.* TO 'backstage'@'%', 'backstage'@'localhost';
       FLUSH PRIVILEGES;" 2>/dev/null; then
     # The path segment is required by the URL parser; each test database
     # gets its own generated name.
