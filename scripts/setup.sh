@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# `npm ci` refuses this lockfile against the registry reachable here (some
-# optional platform binaries are missing from it, see BACKSTAGE-NOTES.md);
+# `npm ci` refuses this lockfile against the registry reachable here: some
+# optional platform binaries it names are missing from that registry;
 # `npm install` honours the committed lockfile and leaves it unchanged.
 if [ ! -f node_modules/.package-lock.json ] ||
   [ package-lock.json -nt node_modules/.package-lock.json ]; then

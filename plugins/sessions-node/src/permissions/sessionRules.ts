@@ -99,7 +99,7 @@ const hasStatus = createPermissionRule({
   paramsSchema: z.object({
     statuses: z
       .array(z.enum(SESSION_STATUSES))
-      .describe('Statuses: active, idle, disconnected'),
+      .describe('Statuses: active, idle, terminating, disconnected'),
   }),
   apply: (session, { statuses }) => statuses.includes(session.status),
   toQuery: ({ statuses }) => ({ property: 'status', values: statuses }),

@@ -38,7 +38,10 @@ export interface SessionsApi {
   /** Counters of the caller's open sessions. */
   getStats(options?: { user?: string; all?: boolean }): Promise<SessionStats>;
   getSession(id: string): Promise<Session>;
-  /** Ends one session; resolves to the session, now disconnected. */
+  /**
+   * Ends one session; resolves to the session as it is now: `terminating`
+   * until its connector confirms the cut, then `disconnected`.
+   */
   endSession(id: string): Promise<Session>;
   /**
    * Reports one of the caller's own sessions as not theirs: it ends (if
