@@ -1,7 +1,6 @@
 /*
  * What the benchmarks share: the portal backend started on a port with
- * given configs (one process group each, so stopping it stops the CLI's
- * watcher too), waiting for it, the guest's sign-in, one HTTP call helper
+ * given configs, waiting for it, the guest's sign-in, one HTTP call helper
  * and latency percentiles.
  */
 import { spawn, execFileSync } from 'node:child_process';
@@ -14,10 +13,12 @@ import { gunzipSync } from 'node:zlib';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The backend's own knex, so the benchmarks need no dependency of theirs. */
-export const knexFactory = createRequire(
+const requireFromBackend = createRequire(
   join(root, 'packages', 'backend', 'package.json'),
-)('knex');
+);
+
+/** The backend's own knex, so the benchmarks need no dependency of theirs. */
+export const knexFactory = requireFromBackend('knex');
 
 export const PG = {
   host: process.env.BENCH_PG_HOST ?? '127.0.0.1',
@@ -53,29 +54,37 @@ export async function waitFor(check, what, timeoutMs = 240_000) {
 }
 
 /**
- * Starts `backstage-cli package start` of packages/backend with `configs`
- * (after app-config.yaml), its output in `logPath`. `env` reaches the
- * configs' ${VARIABLES}; BENCH_PG_* are always set.
+ * Starts packages/backend as `backstage-cli package start` runs it (Node
+ * with the CLI's TypeScript loader, NODE_ENV development) but without the
+ * CLI's watcher: a file saved anywhere in the repository mid-run would
+ * restart it. `configs` come after app-config.yaml; `env` reaches their
+ * ${VARIABLES}; BENCH_PG_* are always set. Its output goes to `logPath`.
  */
 export function startBackend({ port, configs, logPath, env = {} }) {
+  const backendDir = join(root, 'packages', 'backend');
   // The child writes its log itself: piped through this process, every
   // request's log line would cost the load generator too.
   const logFd = openSync(logPath, 'w');
   const child = spawn(
-    'npx',
+    process.execPath,
     [
-      'backstage-cli',
-      'package',
-      'start',
+      '--enable-source-maps',
+      '--require',
+      requireFromBackend.resolve(
+        '@backstage/cli-node/config/nodeTransform.cjs',
+      ),
+      'src/index',
       ...[join(root, 'app-config.yaml'), ...configs].flatMap(config => [
         '--config',
         config,
       ]),
     ],
     {
-      cwd: join(root, 'packages', 'backend'),
+      cwd: backendDir,
       env: {
         ...process.env,
+        NODE_ENV: 'development',
+        ESBK_TSCONFIG_PATH: join(root, 'tsconfig.json'),
         FORCE_COLOR: '0',
         BENCH_PG_HOST: PG.host,
         BENCH_PG_PORT: String(PG.port),
@@ -94,8 +103,8 @@ export function startBackend({ port, configs, logPath, env = {} }) {
     base,
     api: `${base}/api/sessions`,
     log: () => readFileSync(logPath, 'utf8'),
-    /** The server itself (the CLI's child): the process on the port. */
-    pid: () => listeningPid(port),
+    pid: () => child.pid,
+    running: () => child.exitCode === null && child.signalCode === null,
     async stop() {
       const signal = name => {
         try {
@@ -109,15 +118,6 @@ export function startBackend({ port, configs, logPath, env = {} }) {
       signal('SIGKILL');
     },
   };
-}
-
-export function listeningPid(port) {
-  const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], {
-    encoding: 'utf8',
-  });
-  const match = out.match(/pid=(\d+)/);
-  if (!match) throw new Error(`no process listens on ${port}`);
-  return Number(match[1]);
 }
 
 export function portInUse(port) {

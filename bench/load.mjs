@@ -28,6 +28,7 @@
  * (default 50), BENCH_LOAD_ENDS_PER_SECOND (default 2), BENCH_PG_HOST/PORT/
  * USER (default 127.0.0.1, 5432, postgres).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -177,6 +178,9 @@ async function runPhase(workload, db, token, tag) {
   loopDelay.disable();
   sampling.abort();
   const elapsed = (performance.now() - began) / 1000;
+  // A replica that died mid-phase makes every figure of it meaningless.
+  const dead = replicas.find(replica => !replica.running());
+  if (dead) throw new Error(`the backend on ${dead.port} exited; see its log`);
   const cpuAfter = cpuSample();
   workload.stopEnds();
   await waitFor(() => workload.waiting === 0, 'acknowledgements', DRAIN_MS)
@@ -418,10 +422,19 @@ try {
     endsPerSecond: ENDS_PER_SECOND,
   };
   const duration = (performance.now() - runBegan) / 1000;
+  // What was measured: the commit, and any change not committed yet.
+  const git = args =>
+    execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  const code = {
+    commit: git(['rev-parse', 'HEAD']),
+    uncommitted: git(['status', '--short', 'plugins', 'packages'])
+      .split('\n')
+      .filter(Boolean),
+  };
   writeFileSync(
     join(output, 'load.json'),
     JSON.stringify(
-      { machine, busyBefore, settings, duration, phases, ratio },
+      { machine, busyBefore, code, settings, duration, phases, ratio },
       null,
       2,
     ),

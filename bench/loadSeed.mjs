@@ -7,8 +7,6 @@
 export const GUEST = 'user:development/guest';
 const USERS = 10_000;
 
-export const sourceName = index => `load-${String(index + 1).padStart(2, '0')}`;
-
 /** Drops every database of the prefix (each plugin has its own). */
 export async function dropDatabases(admin, prefix) {
   const { rows } = await admin.raw(
@@ -21,10 +19,9 @@ export async function dropDatabases(admin, prefix) {
   return rows.length;
 }
 
-/** The user of live session n: every 100th is the guest's. */
-const userOf = n =>
-  `CASE WHEN n % 100 = 0 THEN '${GUEST}'
-        ELSE 'user:default/u' || (n % ${USERS}) END`;
+/** The user of session n: every 100th is the guest's. */
+const USER = `CASE WHEN n % 100 = 0 THEN '${GUEST}'
+  ELSE 'user:default/u' || (n % ${USERS}) END`;
 
 /**
  * Inserts rows n in [from, to) built by `select` (a SELECT over
@@ -53,8 +50,9 @@ async function insertSeries(db, from, to, select) {
   }
 }
 
+/** Session n's columns up to its status, at source load-<1 + n % sources>. */
 const common = (sources, prefix) => `
-  SELECT gen_random_uuid()::text, ${userOf('n')},
+  SELECT gen_random_uuid()::text, ${USER},
     'host-' || (n % 500), (ARRAY['ssh','rdp','web','portal'])[1 + n % 4],
     'load-' || lpad((1 + n % ${sources})::text, 2, '0'),
     '${prefix}' || n, 'laptop-' || (n % 1000),

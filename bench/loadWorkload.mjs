@@ -20,7 +20,10 @@ const HEARTBEAT_PERIOD_MS = 30_000;
 /** The longest wait the order feed allows (MAX_FEED_WAIT_SECONDS). */
 const FEED_WAIT_S = 25;
 
-/** Latencies (ms) and counts; only what happens while `measuring` counts. */
+/**
+ * Latencies (ms) and counts of what happens while `measuring`; errors at
+ * any time of a phase (warm-up and the wait for acknowledgements too).
+ */
 export class Metrics {
   measuring = false;
   times = new Map();
