@@ -94,17 +94,24 @@ function sizeChart(width, height) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">${parts.join('')}</svg>`;
 }
 
+/** The kinds of request the mixed-load chart shows, as load.mjs names them. */
+const LOAD_KINDS = ['list', 'stats', 'heartbeat', 'End', 'End → acknowledged'];
+
 /** The mixed load: p50 / p95 / p99 per request kind, one replica and two. */
 function loadChart(width, height) {
-  const runs = load.runs ?? [];
-  const kinds = [
-    ...new Set(runs.flatMap(run => Object.keys(run.latency ?? {}))),
-  ];
+  const runs = Object.entries(load.phases ?? {}).map(([name, phase]) => ({
+    name,
+    latency: phase.latencies,
+    throughput: phase.requestsPerSecond,
+  }));
+  const kinds = LOAD_KINDS.filter(kind =>
+    runs.some(run => run.latency?.[kind]),
+  );
   const pad = { left: 56, right: 20, top: 40, bottom: 60 };
   const values = runs.flatMap(run =>
     kinds.map(kind => run.latency?.[kind]?.p99 ?? 0),
   );
-  const yMax = Math.ceil(Math.max(10, ...values) / 10) * 10;
+  const yMax = Math.ceil(Math.max(10, ...values) / 500) * 500;
   const y = ms =>
     height - pad.bottom - (ms / yMax) * (height - pad.top - pad.bottom);
   const groupWidth = (width - pad.left - pad.right) / Math.max(1, kinds.length);
