@@ -129,6 +129,84 @@ describe('KnexSessionStore', () => {
       }
     });
 
+    it("pages everyone's open sessions across statuses in one order, ties by id, without gaps or repeats", async () => {
+      const { store, knex } = await setup();
+      const statuses = ['active', 'idle', 'terminating', 'disconnected'];
+      const sessions = Array.from({ length: 16 }, (_, i) =>
+        newSession({
+          userRef: `user:default/person-${i % 5}`,
+          // Pairs share an activity time across statuses: ties go by id.
+          startedAt: T0 + (i % 4) * MINUTE,
+          lastActivityAt: T0 + Math.floor(i / 2) * MINUTE,
+        }),
+      );
+      await store.insertSessions(sessions, 'test');
+      const statusOf = new Map<string, string>();
+      for (const [i, session] of sessions.entries()) {
+        statusOf.set(session.id, statuses[i % 4]);
+        await knex('sessions')
+          .where('id', session.id)
+          .update({ status: statuses[i % 4] });
+      }
+      const open = sessions.filter(
+        session => statusOf.get(session.id) !== 'disconnected',
+      );
+
+      for (const sort of ['lastActivityAt', 'startedAt'] as const) {
+        const value = (session: (typeof sessions)[number]) =>
+          sort === 'startedAt' ? session.startedAt : session.lastActivityAt;
+        for (const order of ['asc', 'desc'] as const) {
+          const sign = order === 'asc' ? 1 : -1;
+          const expected = [...open]
+            .sort(
+              (a, b) =>
+                sign * (value(a) - value(b)) || sign * a.id.localeCompare(b.id),
+            )
+            .map(session => session.id);
+          const seen: string[] = [];
+          let after: { value: number; id: string } | undefined;
+          for (let page = 0; page < 10; page++) {
+            const items = await store.listSessions({
+              statuses: ['active', 'idle', 'terminating'],
+              sort,
+              order,
+              limit: 5,
+              after,
+            });
+            seen.push(...items.map(item => item.id));
+            if (items.length < 5) break;
+            const last = items[items.length - 1];
+            after = {
+              value: Date.parse(
+                sort === 'startedAt' ? last.startedAt : last.lastActivityAt,
+              ),
+              id: last.id,
+            };
+          }
+          expect(seen).toEqual(expected);
+        }
+      }
+
+      // Permission conditions and search narrow every status alike.
+      const narrowed = await store.listSessions({
+        statuses: ['active', 'idle', 'terminating'],
+        access: { property: 'userRef', values: ['user:default/person-1'] },
+        text: 'host',
+        sort: 'lastActivityAt',
+        order: 'desc',
+        limit: 50,
+      });
+      expect(narrowed.map(item => item.id)).toEqual(
+        open
+          .filter(session => session.userRef === 'user:default/person-1')
+          .sort(
+            (a, b) =>
+              b.lastActivityAt - a.lastActivityAt || b.id.localeCompare(a.id),
+          )
+          .map(session => session.id),
+      );
+    });
+
     it('applies permission criteria as SQL', async () => {
       const { store } = await setup();
       const janeSsh = newSession();

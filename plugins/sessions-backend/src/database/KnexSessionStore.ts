@@ -174,6 +174,29 @@ function whereSelector(query: Knex.QueryBuilder, selector: SessionSelector) {
   if (selector.access) whereCriteria(query, selector.access, FILTER_COLUMNS);
 }
 
+function pageOrder(query: SessionListQuery) {
+  return [
+    { column: SORT_COLUMNS[query.sort], order: query.order },
+    { column: 'id', order: query.order },
+  ];
+}
+
+/**
+ * Everyone's sessions in several statuses are read one status at a time,
+ * each from its (status, column, id) index, and merged: one range over all
+ * statuses walked the sort column's index and skipped the history between
+ * open rows. One person's sessions are few; their own index serves them.
+ */
+function mergesPerStatus(query: SessionListQuery) {
+  return (
+    !query.userRef &&
+    !query.ids &&
+    (query.sort === 'lastActivityAt' ||
+      query.sort === 'startedAt' ||
+      query.sort === 'endedAt')
+  );
+}
+
 /** The {@link SessionStore} on any database knex speaks to. */
 export class KnexSessionStore implements SessionStore {
   constructor(
@@ -311,21 +334,38 @@ export class KnexSessionStore implements SessionStore {
   }
 
   async listSessions(query: SessionListQuery): Promise<Session[]> {
+    const { statuses } = query;
+    const rows: SessionRow[] =
+      statuses && statuses.length > 1 && mergesPerStatus(query)
+        ? await this.db
+            .unionAll(
+              statuses.map((status, i) =>
+                this.db
+                  .select('*')
+                  .from(
+                    this.page({ ...query, statuses: [status] }).as(`s${i}`),
+                  ),
+              ),
+            )
+            .orderBy(pageOrder(query))
+            .limit(query.limit)
+        : await this.page(query);
+    return rows.map(toSession);
+  }
+
+  /** One page of sessions in one query, in the page's order. */
+  private page(query: SessionListQuery) {
     const column = SORT_COLUMNS[query.sort];
-    const rows = await this.db<SessionRow>(SESSIONS)
+    return this.db<SessionRow>(SESSIONS)
       .modify(builder => {
         whereSelector(builder, query);
         if (query.types) builder.whereIn('resource_type', query.types);
         if (query.text) whereContains(builder, SEARCHED_COLUMNS, query.text);
         if (query.after) whereAfter(builder, column, query.order, query.after);
       })
-      .orderBy([
-        { column, order: query.order },
-        { column: 'id', order: query.order },
-      ])
+      .orderBy(pageOrder(query))
       .limit(query.limit)
       .select();
-    return rows.map(toSession);
   }
 
   async getSession(

@@ -35,6 +35,33 @@ async function migrateUpTo(knex: Knex, name: string) {
   }
 }
 
+/** The columns of a sessions index, in order, as the database holds it. */
+async function indexColumns(knex: Knex, name: string): Promise<string[]> {
+  const client = knex.client.config.client;
+  if (client === 'pg') {
+    const { rows } = await knex.raw(
+      `select a.attname as name from pg_index i
+         join pg_class c on c.oid = i.indexrelid
+         join lateral unnest(i.indkey) with ordinality as k(attnum, n) on true
+         join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+       where c.relname = ? order by k.n`,
+      [name],
+    );
+    return rows.map((row: { name: string }) => row.name);
+  }
+  if (String(client).startsWith('mysql')) {
+    const [rows] = await knex.raw(
+      `select column_name as name from information_schema.statistics
+       where table_schema = database() and table_name = 'sessions'
+         and index_name = ? order by seq_in_index`,
+      [name],
+    );
+    return rows.map((row: { name: string }) => row.name);
+  }
+  const rows = await knex.raw(`pragma index_info(${name})`);
+  return rows.map((row: { name: string }) => row.name);
+}
+
 async function migrateDownOnce(knex: Knex) {
   await knex.migrate.down({ directory: migrationsDir });
 }
@@ -401,10 +428,43 @@ describe('migrations', () => {
       ]);
     });
 
-    it('20261209000000_idle_warnings_due keeps what the sweep owes, per person, and goes down and up again', async () => {
+    it('20261210000000_status_keyset_indexes orders each status by its sort column and id, and goes down and up again', async () => {
       const knex = await databases.init(databaseId as TestDatabaseId);
       await knex.migrate.latest({ directory: migrationsDir });
-      expect(migrationFiles.at(-1)).toBe('20261209000000_idle_warnings_due.js');
+      expect(migrationFiles.at(-1)).toBe(
+        '20261210000000_status_keyset_indexes.js',
+      );
+      expect(await indexColumns(knex, 'sessions_status_activity_idx')).toEqual([
+        'status',
+        'last_activity_at',
+        'id',
+      ]);
+      expect(await indexColumns(knex, 'sessions_status_started_idx')).toEqual([
+        'status',
+        'started_at',
+        'id',
+      ]);
+
+      await migrateDownOnce(knex);
+      expect(await indexColumns(knex, 'sessions_status_activity_idx')).toEqual([
+        'status',
+        'last_activity_at',
+      ]);
+      expect(await indexColumns(knex, 'sessions_status_started_idx')).toEqual([
+        'status',
+        'started_at',
+      ]);
+      await migrateUpOnce(knex);
+      expect(await indexColumns(knex, 'sessions_status_started_idx')).toEqual([
+        'status',
+        'started_at',
+        'id',
+      ]);
+    });
+
+    it('20261209000000_idle_warnings_due keeps what the sweep owes, per person, and goes down and up again', async () => {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      await migrateUpTo(knex, '20261209000000_idle_warnings_due.js');
       const owed = (sessionId: string, userRef: string) => ({
         session_id: sessionId,
         user_ref: userRef,
@@ -426,7 +486,10 @@ describe('migrations', () => {
         ['00000000-0000-4000-8000-000000000002', Date.UTC(2026, 11, 9)],
       ]);
 
-      await migrateDownOnce(knex);
+      await knex.migrate.down({
+        directory: migrationsDir,
+        name: '20261209000000_idle_warnings_due.js',
+      });
       expect(await knex.schema.hasTable('idle_warnings_due')).toBe(false);
       await migrateUpOnce(knex);
       expect(await knex('idle_warnings_due').select()).toEqual([]);
