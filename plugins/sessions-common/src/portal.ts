@@ -74,7 +74,9 @@ export interface PortalHeartbeat {
  * new sign-in (the sessions plugin decides by `sessions.signIn`), not on a
  * refresh (it only reads what was decided). `deviceProof` names the browser
  * (the SHA-256 of a secret in its cookie) so a browser that passed is
- * remembered.
+ * remembered; `nextDeviceProof` names the new secret the browser is given
+ * when it must wait for the code, the one remembered once it passes (a
+ * secret someone planted in the browser beforehand never is).
  *
  * @public
  */
@@ -82,6 +84,12 @@ export const portalSecondFactorQuerySchema = z
   .object({
     sid: safeText({ min: 1, max: 255, trim: false }),
     deviceProof: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, {
+        message: 'must be a SHA-256 digest in base64url (43 characters)',
+      })
+      .optional(),
+    nextDeviceProof: z
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/, {
         message: 'must be a SHA-256 digest in base64url (43 characters)',
@@ -97,6 +105,11 @@ export const portalSecondFactorQuerySchema = z
  * @public
  */
 export interface PortalSecondFactorState {
+  /**
+   * The sign-in itself: `ended` (from the page, by the sweep, or by
+   * logout) and `unknown` ones cannot refresh.
+   */
+  signIn: 'open' | 'ended' | 'unknown';
   awaitingCode: boolean;
   codeDueAt?: string;
 }

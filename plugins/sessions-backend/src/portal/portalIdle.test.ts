@@ -57,7 +57,7 @@ describe('portal sign-ins idle from the tab being used', () => {
     );
   });
 
-  it('idles, warns and disconnects the sign-in of an untouched tab while a used one stays active', async () => {
+  it('idles, warns and disconnects the sign-in of an untouched tab, token refreshes and all, while a used one stays active', async () => {
     portal = await startPortal({
       sessions: {
         idleAfter: { seconds: 2 },
@@ -88,13 +88,16 @@ describe('portal sign-ins idle from the tab being used', () => {
     }
     expect((await signInOf(phone)).status).toBe('active');
 
-    // The phone's tab stays open but nobody touches it any more.
+    // The phone's tab stays open but nobody touches it any more; the app
+    // still refreshes its token on its own, which is no sign of a person.
     const seen: string[] = [];
+    let refreshed = 200;
     for (;;) {
       expect(Date.now()).toBeLessThan(deadline);
       const state = await beatBoth(false);
       if (state === 'ended') break;
       expect(state).toBe('open');
+      if (refreshed === 200) refreshed = (await phone.signIn()).status;
       const signIns = await signInsOf(laptop);
       expect(signIns.get(laptop.state.sid).status).toBe('active');
       const { status, idleWarnedAt } = signIns.get(phone.state.sid);
@@ -105,6 +108,9 @@ describe('portal sign-ins idle from the tab being used', () => {
     // A slow run may catch it between the disconnect and its end.
     const steps = ['active', 'idle', 'idle, warned'];
     expect([steps, [...steps, 'terminating, warned']]).toContainEqual(seen);
+    // Ended: its refresh is refused.
+    if (refreshed === 200) refreshed = (await phone.signIn()).status;
+    expect(refreshed).toBe(401);
     expect(await heartbeat(laptop, true)).toBe('open');
   });
 

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { AWAITING_CODE_MESSAGE } from '@active-sessions/plugin-sessions-common';
+import { DEVICE_COOKIE } from '@active-sessions/plugin-sessions-node';
 import { totpCode } from '../mfa/totp';
 import {
   CHROME_ANDROID,
@@ -35,6 +36,14 @@ async function enrol(b: ReturnType<typeof browser>) {
   });
   expect(activated.status).toBe(200);
   return secret as string;
+}
+
+/** The device cookie a response sets, as a `Cookie` header sends it. */
+function deviceCookieOf(res: request.Response) {
+  const cookies: string[] = [res.headers['set-cookie'] ?? []].flat();
+  return cookies
+    .find(cookie => cookie.startsWith(`${DEVICE_COOKIE}=`))
+    ?.split(';')[0];
 }
 
 /** A code for the next 30-second step: the last one was just used. */
@@ -109,6 +118,40 @@ describe('a second factor at portal sign-in', () => {
     expect((await phone.signIn()).status).toBe(200);
     expect(phone.state.sid).not.toBe(sid);
     expect(claimsOf(phone.state.token).awaiting_code).toBeUndefined();
+  });
+
+  it('remembers the secret it gave the browser that passed, never a device cookie planted before', async () => {
+    portal = await startWithSecondFactor('newDevice');
+    const laptop = browser(portal, FIREFOX_MAC);
+    await laptop.signIn();
+    const secret = await enrol(laptop);
+
+    // Someone who knows Jane's password plants a device cookie in her
+    // phone's browser before she signs in there and passes the code.
+    const planted = `${DEVICE_COOKIE}=${'p'.repeat(43)}`;
+    const phone = browser(portal, CHROME_ANDROID);
+    const first = await phone.signIn('guest', { Cookie: planted });
+    expect(claimsOf(phone.state.token).awaiting_code).toBe(true);
+    const given = deviceCookieOf(first);
+    expect(given).toMatch(new RegExp(`^${DEVICE_COOKIE}=[A-Za-z0-9_-]{43}$`));
+    expect(given).not.toBe(planted);
+    await phone
+      .post('/api/sessions/portal/second-factor', {
+        sid: phone.state.sid,
+        code: await nextCode(secret),
+      })
+      .expect(204);
+
+    // Their own browser with the planted cookie still waits for a code.
+    const theirs = browser(portal, FIREFOX_MAC);
+    expect((await theirs.signIn('guest', { Cookie: planted })).status).toBe(
+      200,
+    );
+    expect(claimsOf(theirs.state.token).awaiting_code).toBe(true);
+    // The phone, with the secret it was given, is remembered.
+    const again = browser(portal, CHROME_ANDROID);
+    expect((await again.signIn('guest', { Cookie: given! })).status).toBe(200);
+    expect(claimsOf(again.state.token).awaiting_code).toBeUndefined();
   });
 
   it("with 'always', asks every sign-in, also from a browser that passed", async () => {

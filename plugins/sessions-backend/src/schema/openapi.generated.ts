@@ -2943,6 +2943,12 @@ export const spec = {
               "The SHA-256 (base64url, 43 characters) of a secret in the browser's cookie.",
             pattern: '^[A-Za-z0-9_-]{43}$',
           },
+          nextDeviceProof: {
+            type: 'string',
+            description:
+              'The SHA-256 of the new secret the browser gets if it must wait for the code; the one remembered once it passes.',
+            pattern: '^[A-Za-z0-9_-]{43}$',
+          },
           decide: {
             type: 'boolean',
             description:
@@ -3881,8 +3887,14 @@ export const spec = {
         description:
           'Whether the sign-in waits for its code, and until when (`codeDueAt`, present only while it waits).',
         additionalProperties: false,
-        required: ['awaitingCode'],
+        required: ['signIn', 'awaitingCode'],
         properties: {
+          signIn: {
+            type: 'string',
+            enum: ['open', 'ended', 'unknown'],
+            description:
+              'The sign-in itself: `ended` and `unknown` ones cannot refresh.',
+          },
           awaitingCode: {
             type: 'boolean',
           },

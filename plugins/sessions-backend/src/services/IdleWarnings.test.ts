@@ -102,12 +102,7 @@ describe('idle warnings', () => {
       });
       const busy = newSession({ userRef: BOB, startedAt: NOW - MINUTE });
       await store.insertSessions(
-        [
-          janeFirst,
-          janeSecond,
-          quietSession(BOB, 'bob-host'),
-          busy,
-        ],
+        [janeFirst, janeSecond, quietSession(BOB, 'bob-host'), busy],
         'connector:bastion',
       );
       const triggered = jest.fn();

@@ -93,6 +93,7 @@ describe('SignInSecondFactorService', () => {
         decide: true,
       });
       expect(first).toEqual({
+        signIn: 'open',
         awaitingCode: true,
         codeDueAt: new Date(now + 5 * MINUTE).toISOString(),
       });
@@ -110,36 +111,39 @@ describe('SignInSecondFactorService', () => {
     it('asks nothing when it is off, of people without two-factor, or on a refresh', async () => {
       expect(
         await service('never').state({ sid: await signIn('s1'), decide: true }),
-      ).toEqual({ awaitingCode: false });
+      ).toEqual({ signIn: 'open', awaitingCode: false });
       expect(
         await service('always').state({
           sid: await signIn('s2'),
           decide: false,
         }),
-      ).toEqual({ awaitingCode: false });
+      ).toEqual({ signIn: 'open', awaitingCode: false });
       enrolled = false;
       expect(
         await service('always').state({
           sid: await signIn('s3'),
           decide: true,
         }),
-      ).toEqual({ awaitingCode: false });
+      ).toEqual({ signIn: 'open', awaitingCode: false });
       expect(
         await service('always').state({ sid: 'no-such-sign-in', decide: true }),
-      ).toEqual({ awaitingCode: false });
+      ).toEqual({ signIn: 'unknown', awaitingCode: false });
     });
 
     it('lets a good code through, remembers that browser for newDevice only, and never another', async () => {
       const sid = await signIn('sid-b');
+      // The browser held OTHER_DEVICE and was given DEVICE to pass with.
       await service('newDevice').state({
         sid,
-        deviceProof: DEVICE,
+        deviceProof: OTHER_DEVICE,
+        nextDeviceProof: DEVICE,
         decide: true,
       });
       await service('newDevice').verify(janeCredentials(), sid, {
         code: '123456',
       });
       expect(await service('newDevice').state({ sid, decide: false })).toEqual({
+        signIn: 'open',
         awaitingCode: false,
       });
       // Passing twice changes nothing.
@@ -159,7 +163,9 @@ describe('SignInSecondFactorService', () => {
           deviceProof: DEVICE,
           decide: true,
         }),
-      ).toEqual({ awaitingCode: false });
+      ).toEqual({ signIn: 'open', awaitingCode: false });
+      // Another browser, or the secret it held before it was given one
+      // (someone may have planted it): the code.
       const other = await signIn('sid-d');
       expect(
         await service('newDevice').state({
@@ -256,6 +262,11 @@ describe('SignInSecondFactorService', () => {
         limit: 1,
       });
       expect(ended).toMatchObject({ endReason: 'second_factor' });
+      // Its next token refresh reads it ended, and is refused.
+      expect(await service('always').state({ sid, decide: false })).toEqual({
+        signIn: 'ended',
+        awaitingCode: false,
+      });
       const [passed] = await store.listSessions({
         source: 'portal',
         externalIds: [waiting],

@@ -12,9 +12,16 @@ import { callerRef } from './callerRef';
 
 /** A sign-in waiting for its code until `dueAt`. */
 const awaiting = (dueAt: number): PortalSecondFactorState => ({
+  signIn: 'open',
   awaitingCode: true,
   codeDueAt: new Date(dueAt).toISOString(),
 });
+
+/** An open sign-in that needs no code. */
+const NO_CODE: PortalSecondFactorState = {
+  signIn: 'open',
+  awaitingCode: false,
+};
 
 /**
  * The second factor at portal sign-in: whether a new sign-in must wait for
@@ -45,28 +52,31 @@ export class SignInSecondFactorService {
   async state(query: {
     sid: string;
     deviceProof?: string;
+    nextDeviceProof?: string;
     decide: boolean;
   }): Promise<PortalSecondFactorState> {
     const { store, mfa, settings } = this.options;
     const signIn = await store.find(query.sid);
-    // Unknown or ended: the token refresh that asks refuses it anyway.
-    if (!signIn?.open) return { awaitingCode: false };
+    // Unknown or ended: the token refresh that asks refuses it.
+    if (!signIn) return { signIn: 'unknown', awaitingCode: false };
+    if (!signIn.open) return { signIn: 'ended', awaitingCode: false };
     if (signIn.codeDueAt !== null) return awaiting(signIn.codeDueAt);
-    if (!query.decide || settings.secondFactor === 'never') {
-      return { awaitingCode: false };
-    }
-    if (!(await mfa.isEnrolled(signIn.userRef))) return { awaitingCode: false };
+    if (!query.decide || settings.secondFactor === 'never') return NO_CODE;
+    if (!(await mfa.isEnrolled(signIn.userRef))) return NO_CODE;
     const now = this.now();
     if (
       settings.secondFactor === 'newDevice' &&
       query.deviceProof &&
       (await store.isTrusted(signIn.userRef, query.deviceProof, now))
     ) {
-      return { awaitingCode: false };
+      return NO_CODE;
     }
     const dueAt = now + settings.codeTimeoutMs;
-    if (!(await store.challenge(query.sid, dueAt, query.deviceProof))) {
-      return { awaitingCode: false };
+    // The browser is remembered by the secret it is given now, not by one
+    // it held: that could have been planted by someone who then signs in
+    // with the password alone.
+    if (!(await store.challenge(query.sid, dueAt, query.nextDeviceProof))) {
+      return NO_CODE;
     }
     await this.audit(signIn.userRef, query.sid, 'challenged');
     return awaiting(dueAt);

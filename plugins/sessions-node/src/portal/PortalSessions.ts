@@ -99,28 +99,17 @@ export class PortalSessions {
   }
 
   /**
-   * Reports activity on a sign-in and says whether it is still open,
-   * ended (signed out from the page, swept, offboarded) or unknown here.
-   */
-  async touch(sid: string): Promise<'open' | 'ended' | 'unknown'> {
-    const result: IngestResult = await this.post('sessions/activity', {
-      source: PORTAL_SOURCE,
-      activity: [{ externalId: sid }],
-    });
-    if (result.ended.includes(sid)) return 'ended';
-    if (result.unknown.includes(sid)) return 'unknown';
-    return 'open';
-  }
-
-  /**
-   * Whether a sign-in waits for its person's authenticator code
+   * Whether a sign-in is still open (a refresh reads it: ended and unknown
+   * ones cannot refresh) and waits for its person's authenticator code
    * (`sessions.signIn.secondFactor`). `decide` for a new sign-in, with the
-   * browser's `deviceProof` so a browser that passed is remembered; a
-   * refresh only reads what was decided.
+   * browser's `deviceProof` so a browser that passed is remembered, and
+   * the `nextDeviceProof` it is given if it must wait (the one remembered
+   * once it passes); a refresh only reads what was decided.
    */
   async secondFactor(query: {
     sid: string;
     deviceProof?: string;
+    nextDeviceProof?: string;
     decide: boolean;
   }): Promise<PortalSecondFactorState> {
     return this.post('portal/second-factor', query);

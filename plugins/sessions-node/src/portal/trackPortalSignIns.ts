@@ -31,8 +31,9 @@ export const SIGN_IN_COOKIE = 'backstage-portal-sign-in';
 /**
  * The cookie that names a browser across sign-ins, so one that passed the
  * second factor at sign-in is remembered (second factor `newDevice`).
- * Active Sessions keeps only its SHA-256: a cookie set by hand names no
- * browser that passed.
+ * A browser that must pass gets a new secret first, and Active Sessions
+ * keeps only that secret's SHA-256: a cookie set by hand, before or after,
+ * names no browser that passed.
  *
  * @public
  */
@@ -117,15 +118,14 @@ async function signInOfThisBrowser(
   const held = signInOfCookie(req);
   // Someone else's cookie on this browser is neither resumed nor touched.
   if (held?.userRef === caller) {
-    const state = await portal.touch(held.sid);
-    if (state === 'open') {
-      const { awaitingCode } = await portal.secondFactor({
-        sid: held.sid,
-        decide: false,
-      });
-      return { sid: held.sid, awaitingCode };
-    }
-    if (state === 'ended') {
+    // Only read: a refresh is no sign of a person (the app refreshes on its
+    // own before the token expires), or an untouched tab never went idle.
+    const { signIn, awaitingCode } = await portal.secondFactor({
+      sid: held.sid,
+      decide: false,
+    });
+    if (signIn === 'open') return { sid: held.sid, awaitingCode };
+    if (signIn === 'ended') {
       res.clearCookie(SIGN_IN_COOKIE, cookie);
       throw new AuthenticationError(SIGNED_OUT_MESSAGE);
     }
@@ -141,28 +141,26 @@ async function signInOfThisBrowser(
     userAgent: req.get('user-agent'),
   });
   res.cookie(SIGN_IN_COOKIE, `${secret}.${caller}`, cookie);
+  const device: unknown = req.cookies?.[DEVICE_COOKIE];
+  const next = randomBytes(32).toString('base64url');
   const { awaitingCode } = await portal.secondFactor({
     sid,
-    deviceProof: tokenProof(deviceSecretOf(req, res, cookie)),
+    deviceProof:
+      typeof device === 'string' && SECRET.test(device)
+        ? tokenProof(device)
+        : undefined,
+    nextDeviceProof: tokenProof(next),
     decide: true,
   });
+  // A browser that must pass the code gets a device secret only this
+  // backend made, and is remembered by it once it passes.
+  if (awaitingCode) {
+    res.cookie(DEVICE_COOKIE, next, {
+      ...cookie,
+      maxAge: DEVICE_COOKIE_MAX_AGE_MS,
+    });
+  }
   return { sid, awaitingCode };
-}
-
-/** This browser's device secret; a new one (and its cookie) when it has none. */
-function deviceSecretOf(
-  req: Request,
-  res: Response,
-  cookie: { httpOnly: boolean; sameSite: 'lax'; secure: boolean; path: string },
-): string {
-  const held: unknown = req.cookies?.[DEVICE_COOKIE];
-  if (typeof held === 'string' && SECRET.test(held)) return held;
-  const secret = randomBytes(32).toString('base64url');
-  res.cookie(DEVICE_COOKIE, secret, {
-    ...cookie,
-    maxAge: DEVICE_COOKIE_MAX_AGE_MS,
-  });
-  return secret;
 }
 
 /**
@@ -185,8 +183,8 @@ const isRefusal = (error: unknown) =>
 /**
  * Makes every sign-in through this provider a `portal` session in Active
  * Sessions: the token gets a `sid` claim naming it and is recorded against
- * it (so are the limited tokens made from it), each token refresh is its
- * activity, a sign-in ended from the page cannot refresh, and the
+ * it (so are the limited tokens made from it), a sign-in ended from the
+ * page cannot refresh, and the
  * provider's logout ends it. Wrap any provider factory with it (GitHub,
  * OIDC, guest…) and register the result under the provider's id instead
  * of the stock module.

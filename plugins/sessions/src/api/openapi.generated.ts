@@ -1123,6 +1123,8 @@ export interface components {
       sid: components['schemas']['ExternalId'];
       /** @description The SHA-256 (base64url, 43 characters) of a secret in the browser's cookie. */
       deviceProof?: string;
+      /** @description The SHA-256 of the new secret the browser gets if it must wait for the code; the one remembered once it passes. */
+      nextDeviceProof?: string;
       /** @description A new sign-in: decide whether it waits (false: only read what was decided). */
       decide: boolean;
     };
@@ -1472,6 +1474,11 @@ export interface components {
     };
     /** @description Whether the sign-in waits for its code, and until when (`codeDueAt`, present only while it waits). */
     PortalSecondFactorState: {
+      /**
+       * @description The sign-in itself: `ended` and `unknown` ones cannot refresh.
+       * @enum {string}
+       */
+      signIn: 'open' | 'ended' | 'unknown';
       awaitingCode: boolean;
       /** Format: date-time */
       codeDueAt?: string;
