@@ -486,6 +486,7 @@ describe('KnexSessionStore', () => {
         timedOut: 0,
         expired: 0,
         noCode: 0,
+        noCodeIds: [],
         endedIds: [],
       });
       expect(await store.getSession(fresh.id)).toMatchObject({

@@ -645,6 +645,7 @@ export class KnexSessionStore implements SessionStore {
         timedOut: timedOut.length,
         expired: expired.length,
         noCode: noCode.length,
+        noCodeIds: noCode,
         endedIds: [...expired, ...timedOut, ...noCode],
       };
     });

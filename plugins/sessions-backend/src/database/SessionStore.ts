@@ -158,6 +158,8 @@ export interface SweepCounts {
   expired: number;
   /** Portal sign-ins ended because their code did not come in time. */
   noCode: number;
+  /** Their ids: each is audited as a second factor's outcome. */
+  noCodeIds: string[];
   /** Ids of sessions the sweep ended. */
   endedIds: string[];
 }

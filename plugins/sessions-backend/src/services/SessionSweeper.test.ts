@@ -79,6 +79,60 @@ describe('SessionSweeper', () => {
       expect(auditor.createEvent).toHaveBeenCalledTimes(1);
     });
 
+    it('audits each sign-in it ended for want of its code as a second-factor outcome', async () => {
+      const { store, knex } = await migratedStore(
+        databases,
+        databaseId as TestDatabaseId,
+      );
+      const now = Date.UTC(2026, 5, 1, 12, 0);
+      const waiting = newSession({
+        source: 'portal',
+        resourceType: 'portal',
+        externalId: 'sid-waiting',
+        userRef: 'user:default/jörg',
+        startedAt: now - 6 * MINUTE,
+        lastActivityAt: now - MINUTE,
+      });
+      const inTime = newSession({
+        source: 'portal',
+        resourceType: 'portal',
+        externalId: 'sid-in-time',
+        startedAt: now - MINUTE,
+        lastActivityAt: now - MINUTE,
+      });
+      await store.insertSessions([waiting, inTime], 'test');
+      await knex('sessions')
+        .where('id', waiting.id)
+        .update({ code_due_at: now - MINUTE });
+      await knex('sessions')
+        .where('id', inTime.id)
+        .update({ code_due_at: now + 4 * MINUTE });
+      const auditor = mockServices.auditor.mock();
+
+      await new SessionSweeper(
+        store,
+        settings,
+        mockServices.logger.mock(),
+        auditor,
+        () => now,
+      ).run();
+
+      expect(await store.getSession(waiting.id)).toMatchObject({
+        status: 'terminating',
+        endReason: 'second_factor',
+      });
+      const secondFactor = auditor.createEvent.mock.calls
+        .map(([event]) => event)
+        .filter(event => event.eventId === 'portal-second-factor');
+      expect(secondFactor.map(event => event.meta)).toEqual([
+        {
+          userRef: 'user:default/jörg',
+          sid: 'sid-waiting',
+          outcome: 'timed-out',
+        },
+      ]);
+    });
+
     it('audits every session a large sweep ends, a thousand to a record', async () => {
       const { store } = await migratedStore(
         databases,

@@ -68,6 +68,7 @@ export class SessionSweeper {
       });
       await audit.success();
     }
+    await this.auditNoCode(counts.noCodeIds);
     if (counts.idled + counts.warned + counts.endedIds.length > 0) {
       this.logger.info(
         `Session sweep: ${counts.idled} idle, ${counts.warned} warned, ` +
@@ -77,5 +78,25 @@ export class SessionSweeper {
       );
     }
     return counts;
+  }
+
+  /**
+   * A sign-in ended for want of its code is the second factor's fourth
+   * outcome, audited as the other three are (challenged, passed, refused).
+   */
+  private async auditNoCode(ids: string[]) {
+    if (!ids.length) return;
+    for (const signIn of await this.store.getSessions(ids)) {
+      const event = await this.auditor.createEvent({
+        eventId: 'portal-second-factor',
+        severityLevel: 'low',
+        meta: {
+          userRef: signIn.userRef,
+          sid: signIn.externalId,
+          outcome: 'timed-out',
+        },
+      });
+      await event.success();
+    }
   }
 }
