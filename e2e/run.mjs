@@ -828,7 +828,31 @@ async function sudoTest() {
     }
     return proof;
   };
+  // Revoke pressed on the page: everyone's Device Admin grants, the test
+  // user's row, its confirmation, and the step-up the page asks for.
+  const pressRevoke = async grant => {
+    await openSessionsPage();
+    await page.getByRole('tab', { name: 'Device Admin' }).click();
+    await page.getByLabel('Whose grants').selectOption('everyone');
+    await page
+      .getByRole('button', {
+        name: `Revoke grant on ${grant.target} for asess-sudo-e2e`,
+      })
+      .click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke this grant?' });
+    await confirm.getByRole('button', { name: 'Revoke grant' }).click();
+    const stepUpDialog = page.getByRole('dialog', { name: "Confirm it's you" });
+    await stepUpDialog
+      .or(page.getByText("Revoked asess-sudo-e2e's"))
+      .first()
+      .waitFor();
+    if (await stepUpDialog.isVisible()) await stepUp(stepUpDialog);
+    // It closes once the revoke is answered; an error stays in it.
+    await confirm.waitFor({ state: 'detached' });
+    console.log('[e2e] sudo: Revoke pressed on the Device Admin tab');
+  };
   const latencies = await runSudoTest({
+    pressRevoke,
     api: API,
     // The e2e portal's guest is an admin (app-config.yaml).
     adminToken,

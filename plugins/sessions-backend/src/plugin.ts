@@ -66,6 +66,7 @@ import { GrantExpirySweeper } from './services/GrantExpirySweeper';
 import { GrantIngestService } from './services/GrantIngestService';
 import { GrantService } from './services/GrantService';
 import { IngestService } from './services/IngestService';
+import { OrderBell } from './services/OrderBell';
 import { OrderWebhookPusher } from './services/OrderWebhookPusher';
 import { SessionService } from './services/SessionService';
 import { CapabilitiesService } from './services/CapabilitiesService';
@@ -106,7 +107,12 @@ export const sessionsPlugin = createBackendPlugin({
         const { config, logger, database, httpRouter, httpAuth } = deps;
         const settings = readSessionsSettings(config);
         const db = await applyDatabaseMigrations(database, logger);
-        const cutOptions = { confirmWithinMs: settings.confirmWithinMs };
+        // Orders written by this process wake the feed reads waiting here.
+        const orderBell = new OrderBell();
+        const cutOptions = {
+          confirmWithinMs: settings.confirmWithinMs,
+          onOrdered: () => orderBell.ring(),
+        };
         const store = new KnexSessionStore(db, cutOptions);
         const geo = settings.geo.enabled
           ? await GeoLocator.open(settings.geo.database)
@@ -300,6 +306,7 @@ export const sessionsPlugin = createBackendPlugin({
         const commandFeed = new CommandFeedService(
           commandStore,
           connectorStore,
+          orderBell,
         );
         const signOuts = new KnexSignOutStore(db);
         const signOutSync = new SignOutSync({
@@ -323,6 +330,7 @@ export const sessionsPlugin = createBackendPlugin({
           commands: commandStore,
           registry: connectorStore,
           logger,
+          bell: orderBell,
         });
         deps.lifecycle.addStartupHook(() => pusher.start());
         deps.lifecycle.addShutdownHook(() => pusher.stop());

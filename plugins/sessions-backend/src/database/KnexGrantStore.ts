@@ -5,7 +5,7 @@ import {
   GrantRevokeReason,
   GrantStatus,
 } from '@active-sessions/plugin-sessions-common';
-import { recordConnectorOrders } from './connectorOrders';
+import { OnOrdered, recordConnectorOrders } from './connectorOrders';
 import {
   DEFAULT_CONFIRM_WITHIN_MS,
   GRANT_CUTS,
@@ -115,7 +115,11 @@ function whereSelector(query: Knex.QueryBuilder, selector: GrantSelector) {
 export class KnexGrantStore implements GrantStore {
   constructor(
     private readonly db: Knex,
-    private readonly options: { confirmWithinMs: number } = {
+    private readonly options: {
+      confirmWithinMs: number;
+      /** Told once orders for connectors have committed. */
+      onOrdered?: OnOrdered;
+    } = {
       confirmWithinMs: DEFAULT_CONFIRM_WITHIN_MS,
     },
   ) {
@@ -265,12 +269,17 @@ export class KnexGrantStore implements GrantStore {
         },
       });
       if (revocation.orderConnector) {
-        await recordConnectorOrders(trx, revoked, {
-          action: 'revoke_grant',
-          reason: revocation.reason,
-          requestedBy: revocation.revokedBy,
-          at,
-        });
+        await recordConnectorOrders(
+          trx,
+          revoked,
+          {
+            action: 'revoke_grant',
+            reason: revocation.reason,
+            requestedBy: revocation.revokedBy,
+            at,
+          },
+          this.options.onOrdered,
+        );
       } else {
         // The source reporting the end confirms a removal asked of it.
         await confirmCuts(

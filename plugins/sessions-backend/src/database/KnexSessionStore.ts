@@ -37,6 +37,7 @@ import {
   SessionStatus,
 } from '@active-sessions/plugin-sessions-common';
 import {
+  OnOrdered,
   recordConnectorOrders,
   recordConnectorOrdersForMarked,
 } from './connectorOrders';
@@ -201,7 +202,11 @@ function mergesPerStatus(query: SessionListQuery) {
 export class KnexSessionStore implements SessionStore {
   constructor(
     private readonly db: Knex,
-    private readonly options: { confirmWithinMs: number } = {
+    private readonly options: {
+      confirmWithinMs: number;
+      /** Told once orders for connectors have committed. */
+      onOrdered?: OnOrdered;
+    } = {
       confirmWithinMs: DEFAULT_CONFIRM_WITHIN_MS,
     },
   ) {
@@ -503,12 +508,17 @@ export class KnexSessionStore implements SessionStore {
       ended.push(...rows);
     }
     if (ending.orderConnector) {
-      await recordConnectorOrders(trx, ended, {
-        action: 'end_session',
-        reason: ending.reason,
-        requestedBy: ending.endedBy,
-        at: ending.at,
-      });
+      await recordConnectorOrders(
+        trx,
+        ended,
+        {
+          action: 'end_session',
+          reason: ending.reason,
+          requestedBy: ending.endedBy,
+          at: ending.at,
+        },
+        this.options.onOrdered,
+      );
     } else {
       // The source reporting the end confirms a cut asked of it earlier.
       await confirmCuts(
@@ -590,12 +600,18 @@ export class KnexSessionStore implements SessionStore {
           },
         });
         if (count === 0) return [];
-        await recordConnectorOrdersForMarked(trx, SESSIONS, marker, {
-          action: 'end_session',
-          reason,
-          requestedBy: actor,
-          at,
-        });
+        await recordConnectorOrdersForMarked(
+          trx,
+          SESSIONS,
+          marker,
+          {
+            action: 'end_session',
+            reason,
+            requestedBy: actor,
+            at,
+          },
+          this.options.onOrdered,
+        );
         return trx(SESSIONS).where('transition_id', marker).pluck('id');
       };
       const expired: string[] = [];

@@ -7,6 +7,14 @@ export const connectorActor = (source: string) => `connector:${source}`;
 /** The outbox table connectors read their orders from. */
 export const COMMANDS = 'connector_commands';
 
+/** Called once orders a transaction recorded have committed. */
+export type OnOrdered = () => void;
+
+/** Calls `onOrdered` when `trx` commits (not when it rolls back). */
+function whenCommitted(trx: Knex.Transaction, onOrdered?: OnOrdered) {
+  trx.executionPromise.then(onOrdered, () => {});
+}
+
 /**
  * Records, inside the caller's transaction, one order per cut subject for
  * the connector that reported it, so the state change and the order commit
@@ -21,7 +29,9 @@ export async function recordConnectorOrders(
     requestedBy: string;
     at: number;
   },
+  onOrdered?: OnOrdered,
 ) {
+  if (subjects.length && onOrdered) whenCommitted(trx, onOrdered);
   await insertChunked(
     trx,
     COMMANDS,
@@ -52,7 +62,9 @@ export async function recordConnectorOrdersForMarked(
     requestedBy: string;
     at: number;
   },
+  onOrdered?: OnOrdered,
 ) {
+  if (onOrdered) whenCommitted(trx, onOrdered);
   await insertPerMarkedRow(trx, table, marker, {
     table: COMMANDS,
     columns: {

@@ -3,9 +3,9 @@ import {
   CommandFeedPage,
   CommandFeedQuery,
 } from '@active-sessions/plugin-sessions-common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandStore } from '../database/CommandStore';
 import { ConnectorStore } from '../database/ConnectorStore';
+import { OrderBell } from './OrderBell';
 
 /**
  * How often a waiting read looks for new orders. Orders may be written by
@@ -21,6 +21,8 @@ export class CommandFeedService {
   constructor(
     private readonly store: CommandStore,
     private readonly connectors: ConnectorStore,
+    /** Rung when this process writes an order: waiting reads look at once. */
+    private readonly bell: OrderBell = new OrderBell(),
     private readonly now: () => number = Date.now,
     private readonly pollIntervalMs: number = POLL_INTERVAL_MS,
   ) {}
@@ -37,6 +39,7 @@ export class CommandFeedService {
     await this.connectors.recordPoll(query.source, this.now());
     const deadline = this.now() + query.wait * 1000;
     for (;;) {
+      const mark = this.bell.mark();
       const commands = await this.store.listAfter(
         query.source,
         query.after,
@@ -51,7 +54,7 @@ export class CommandFeedService {
             : query.after,
         };
       }
-      await sleep(this.pollIntervalMs, undefined, { signal }).catch(() => {});
+      await this.bell.wait(mark, this.pollIntervalMs, signal);
     }
   }
 

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorSettings } from '../config';
 import { CommandStore, FeedCommand } from '../database/CommandStore';
 import { ConnectorStore } from '../database/ConnectorStore';
+import { OrderBell } from './OrderBell';
 
 /** Headers of a pushed order; documented in the README. */
 export const SIGNATURE_HEADER = 'x-sessions-signature';
@@ -57,6 +58,8 @@ export class OrderWebhookPusher {
       logger: LoggerService;
       timing?: PushTiming;
       now?: () => number;
+      /** Rung when this process writes an order: an idle loop looks at once. */
+      bell?: OrderBell;
     },
   ) {}
 
@@ -81,14 +84,18 @@ export class OrderWebhookPusher {
     source: string,
     webhook: { url: string; secret: string },
   ) {
+    const bell = this.options.bell ?? new OrderBell();
     while (!this.stopped) {
+      const mark = bell.mark();
       const pushed = await this.pushRound(source, webhook).catch(error => {
         this.options.logger.warn(
           `Order push round for ${source} failed: ${error}`,
         );
         return 0;
       });
-      if (pushed === 0) await sleep(this.timing.idleMs);
+      if (pushed === 0) {
+        await bell.wait(mark, this.timing.idleMs);
+      }
     }
   }
 
