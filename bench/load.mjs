@@ -25,7 +25,8 @@
  * BENCH_LOAD_WARMUP (seconds, default 15), BENCH_LOAD_SESSIONS (live,
  * default 100000), BENCH_LOAD_HISTORY (ended, default 200000),
  * BENCH_LOAD_QUIET (gone quiet, a phase, default 2000), BENCH_LOAD_READERS
- * (default 50), BENCH_LOAD_ENDS_PER_SECOND (default 2), BENCH_PG_HOST/PORT/
+ * (default 50), BENCH_LOAD_THINK_MS (a reader's pause after each page and
+ * its stats, default 0: closed loops), BENCH_LOAD_ENDS_PER_SECOND (default 2), BENCH_PG_HOST/PORT/
  * USER (default 127.0.0.1, 5432, postgres).
  */
 import { execFileSync } from 'node:child_process';
@@ -62,6 +63,7 @@ const LIVE = Number(env.BENCH_LOAD_SESSIONS ?? 100_000);
 const HISTORY = Number(env.BENCH_LOAD_HISTORY ?? 200_000);
 const QUIET = Number(env.BENCH_LOAD_QUIET ?? 2000);
 const READERS = Number(env.BENCH_LOAD_READERS ?? 50);
+const THINK_MS = Number(env.BENCH_LOAD_THINK_MS ?? 0);
 const ENDS_PER_SECOND = Number(env.BENCH_LOAD_ENDS_PER_SECOND ?? 2);
 /** As many as bench/app-config.load.yaml declares. */
 const SOURCES = 20;
@@ -379,6 +381,7 @@ try {
   const workload = new Workload({
     live: await liveBySource(db),
     readers: READERS,
+    thinkMs: THINK_MS,
     endsPerSecond: ENDS_PER_SECOND,
   });
   const phases = {};
@@ -419,6 +422,7 @@ try {
     quietPerPhase: QUIET,
     connectors: SOURCES,
     readers: READERS,
+    thinkMs: THINK_MS,
     endsPerSecond: ENDS_PER_SECOND,
   };
   const duration = (performance.now() - runBegan) / 1000;
@@ -440,7 +444,7 @@ try {
     ),
   );
   console.log(
-    `\nMachine: ${machine}; busy ${busyBefore.toFixed(2)} CPUs before the run\nWorkload: ${LIVE} live sessions over ${SOURCES} connectors heartbeating every 30 s, ${READERS} closed-loop readers, ${ENDS_PER_SECOND} Ends/s, sweep every 30 s; ${SECONDS} s measured per phase after ${WARMUP} s warm-up\n\n${table(phases)}\n`,
+    `\nMachine: ${machine}; busy ${busyBefore.toFixed(2)} CPUs before the run\nWorkload: ${LIVE} live sessions over ${SOURCES} connectors heartbeating every 30 s, ${READERS} readers ${THINK_MS ? `pausing ${THINK_MS} ms after each page and its stats` : 'in closed loops'}, ${ENDS_PER_SECOND} Ends/s, sweep every 30 s; ${SECONDS} s measured per phase after ${WARMUP} s warm-up\n\n${table(phases)}\n`,
   );
   console.log(
     `Two replicas / one: reads/s ×${ratio.reads.toFixed(2)}, all requests/s ×${ratio.requests.toFixed(2)} (goal ≥ 1.6 at the same p99); list p99 ×${ratio.listP99.toFixed(2)}, stats p99 ×${ratio.statsP99.toFixed(2)}; requests per busy backend core ×${ratio.perBackendCore.toFixed(2)}. With one replica the machine was busy ${one.cpu.machine.toFixed(2)} of its ${cpus().length} CPUs: at most ×${ratio.cpuCeiling.toFixed(2)} more CPU to give to anything.`,

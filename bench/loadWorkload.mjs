@@ -63,7 +63,7 @@ export class Workload {
    * @param live Map of source → Map of externalId → userRef: the sessions
    * each connector has open and heartbeats.
    */
-  constructor({ live, readers, endsPerSecond }) {
+  constructor({ live, readers, endsPerSecond, thinkMs = 0 }) {
     this.connectors = [...live.keys()].sort().map((source, index) => ({
       source,
       index,
@@ -71,6 +71,7 @@ export class Workload {
       cursor: 0,
     }));
     this.readers = readers;
+    this.thinkMs = thinkMs;
     this.endsPerSecond = endsPerSecond;
     /** Ends waiting for their acknowledgement: session id → times. */
     this.pending = new Map();
@@ -259,7 +260,10 @@ export class Workload {
     }
   }
 
-  /** A closed loop: a page (up to five deep), then the stats, again. */
+  /**
+   * A loop: a page (up to five deep), then the stats, then `thinkMs` of
+   * reading them (none: a closed loop, taking what the backend can give).
+   */
   async read(index, api, signal) {
     const all = index % 2 === 0;
     const scope = all ? 'all users' : 'one user';
@@ -280,6 +284,7 @@ export class Workload {
       const read = await this.timed(`stats, ${scope}`, stats, {}, signal);
       // A failing backend is not hammered in a tight loop.
       if (!page || !read) await sleep(1000, signal);
+      else if (this.thinkMs) await sleep(this.thinkMs, signal);
     }
   }
 
