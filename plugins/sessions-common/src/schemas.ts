@@ -107,6 +107,25 @@ function commaList<T extends readonly [string, ...string[]]>(values: T) {
     .pipe(z.array(z.enum(values)).min(1));
 }
 
+/** Comma separated ids: only those rows, at most a page of them. */
+function idList(message: string) {
+  return z
+    .string()
+    .transform(value =>
+      value
+        .split(',')
+        .map(item => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.uuid({ message }))
+        .min(1)
+        .max(MAX_PAGE_SIZE)
+        .superRefine(uniqueBy((id: string) => id)),
+    );
+}
+
 /**
  * Query of `GET /sessions` as it arrives on the wire. Build it with
  * {@link ListSessionsRequest} on the client side.
@@ -147,6 +166,8 @@ export const listSessionsFields = z
     endedFrom: instantSchema.optional(),
     /** Only sessions that ended before this instant. */
     endedBefore: instantSchema.optional(),
+    /** Only these sessions (a page refreshing the rows it waits on). */
+    id: idList('must be session ids (UUIDs)').optional(),
   })
   .strict();
 
@@ -211,6 +232,8 @@ export interface ListSessionsRequest {
   endedFrom?: string;
   /** Only sessions that ended before this ISO instant. */
   endedBefore?: string;
+  /** Only these sessions. */
+  id?: string[];
 }
 
 /** @public */
@@ -484,6 +507,8 @@ export const listGrantsQuerySchema = z
       .enum(['true', 'false'])
       .transform(value => value === 'true')
       .optional(),
+    /** Only these grants (a page refreshing the rows it waits on). */
+    id: idList('must be grant ids (UUIDs)').optional(),
   })
   .strict()
   .refine(...notUserAndAll);
@@ -505,6 +530,8 @@ export interface ListGrantsRequest {
   cursor?: string;
   user?: string;
   all?: boolean;
+  /** Only these grants. */
+  id?: string[];
 }
 
 /** @public */

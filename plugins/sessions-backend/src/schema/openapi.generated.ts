@@ -96,6 +96,9 @@ export const spec = {
         ],
         parameters: [
           {
+            $ref: '#/components/parameters/Ids',
+          },
+          {
             name: 'status',
             in: 'query',
             allowReserved: true,
@@ -657,6 +660,9 @@ export const spec = {
           },
         ],
         parameters: [
+          {
+            $ref: '#/components/parameters/Ids',
+          },
           {
             name: 'kind',
             in: 'query',
@@ -2221,6 +2227,17 @@ export const spec = {
       },
     },
     parameters: {
+      Ids: {
+        name: 'id',
+        in: 'query',
+        allowReserved: true,
+        description:
+          'Comma separated ids (UUIDs), at most 200, no repeats; only those, e.g. the rows a page waits on.',
+        schema: {
+          type: 'string',
+          pattern: '^[0-9A-Fa-f,\\s-]*$',
+        },
+      },
       SessionId: {
         name: 'id',
         in: 'path',

@@ -50,6 +50,7 @@ export class GrantService {
     );
     const rows = await this.store.listGrants({
       userRef: query.all ? undefined : (query.user ?? callerRef(credentials)),
+      ids: query.id,
       kinds: query.kind,
       statuses: query.status,
       text: query.q || undefined,

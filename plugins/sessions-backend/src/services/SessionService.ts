@@ -67,6 +67,7 @@ export class SessionService {
     );
     const rows = await this.store.listSessions({
       userRef: query.all ? undefined : (query.user ?? callerRef(credentials)),
+      ids: query.id,
       statuses: query.status,
       types: query.type,
       flagged: query.flagged || undefined,

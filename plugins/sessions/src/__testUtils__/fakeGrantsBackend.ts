@@ -98,6 +98,7 @@ export function fakeGrantsBackend(
       const kinds = query.get('kind')?.split(',');
       const statuses = query.get('status')?.split(',');
       const text = query.get('q')?.toLocaleLowerCase();
+      const ids = query.get('id')?.split(',');
       const owner =
         query.get('all') === 'true'
           ? undefined
@@ -108,6 +109,7 @@ export function fakeGrantsBackend(
             (!kinds || kinds.includes(grant.kind)) &&
             (!statuses || statuses.includes(grant.status)) &&
             (!owner || grant.userRef === owner) &&
+            (!ids || ids.includes(grant.id)) &&
             (!text ||
               `${grant.target} ${grant.userRef}`
                 .toLocaleLowerCase()

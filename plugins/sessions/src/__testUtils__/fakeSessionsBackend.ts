@@ -157,6 +157,7 @@ export function fakeSessionsBackend(
       const reported = query.get('reported') === 'true';
       const endedFrom = query.get('endedFrom');
       const endedBefore = query.get('endedBefore');
+      const ids = query.get('id')?.split(',');
       const endedIn = (session: Session) =>
         (!endedFrom ||
           (session.endedAt !== null &&
@@ -171,6 +172,7 @@ export function fakeSessionsBackend(
       const matching = sessions.filter(
         session =>
           (!owner || session.userRef === owner) &&
+          (!ids || ids.includes(session.id)) &&
           (!statuses || statuses.includes(session.status)) &&
           (!types || types.includes(session.resourceType)) &&
           (!flagged || session.flags.length > 0) &&

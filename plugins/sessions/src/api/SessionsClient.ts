@@ -329,6 +329,7 @@ function listQuery(request: ListSessionsRequest) {
     reported: request.reported ? ('true' as const) : undefined,
     endedFrom: request.endedFrom,
     endedBefore: request.endedBefore,
+    id: request.id?.join(','),
   });
 }
 
@@ -347,6 +348,7 @@ function grantListQuery(request: ListGrantsRequest) {
     cursor: request.cursor,
     user: request.user,
     all: request.all ? ('true' as const) : undefined,
+    id: request.id?.join(','),
   });
 }
 

@@ -1827,6 +1827,8 @@ export interface components {
     };
   };
   parameters: {
+    /** @description Comma separated ids (UUIDs), at most 200, no repeats; only those, e.g. the rows a page waits on. */
+    Ids: string;
     /** @description A session id. */
     SessionId: components['schemas']['Uuid'];
     /** @description A grant id. */
@@ -1885,6 +1887,8 @@ export interface operations {
   listSessions: {
     parameters: {
       query?: {
+        /** @description Comma separated ids (UUIDs), at most 200, no repeats; only those, e.g. the rows a page waits on. */
+        id?: components['parameters']['Ids'];
         /** @description Comma separated statuses, e.g. `active,idle`; empty items are ignored, at least one is needed. */
         status?: string;
         /** @description Comma separated resource types, e.g. `ssh,rdp`; empty items are ignored, at least one is needed. */
@@ -2202,6 +2206,8 @@ export interface operations {
   listGrants: {
     parameters: {
       query?: {
+        /** @description Comma separated ids (UUIDs), at most 200, no repeats; only those, e.g. the rows a page waits on. */
+        id?: components['parameters']['Ids'];
         /** @description Comma separated kinds, e.g. `device_admin`; empty items are ignored, at least one is needed. */
         kind?: string;
         /** @description Comma separated statuses, e.g. `active,revoking`; empty items are ignored, at least one is needed. */

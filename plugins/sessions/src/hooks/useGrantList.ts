@@ -34,10 +34,14 @@ export function useGrantList(
     reloadKey,
     isCutPending,
   );
-  const fetchOne = useCallback(
-    (id: string) => sessionsApi.getGrant(id),
-    [sessionsApi],
+  // The rows of this list's people, whatever their status now.
+  const { all, user } = request;
+  const fetchMany = useCallback(
+    async (ids: string[]) =>
+      (await sessionsApi.listGrants({ all, user, id: ids, limit: ids.length }))
+        .items,
+    [sessionsApi, all, user],
   );
-  usePendingRefresh(items, isCutPending, fetchOne, state.replaceItems);
+  usePendingRefresh(items, fetchMany, state.replaceItems);
   return { ...state, grants: items };
 }

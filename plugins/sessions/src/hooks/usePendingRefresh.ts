@@ -1,42 +1,46 @@
+import { CutProgress, cutState } from '@active-sessions/plugin-sessions-common';
 import { useEffect, useRef } from 'react';
 
 /** Often enough to show a confirmation within a couple of seconds. */
-const REFRESH_INTERVAL_MS = 1500;
+export const PENDING_REFRESH_MS = 1500;
 /** A page shows at most this many rows waiting at once in practice. */
 const MAX_REFRESHED = 50;
 
 /**
- * While some loaded items wait on something outside the page (a connector
- * confirming a cut), fetch just those again every interval and hand the
- * fresh copies back, so their rows change in place without a reload.
+ * While some loaded rows wait for their connector to confirm a cut, fetch
+ * those rows again, all in one request, every interval, and hand the fresh
+ * copies back so they change in place. A row stops being asked for once
+ * its cut is confirmed, failed or past its deadline (shown Not confirmed):
+ * a connector that is down is not asked about forever; if it comes back,
+ * the change signal reloads the list.
  */
-export function usePendingRefresh<T extends { id: string }>(
+export function usePendingRefresh<T extends CutProgress & { id: string }>(
   items: T[],
-  isPending: (item: T) => boolean,
-  fetchOne: (id: string) => Promise<T>,
+  fetchMany: (ids: string[]) => Promise<T[]>,
   onFresh: (fresh: T[]) => void,
 ) {
-  const pendingIds = items
-    .filter(isPending)
+  const now = Date.now();
+  const waiting = items.filter(item => cutState(item, now) === 'waiting');
+  const pendingIds = waiting
     .slice(0, MAX_REFRESHED)
     .map(item => item.id)
     .join(',');
   // The latest callbacks, without restarting the timer on every render.
-  const latest = useRef({ fetchOne, onFresh });
-  latest.current = { fetchOne, onFresh };
+  // A row past its deadline drops out at the render after the next tick.
+  const latest = useRef({ fetchMany, onFresh });
+  latest.current = { fetchMany, onFresh };
 
   useEffect(() => {
     if (!pendingIds) return undefined;
     let cancelled = false;
     const timer = setInterval(async () => {
-      const results = await Promise.allSettled(
-        pendingIds.split(',').map(id => latest.current.fetchOne(id)),
-      );
-      const fresh = results.flatMap(result =>
-        result.status === 'fulfilled' ? [result.value] : [],
-      );
-      if (!cancelled && fresh.length) latest.current.onFresh(fresh);
-    }, REFRESH_INTERVAL_MS);
+      try {
+        const fresh = await latest.current.fetchMany(pendingIds.split(','));
+        if (!cancelled && fresh.length) latest.current.onFresh(fresh);
+      } catch {
+        // The next tick asks again.
+      }
+    }, PENDING_REFRESH_MS);
     return () => {
       cancelled = true;
       clearInterval(timer);

@@ -188,6 +188,12 @@ describe('ActiveSessionsPage', () => {
     expect(await screen.findByText(/^Cut confirmed /)).toBeInTheDocument();
     const confirmed = await rowOf('bastion-1');
     expect(within(confirmed).getByText('Disconnected')).toBeInTheDocument();
+    // Asked about with one list request naming the rows waiting.
+    expect(
+      backend.received.listQueries.some(
+        query => query.get('id') === bastion.id,
+      ),
+    ).toBe(true);
   });
 
   it('flags a cut the connector has not confirmed in time, or reported failed', async () => {
