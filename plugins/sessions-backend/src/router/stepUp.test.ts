@@ -23,11 +23,12 @@ const HEADER = 'x-sessions-step-up';
 describe('step-up before critical actions', () => {
   let app: any;
 
-  beforeEach(async () => {
+  /** A portal with step-up on, Jane's and Bob's sessions and grants. */
+  async function start(policy = new ActiveSessionsTestPolicy(ADMIN)) {
     const backend = await startTestBackend({
       features: [
         sessionsPlugin,
-        policyPermissionsFactory(new ActiveSessionsTestPolicy(ADMIN)),
+        policyPermissionsFactory(policy),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
@@ -74,7 +75,9 @@ describe('step-up before critical actions', () => {
         })),
       })
       .expect(200);
-  });
+  }
+
+  beforeEach(() => start());
 
   const post = (
     path: string,
@@ -192,6 +195,41 @@ describe('step-up before critical actions', () => {
       (await post(`/grants/${bobsGrant.id}/revoke`, ADMIN, {}, adminsProof))
         .body.status,
     ).toBe('revoking');
+  });
+
+  it('refuses what the policy does not allow before asking for a code', async () => {
+    await start(
+      new ActiveSessionsTestPolicy(ADMIN, {
+        denied: {
+          [ADMIN]: ['sessions.grant.revoke', 'sessions.session.terminate'],
+          [JANE]: ['sessions.grant.revoke'],
+        },
+      }),
+    );
+    await enrol(ADMIN);
+    await enrol(JANE);
+    const bobsGrant = await grantOf(BOB);
+    const [bobsSession] = await openOf(BOB);
+
+    // The admin reads Bob's access but may not cut it: refused, not asked
+    // for a code first.
+    for (const path of [
+      `/grants/${bobsGrant.id}/revoke`,
+      `/sessions/${bobsSession.id}/end`,
+    ]) {
+      const refused = await post(path, ADMIN);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.name).toBe('NotAllowedError');
+    }
+    // A bulk revoke of nothing Jane may revoke says so for each, codeless.
+    const janesGrant = await grantOf(JANE);
+    const bulk = await post('/grants/revoke', JANE, { ids: [janesGrant.id] });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.results).toEqual([
+      { id: janesGrant.id, outcome: 'denied' },
+    ]);
+    expect((await grantOf(JANE)).status).toBe('active');
+    expect((await grantOf(BOB)).status).toBe('active');
   });
 
   it("lifts a person's lock only with a fresh proof", async () => {

@@ -15,7 +15,7 @@ import {
   GrantSortField,
   ListGrantsQuery,
 } from '@active-sessions/plugin-sessions-common';
-import { GrantFilter, GrantStore } from '../database/GrantStore';
+import { GrantCriteria, GrantFilter, GrantStore } from '../database/GrantStore';
 import { allowedOrThrow, ResourceAccess } from '../permissions/ResourceAccess';
 import { decodeCursor, toPage } from './cursor';
 import { StepUpGuard, noStepUp } from '../mfa/StepUpGuard';
@@ -26,6 +26,14 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 function sortValue(grant: AccessGrant, sort: GrantSortField): string | number {
   if (sort === 'target') return grant.target;
   return Date.parse(sort === 'startsAt' ? grant.startsAt : grant.expiresAt);
+}
+
+/** What a revoke may do, decided before anything is asked or written. */
+interface RevokePlan {
+  ids: string[];
+  readable: Map<string, AccessGrant>;
+  revocable: Set<string>;
+  criteria: GrantCriteria | undefined;
 }
 
 /**
@@ -106,23 +114,56 @@ export class GrantService {
   /**
    * Revokes each id the caller may revoke and says what happened to every
    * one: revoked, already_ended, denied or not_found. Never all-or-nothing.
+   * Asks for a step-up only when there is something the caller may revoke.
    */
   async revokeMany(
     credentials: UserCredentials,
     ids: string[],
     proof?: string,
   ): Promise<GrantRevokeResult> {
-    await this.stepUp.require(
-      { userRef: callerRef(credentials), proof },
-      'bulk-revoke',
-    );
-    return this.revoke(credentials, ids);
+    const plan = await this.planRevoke(credentials, ids);
+    if (plan.revocable.size) {
+      await this.stepUp.require(
+        { userRef: callerRef(credentials), proof },
+        'bulk-revoke',
+      );
+    }
+    return this.applyRevoke(credentials, plan);
   }
 
-  private async revoke(
+  /** Revokes one grant; revoking one that already ended changes nothing. */
+  async revokeOne(
+    credentials: UserCredentials,
+    id: string,
+    proof?: string,
+  ): Promise<{ grant: AccessGrant; revoked: boolean }> {
+    const caller = callerRef(credentials);
+    // The cut flow: read, permission, step-up, conditional update (with
+    // its order), in that order: nobody is asked for a code, then refused.
+    const plan = await this.planRevoke(credentials, [id]);
+    const grant = plan.readable.get(id);
+    if (!grant) {
+      throw new NotFoundError(`No grant with id ${id}`);
+    }
+    if (!plan.revocable.has(id)) {
+      throw new NotAllowedError('You are not allowed to revoke this grant');
+    }
+    if (grant.userRef !== caller) {
+      await this.stepUp.require({ userRef: caller, proof }, 'act-for-others');
+    }
+    const [{ outcome }] = (await this.applyRevoke(credentials, plan)).results;
+    // `already_ended`: it had ended, or another replica revoked it first.
+    return {
+      grant: await this.get(credentials, id),
+      revoked: outcome === 'revoked',
+    };
+  }
+
+  /** Which of `ids` the caller may read, and which of those revoke. */
+  private async planRevoke(
     credentials: UserCredentials,
     ids: string[],
-  ): Promise<GrantRevokeResult> {
+  ): Promise<RevokePlan> {
     const unique = [...new Set(ids)];
     const [read, revoke] = await Promise.all([
       this.access.decide(grantReadPermission, credentials),
@@ -131,21 +172,30 @@ export class GrantService {
     const readable = read.allowed
       ? await this.store.findGrants({ ids: unique, access: read.criteria })
       : [];
-    const revocable = new Set(
-      revoke.allowed
-        ? (
-            await this.store.findGrants({
-              ids: readable.map(grant => grant.id),
-              access: revoke.criteria,
-            })
-          ).map(grant => grant.id)
-        : [],
-    );
+    const revocable = revoke.allowed
+      ? await this.store.findGrants({
+          ids: readable.map(grant => grant.id),
+          access: revoke.criteria,
+        })
+      : [];
+    return {
+      ids: unique,
+      readable: new Map(readable.map(grant => [grant.id, grant])),
+      revocable: new Set(revocable.map(grant => grant.id)),
+      criteria: revoke.allowed ? revoke.criteria : undefined,
+    };
+  }
+
+  /** Revokes what the plan allows, still under the revoke criteria. */
+  private async applyRevoke(
+    credentials: UserCredentials,
+    plan: RevokePlan,
+  ): Promise<GrantRevokeResult> {
     const revoked = new Set(
-      revoke.allowed && revocable.size
+      plan.revocable.size
         ? (
             await this.store.revokeGrants(
-              { ids: [...revocable], access: revoke.criteria },
+              { ids: [...plan.revocable], access: plan.criteria },
               {
                 reason: 'revoked',
                 revokedBy: callerRef(credentials),
@@ -156,38 +206,12 @@ export class GrantService {
           ).map(grant => grant.id)
         : [],
     );
-    const visible = new Set(readable.map(grant => grant.id));
     return {
-      results: unique.map(id => {
-        if (!visible.has(id)) return { id, outcome: 'not_found' };
-        if (!revocable.has(id)) return { id, outcome: 'denied' };
+      results: plan.ids.map(id => {
+        if (!plan.readable.has(id)) return { id, outcome: 'not_found' };
+        if (!plan.revocable.has(id)) return { id, outcome: 'denied' };
         return { id, outcome: revoked.has(id) ? 'revoked' : 'already_ended' };
       }),
-    };
-  }
-
-  /** Revokes one grant; revoking one that already ended changes nothing. */
-  async revokeOne(
-    credentials: UserCredentials,
-    id: string,
-    proof?: string,
-  ): Promise<{ grant: AccessGrant; revoked: boolean }> {
-    const caller = callerRef(credentials);
-    const grant = await this.get(credentials, id);
-    if (grant.userRef !== caller) {
-      await this.stepUp.require({ userRef: caller, proof }, 'act-for-others');
-    }
-    const [{ outcome }] = (await this.revoke(credentials, [id])).results;
-    if (outcome === 'not_found') {
-      throw new NotFoundError(`No grant with id ${id}`);
-    }
-    if (outcome === 'denied') {
-      throw new NotAllowedError('You are not allowed to revoke this grant');
-    }
-    // `already_ended`: it had ended, or another replica revoked it first.
-    return {
-      grant: await this.get(credentials, id),
-      revoked: outcome === 'revoked',
     };
   }
 
