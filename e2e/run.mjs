@@ -810,8 +810,10 @@ async function sudoTest() {
     return response.json();
   };
   // Run alone (E2E_ONLY=sudo), the guest has no second factor yet: set one
-  // up as the Two-factor tab does.
+  // up as the Two-factor tab does, once the page has signed in (a sign-in
+  // started after it would wait for the code).
   if (!guestSecret) {
+    await openSessionsPage();
     const { secret } = await asGuest('/mfa/enrol', {});
     await asGuest('/mfa/activate', { code: await freshCode(secret) });
     guestSecret = secret;
