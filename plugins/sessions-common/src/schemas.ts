@@ -94,8 +94,8 @@ function uniqueBy<T>(key: (item: T) => unknown, field?: string) {
   };
 }
 
-/** A comma separated list in a query string, each item one of `values`. */
-function commaList<T extends readonly [string, ...string[]]>(values: T) {
+/** A comma separated list in a query string, as `items` checks it. */
+function commaSeparated<T extends z.ZodType<unknown, string[]>>(items: T) {
   return z
     .string()
     .transform(value =>
@@ -104,26 +104,23 @@ function commaList<T extends readonly [string, ...string[]]>(values: T) {
         .map(item => item.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.enum(values)).min(1));
+    .pipe(items);
+}
+
+/** A comma separated list in a query string, each item one of `values`. */
+function commaList<T extends readonly [string, ...string[]]>(values: T) {
+  return commaSeparated(z.array(z.enum(values)).min(1));
 }
 
 /** Comma separated ids: only those rows, at most a page of them. */
 function idList(message: string) {
-  return z
-    .string()
-    .transform(value =>
-      value
-        .split(',')
-        .map(item => item.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z
-        .array(z.uuid({ message }))
-        .min(1)
-        .max(MAX_PAGE_SIZE)
-        .superRefine(uniqueBy((id: string) => id)),
-    );
+  return commaSeparated(
+    z
+      .array(z.uuid({ message }))
+      .min(1)
+      .max(MAX_PAGE_SIZE)
+      .superRefine(uniqueBy((id: string) => id)),
+  );
 }
 
 /**
